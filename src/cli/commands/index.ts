@@ -1,0 +1,7 @@
+// One line per subcommand.
+import type { Command } from '../io.js';
+import { lockfileCommand } from './lockfile.js';
+
+export const commands: Record<string, Command> = {
+  lockfile: lockfileCommand,
+};

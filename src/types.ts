@@ -1,0 +1,204 @@
+// The values that flow between pipeline stages. Each stage owns its folder; these types are the
+// contract between them (see ARCHITECTURE in the README). Untrusted text stays raw here and is
+// escaped only in src/report/escape.ts.
+
+/** Formats a lockfile can be parsed as; the CLI's `--format` takes these ids. */
+export type LockfileFormat =
+  | 'requirements'
+  | 'poetry'
+  | 'pipfile'
+  | 'uv'
+  | 'pdm'
+  | 'pylock'
+  | 'pyproject'
+  | 'conda';
+
+/** Where a package comes from: an index URL, or a direct reference that no index serves. */
+export type PackageSource = string | 'url' | 'vcs' | 'path';
+
+export interface PackageRef {
+  /** PEP 503 normalized name. */
+  name: string;
+  /** Exact pinned version, or null when unpinned (then `specifier` says what is allowed). */
+  version: string | null;
+  specifier?: string;
+  /** "sha256:<hex>" (other algorithms keep their own prefix); may be empty. */
+  hashes: string[];
+  /** Path of the lockfile as given to the parser. */
+  file: string;
+  /** 1-based line that names the package. */
+  line: number;
+  /** Index URL when the file names one, else undefined (the default index); or a direct reference kind. */
+  source?: PackageSource;
+  /** For direct references: the URL or path as written. */
+  url?: string;
+  markers?: string;
+  extras?: string[];
+  /** Groups / categories the lockfile puts it in (dev, optional extras, dependency groups). */
+  groups?: string[];
+}
+
+/** Something in a file that could not be turned into a PackageRef: reported, never dropped. */
+export interface LockfileIssue {
+  file: string;
+  line?: number;
+  message: string;
+  /** 'error' = the file or an entry could not be read; 'skipped' = read but not scannable (e.g. a VCS dep). */
+  kind: 'error' | 'skipped';
+}
+
+export interface LockfileResult {
+  file: string;
+  format: LockfileFormat;
+  packages: PackageRef[];
+  /** Index URLs the file declares (requirements --index-url / --extra-index-url, Pipfile sources, ...). */
+  indexUrls?: string[];
+  issues: LockfileIssue[];
+  /** 'error' when the file as a whole could not be parsed (then packages is empty). */
+  status: 'ok' | 'error';
+  error?: string;
+}
+
+export interface Change {
+  kind: 'added' | 'changed' | 'removed';
+  /** The package at head (for removed: at base). */
+  ref: PackageRef;
+  /** For changed: the version (and ref) at base. */
+  previous?: PackageRef;
+}
+
+export interface DiffResult {
+  added: PackageRef[];
+  changed: { ref: PackageRef; previous: PackageRef }[];
+  removed: PackageRef[];
+}
+
+/** A distribution file chosen for analysis and downloaded. */
+export interface Artifact {
+  ref: PackageRef;
+  filename: string;
+  kind: 'sdist' | 'wheel' | 'egg' | 'other';
+  url: string;
+  sha256: string;
+  bytes: Uint8Array;
+  uploadTime?: string;
+}
+
+export type ArchiveFormat = 'tar' | 'tar.gz' | 'tar.bz2' | 'tar.xz' | 'zip' | 'unknown';
+
+export interface ArchiveEntry {
+  /** Entry name exactly as stored (decoded as UTF-8 with replacement). */
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'device' | 'other';
+  /** Uncompressed size as read (not as the header claims). */
+  size: number;
+  /** Content, up to the per-file read limit; absent for non-files or when over the limit. */
+  data?: Uint8Array;
+  truncated?: boolean;
+  /** Unix mode bits when the archive records them. */
+  mode?: number;
+  linkTarget?: string;
+  encrypted?: boolean;
+  /** Name problems: '..', absolute, NUL, control characters, etc. */
+  nameFlags?: string[];
+}
+
+export interface ArchiveView {
+  format: ArchiveFormat;
+  /** What the content is: a wheel (has *.dist-info/WHEEL), an sdist, an egg. */
+  kind: 'sdist' | 'wheel' | 'egg' | 'unknown';
+  entries: ArchiveEntry[];
+  status: 'ok' | 'error';
+  error?: string;
+  /** Names of the limits that were hit ('totalBytes', 'ratio', 'entries', 'fileBytes', 'depth'). */
+  limitsHit: string[];
+  /** Uncompressed bytes read in total. */
+  bytesRead: number;
+}
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export type EvidenceCategory =
+  | 'process'
+  | 'network'
+  | 'filesystem'
+  | 'sysinfo'
+  | 'credentials'
+  | 'dynamic-code'
+  | 'encoding'
+  | 'obfuscation'
+  | 'persistence'
+  | 'indicator'
+  | 'metadata'
+  | 'files'
+  | 'install-hook'
+  | 'signal'
+  | 'integrity';
+
+/** One rule hit, located in the package (path inside the archive, 1-based line). */
+export interface Evidence {
+  rule: string;
+  category: EvidenceCategory;
+  severity: Severity;
+  path: string;
+  line: number;
+  /** At most 200 characters, raw (escaped by reporters). */
+  snippet: string;
+  /** Where the code runs: install time, import time, or elsewhere. */
+  context?: 'install' | 'import' | 'runtime' | 'test';
+  message?: string;
+}
+
+export interface Analysis {
+  /** Named numeric features, in the order of FEATURE_NAMES (src/features). */
+  features: Record<string, number>;
+  /** Hashed text-token counts: bucket index -> count. */
+  tokens: Record<number, number>;
+  evidence: Evidence[];
+  /** Files that could not be parsed or decoded, with reasons. */
+  notes: string[];
+}
+
+export type VerdictLevel = 'malicious' | 'suspicious' | 'benign';
+
+/** Something the index, OSV or the project's history says about a package (issue: signals). */
+export interface Signal {
+  id: string;
+  severity: Severity;
+  message: string;
+  /** Whether this signal alone decides 'malicious' (known malware, hash mismatch). */
+  decisive?: boolean;
+  evidence?: Evidence[];
+}
+
+export interface ModelScore {
+  score: number;
+  /** Feature name -> contribution to the score, largest first (for explaining verdicts). */
+  contributions: { feature: string; value: number; weight: number }[];
+}
+
+export interface PackageVerdict {
+  ref: PackageRef;
+  change?: 'added' | 'changed' | 'unchanged';
+  previousVersion?: string;
+  status: 'ok' | 'error';
+  error?: string;
+  verdict: VerdictLevel | 'error' | 'allowed';
+  score?: number;
+  artifacts: { filename: string; sha256: string; kind: Artifact['kind']; url?: string; score?: number }[];
+  evidence: Evidence[];
+  signals: Signal[];
+  reasons: string[];
+  allowedBy?: string;
+  ms?: number;
+}
+
+export interface ScanReport {
+  tool: { name: string; version: string; modelVersion?: string };
+  mode: 'diff' | 'full';
+  lockfiles: LockfileResult[];
+  packages: PackageVerdict[];
+  counts: { scanned: number; malicious: number; suspicious: number; errors: number };
+  startedAt: string;
+  ms: number;
+}
