@@ -9,14 +9,15 @@ export interface SelectableFile {
 
 function isPureWheel(filename: string, project: string): boolean {
   const tags = parseFilename(filename, project).tags;
-  if (!tags || tags.abi !== 'none' || tags.platform !== 'any') return false;
+  if (!tags) return false;
+  if (tags.abi !== 'none' || tags.platform !== 'any') return false;
   return tags.python.split('.').some((py) => py === 'py3' || py === 'py2.py3');
 }
 
 function manylinuxGlibc(filename: string, project: string): number | null {
   const tags = parseFilename(filename, project).tags;
-  if (!tags || !tags.python.split('.').some((py) => py.startsWith('cp3') || py.startsWith('py3')))
-    return null;
+  if (!tags) return null;
+  if (!tags.python.split('.').some((py) => py.startsWith('cp3') || py.startsWith('py3'))) return null;
   let best: number | null = null;
   for (const platform of tags.platform.split('.')) {
     const match = /^manylinux(?:_(\d+)_(\d+)|(1|2010|2014))_x86_64$/.exec(platform);
