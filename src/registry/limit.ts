@@ -1,4 +1,5 @@
-// A tiny concurrency limiter shared by all requests of one index client (p-limit in ten lines).
+// A tiny concurrency limiter shared by all requests of one index client (p-limit in a few lines).
+// A finishing task hands its slot straight to the next waiter, so a newcomer cannot slip in between.
 
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
@@ -8,12 +9,13 @@ export function createLimiter(concurrency: number): Limiter {
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
     if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    else active++;
     try {
       return await task();
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }
