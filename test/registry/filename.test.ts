@@ -4,7 +4,10 @@ import { maskSecrets, maskUrl } from '../../src/registry/mask.js';
 
 describe('parseFilename', () => {
   it('reads sdists whose name contains dashes', () => {
-    expect(parseFilename('zope-interface-6.1.tar.gz', 'zope.interface')).toEqual({ kind: 'sdist', version: '6.1' });
+    expect(parseFilename('zope-interface-6.1.tar.gz', 'zope.interface')).toEqual({
+      kind: 'sdist',
+      version: '6.1',
+    });
     expect(parseFilename('requests-2.31.0.zip', 'requests')).toEqual({ kind: 'sdist', version: '2.31.0' });
   });
   it('reads wheels per the wheel spec, with and without a build tag', () => {
