@@ -1,0 +1,134 @@
+// The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
+// Pure: the clock is passed in, so expiry is testable.
+import type { Evidence, PackageRef, Signal, VerdictLevel } from './types.js';
+
+export interface Thresholds {
+  /** Calibrated score at or above which a package is malicious. */
+  malicious: number;
+  /** Calibrated score at or above which a package is suspicious. */
+  suspicious: number;
+}
+
+export interface AllowEntry {
+  package: string;
+  version?: string;
+  sha256?: string;
+  reason: string;
+  /** ISO date (YYYY-MM-DD or full timestamp); the entry stops applying after it. */
+  expires?: string;
+}
+
+export interface DecideInput {
+  ref: Pick<PackageRef, 'name' | 'version'>;
+  /** Model score in [0, 1], or undefined when no model ran. */
+  score?: number;
+  thresholds: Thresholds;
+  evidence: Evidence[];
+  signals: Signal[];
+  /** sha256 (hex) of the artifacts analysed, for sha256-pinned allow entries. */
+  sha256s?: string[];
+  allow: AllowEntry[];
+  now: Date;
+}
+
+export interface Decision {
+  verdict: VerdictLevel | 'allowed';
+  /** The verdict the evidence alone gives (before the allowlist). */
+  raw: VerdictLevel;
+  reasons: string[];
+  allowedBy?: string;
+}
+
+const normalize = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** True when the entry's expiry date has passed (a bare date applies through the end of that day, UTC). */
+export function isExpired(entry: AllowEntry, now: Date): boolean {
+  if (!entry.expires) return false;
+  const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(entry.expires);
+  const end = new Date(bareDate ? `${entry.expires}T23:59:59.999Z` : entry.expires);
+  if (Number.isNaN(end.getTime())) return true;
+  return now.getTime() > end.getTime();
+}
+
+function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
+  if (normalize(entry.package) !== normalize(input.ref.name)) return false;
+  if (entry.version !== undefined && entry.version !== input.ref.version) return false;
+  if (entry.sha256 !== undefined) {
+    const want = entry.sha256.toLowerCase().replace(/^sha256:/, '');
+    if (!(input.sha256s ?? []).some((s) => s.toLowerCase() === want)) return false;
+  }
+  return true;
+}
+
+const hasLocatedEvidence = (evidence: Evidence[]): boolean =>
+  evidence.some((e) => e.path !== '' && e.line >= 1);
+
+/**
+ * Decide a package's verdict.
+ * - malicious: a decisive signal (known MAL- advisory, hash mismatch), or score >= thresholds.malicious
+ *   with located evidence, or critical install/import-time evidence (the rule path, model or not).
+ * - suspicious: score in the middle band, a high-scoring package with no located evidence, non-decisive
+ *   high/critical signals alone (typosquat, fresh upload: warn, don't fail), or high-severity evidence.
+ * - allowed: a matching, unexpired allowlist entry (expired entries are named in the reasons).
+ */
+export function decide(input: DecideInput): Decision {
+  const reasons: string[] = [];
+  let raw: VerdictLevel = 'benign';
+  const { score, thresholds, evidence, signals } = input;
+
+  const decisive = signals.filter((s) => s.decisive);
+  for (const s of decisive) reasons.push(`decisive signal ${s.id}: ${s.message}`);
+  if (decisive.length > 0) raw = 'malicious';
+
+  if (score !== undefined) {
+    if (score >= thresholds.malicious) {
+      if (hasLocatedEvidence(evidence)) {
+        raw = 'malicious';
+        reasons.push(`score ${score.toFixed(2)} >= malicious threshold ${thresholds.malicious}`);
+      } else {
+        if (raw === 'benign') raw = 'suspicious';
+        reasons.push(`score ${score.toFixed(2)} >= malicious threshold but no located evidence`);
+      }
+    } else if (score >= thresholds.suspicious) {
+      if (raw === 'benign') raw = 'suspicious';
+      reasons.push(`score ${score.toFixed(2)} >= suspicious threshold ${thresholds.suspicious}`);
+    }
+  }
+
+  const critical = evidence.filter(
+    (e) => e.severity === 'critical' && (e.context === 'install' || e.context === 'import'),
+  );
+  if (critical.length > 0) {
+    raw = 'malicious';
+    reasons.push(`critical ${critical[0].context}-time evidence: ${critical[0].rule}`);
+  } else if (raw === 'benign' && evidence.some((e) => e.severity === 'critical' || e.severity === 'high')) {
+    // Without a model score, strong evidence outside install/import time warns rather than fails.
+    if (score === undefined) {
+      raw = 'suspicious';
+      reasons.push('high-severity evidence without a model score');
+    }
+  }
+
+  const warnings = signals.filter((s) => !s.decisive && (s.severity === 'high' || s.severity === 'critical'));
+  if (warnings.length > 0 && raw === 'benign') {
+    raw = 'suspicious';
+    for (const s of warnings) reasons.push(`signal ${s.id}: ${s.message}`);
+  }
+
+  if (raw === 'benign') return { verdict: 'benign', raw, reasons };
+
+  for (const entry of input.allow) {
+    if (!entryMatches(entry, input)) continue;
+    if (isExpired(entry, input.now)) {
+      reasons.push(`allowlist entry for ${entry.package} expired on ${entry.expires} and no longer applies`);
+      continue;
+    }
+    return {
+      verdict: 'allowed',
+      raw,
+      reasons: [...reasons, `allowed: ${entry.reason}`],
+      allowedBy: entry.reason,
+    };
+  }
+  return { verdict: raw, raw, reasons };
+}

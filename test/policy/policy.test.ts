@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { type DecideInput, decide, isExpired } from '../../src/policy.js';
+import type { Evidence, Signal } from '../../src/types.js';
+
+const now = new Date('2026-06-01T12:00:00Z');
+const thresholds = { malicious: 0.8, suspicious: 0.5 };
+const located: Evidence = {
+  rule: 'exec-base64',
+  category: 'dynamic-code',
+  severity: 'high',
+  path: 'pkg-1.0/setup.py',
+  line: 3,
+  snippet: 'exec(...)',
+  context: 'runtime',
+};
+const criticalInstall: Evidence = { ...located, severity: 'critical', context: 'install' };
+const mal: Signal = { id: 'osv:MAL-2026-1', severity: 'critical', message: 'known malware', decisive: true };
+const typo: Signal = { id: 'typosquat', severity: 'high', message: 'close to requests' };
+
+const base: DecideInput = {
+  ref: { name: 'Evil_Pkg', version: '1.0' },
+  thresholds,
+  evidence: [],
+  signals: [],
+  allow: [],
+  now,
+};
+
+describe('decide', () => {
+  const table: [string, Partial<DecideInput>, string][] = [
+    ['no score, no evidence', {}, 'benign'],
+    ['low score', { score: 0.1 }, 'benign'],
+    ['middle band', { score: 0.6 }, 'suspicious'],
+    ['high score with located evidence', { score: 0.9, evidence: [located] }, 'malicious'],
+    ['high score without evidence', { score: 0.9 }, 'suspicious'],
+    ['decisive signal alone', { signals: [mal] }, 'malicious'],
+    ['typosquat alone warns', { signals: [typo] }, 'suspicious'],
+    ['critical install-time evidence', { score: 0.1, evidence: [criticalInstall] }, 'malicious'],
+    ['high evidence, no model', { evidence: [located] }, 'suspicious'],
+    ['high evidence, low model score', { score: 0.1, evidence: [located] }, 'benign'],
+    [
+      'allowed by name',
+      { score: 0.95, evidence: [located], allow: [{ package: 'evil-pkg', reason: 'ours' }] },
+      'allowed',
+    ],
+    [
+      'allow for another version does not apply',
+      { score: 0.95, evidence: [located], allow: [{ package: 'evil-pkg', version: '2.0', reason: 'x' }] },
+      'malicious',
+    ],
+    [
+      'allow by sha256',
+      {
+        score: 0.95,
+        evidence: [located],
+        sha256s: ['ab'.repeat(32)],
+        allow: [{ package: 'evil-pkg', sha256: `sha256:${'AB'.repeat(32)}`, reason: 'pinned' }],
+      },
+      'allowed',
+    ],
+    [
+      'allow with another sha256 does not apply',
+      {
+        score: 0.95,
+        evidence: [located],
+        sha256s: ['ab'.repeat(32)],
+        allow: [{ package: 'evil-pkg', sha256: 'cd'.repeat(32), reason: 'pinned' }],
+      },
+      'malicious',
+    ],
+    [
+      'expired allow stops applying',
+      { signals: [mal], allow: [{ package: 'evil-pkg', reason: 'x', expires: '2026-05-31' }] },
+      'malicious',
+    ],
+    [
+      'allow expiring today still applies',
+      { signals: [mal], allow: [{ package: 'evil-pkg', reason: 'x', expires: '2026-06-01' }] },
+      'allowed',
+    ],
+  ];
+  it.each(table)('%s', (_name, over, verdict) => {
+    expect(decide({ ...base, ...over }).verdict).toBe(verdict);
+  });
+
+  it('says why an expired entry did not apply', () => {
+    const d = decide({
+      ...base,
+      signals: [mal],
+      allow: [{ package: 'evil-pkg', reason: 'x', expires: '2026-01-01' }],
+    });
+    expect(d.reasons.join('\n')).toMatch(/expired on 2026-01-01/);
+  });
+
+  it('keeps the raw verdict and the reason when allowed', () => {
+    const d = decide({ ...base, signals: [mal], allow: [{ package: 'evil-pkg', reason: 'vendored fork' }] });
+    expect(d).toMatchObject({ verdict: 'allowed', raw: 'malicious', allowedBy: 'vendored fork' });
+  });
+});
+
+describe('isExpired', () => {
+  it('treats an unparseable date as expired', () => {
+    expect(isExpired({ package: 'a', reason: 'r', expires: 'soon' }, now)).toBe(true);
+  });
+});
