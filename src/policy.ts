@@ -95,12 +95,12 @@ export function decide(input: DecideInput): Decision {
     }
   }
 
-  const critical = evidence.filter(
+  const critical = evidence.find(
     (e) => e.severity === 'critical' && (e.context === 'install' || e.context === 'import'),
   );
-  if (critical.length > 0) {
+  if (critical) {
     raw = 'malicious';
-    reasons.push(`critical ${critical[0].context}-time evidence: ${critical[0].rule}`);
+    reasons.push(`critical ${critical.context}-time evidence: ${critical.rule}`);
   } else if (raw === 'benign' && evidence.some((e) => e.severity === 'critical' || e.severity === 'high')) {
     // Without a model score, strong evidence outside install/import time warns rather than fails.
     if (score === undefined) {
