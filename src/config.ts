@@ -1,0 +1,202 @@
+// Configuration, parsed and validated once: the config file (YAML), then action inputs or CLI flags on
+// top. Defaults live here, in the schema, not in action.yml: the runner passes every action.yml default
+// as if the user had set it, so a default there would always override the config file.
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { AllowEntry } from './policy.js';
+
+/** A user mistake in configuration: reported as one clear message, exit code 2 in the CLI. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+const failOn = z.enum(['malicious', 'suspicious', 'never']);
+const commentMode = z.enum(['auto', 'always', 'never']);
+const severity = z.enum(['low', 'medium', 'high', 'critical']);
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .refine((v) => !Number.isNaN(new Date(v).getTime()), 'expires must be a date (YYYY-MM-DD)');
+
+const allowEntry = z.strictObject({
+  package: z.string().min(1),
+  version: z.union([z.string(), z.number()]).transform(String).optional(),
+  sha256: z
+    .string()
+    .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'sha256 must be 64 hex digits')
+    .optional(),
+  reason: z.string().min(1, 'every allow entry needs a reason'),
+  expires: isoDate.optional(),
+});
+
+const ruleSetting = z.strictObject({ enabled: z.boolean().optional(), severity: severity.optional() });
+
+/** The config file: every key optional; unknown keys are errors. */
+export const fileSchema = z.strictObject({
+  'fail-on': failOn.optional(),
+  comment: commentMode.optional(),
+  'index-url': z.url().optional(),
+  'extra-index-urls': z.array(z.url()).optional(),
+  'max-artifact-mb': z.number().positive().optional(),
+  lockfiles: z.array(z.string()).optional(),
+  osv: z.boolean().optional(),
+  allow: z.array(allowEntry).optional(),
+  rules: z.record(z.string(), ruleSetting).optional(),
+});
+export type FileConfig = z.infer<typeof fileSchema>;
+
+export interface Config {
+  lockfiles: string[];
+  mode: 'auto' | 'diff' | 'full';
+  baseRef?: string;
+  headRef?: string;
+  failOn: z.infer<typeof failOn>;
+  comment: z.infer<typeof commentMode>;
+  indexUrl: string;
+  extraIndexUrls: string[];
+  indexToken?: string;
+  sarifFile: string;
+  maxArtifactMb: number;
+  cache: boolean;
+  auditIssue: boolean;
+  osv: boolean;
+  osvUrl: string;
+  allow: AllowEntry[];
+  rules: Record<string, { enabled?: boolean; severity?: z.infer<typeof severity> }>;
+}
+
+export const DEFAULTS = {
+  failOn: 'malicious',
+  comment: 'auto',
+  indexUrl: 'https://pypi.org/simple/',
+  sarifFile: 'pypi-malware-gate.sarif',
+  maxArtifactMb: 50,
+  osvUrl: 'https://api.osv.dev',
+} as const;
+
+/** Parse and validate the config file; errors name the file and line. */
+export function parseConfigFile(text: string, file: string): FileConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
+    throw new ConfigurationError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const value = doc.toJS() ?? {};
+  const parsed = fileSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const messages = parsed.error.issues.map((issue) => {
+    let path = issue.path as (string | number)[];
+    let what = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      path = [...path, issue.keys[0]!];
+      what = `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    }
+    // Point at the key (for unknown keys) or the value's node.
+    let line: number | undefined;
+    for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+    }
+    if (issue.code === 'unrecognized_keys') {
+      const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+      const pair = (
+        parent as { items?: { key: { value?: unknown; range?: [number, number, number] } }[] }
+      )?.items?.find((p) => p.key?.value === path[path.length - 1]);
+      if (pair?.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
+    }
+    return `${file}:${line ?? 1}: ${path.join('.') || '(top level)'}: ${what}`;
+  });
+  throw new ConfigurationError(messages.join('\n'));
+}
+
+/** Settings from action inputs or CLI flags; empty strings and undefined mean "not set". */
+export interface RawSettings {
+  lockfiles?: string;
+  mode?: string;
+  baseRef?: string;
+  headRef?: string;
+  failOn?: string;
+  comment?: string;
+  indexUrl?: string;
+  extraIndexUrls?: string;
+  indexToken?: string;
+  sarifFile?: string;
+  maxArtifactMb?: string;
+  cache?: string;
+  auditIssue?: string;
+  osv?: string;
+  osvUrl?: string;
+}
+
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+const set = (s: string | undefined): string | undefined =>
+  s === undefined || s.trim() === '' ? undefined : s.trim();
+
+function pick<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  const v = set(value);
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new ConfigurationError(`${name} must be one of ${allowed.join(' | ')}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}
+
+function bool(name: string, value: string | undefined, fallback: boolean): boolean {
+  const v = set(value)?.toLowerCase();
+  if (v === undefined) return fallback;
+  if (['true', 'yes', '1', 'on'].includes(v)) return true;
+  if (['false', 'no', '0', 'off'].includes(v)) return false;
+  throw new ConfigurationError(`${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function url(name: string, value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+    return value;
+  } catch {
+    throw new ConfigurationError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Merge: settings (inputs / flags) over the config file over the defaults. */
+export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
+  const maxMb = set(raw.maxArtifactMb);
+  const maxArtifactMb =
+    maxMb === undefined ? (file['max-artifact-mb'] ?? DEFAULTS.maxArtifactMb) : Number(maxMb);
+  if (!Number.isFinite(maxArtifactMb) || maxArtifactMb <= 0) {
+    throw new ConfigurationError(`max-artifact-mb must be a positive number, got ${JSON.stringify(maxMb)}`);
+  }
+  const extra = list(raw.extraIndexUrls);
+  return {
+    lockfiles: list(raw.lockfiles).length > 0 ? list(raw.lockfiles) : (file.lockfiles ?? []),
+    mode: pick('mode', raw.mode, ['auto', 'diff', 'full'] as const) ?? 'auto',
+    baseRef: set(raw.baseRef),
+    headRef: set(raw.headRef),
+    failOn: pick('fail-on', raw.failOn, failOn.options) ?? file['fail-on'] ?? DEFAULTS.failOn,
+    comment: pick('comment', raw.comment, commentMode.options) ?? file.comment ?? DEFAULTS.comment,
+    indexUrl: url('index-url', set(raw.indexUrl) ?? file['index-url'] ?? DEFAULTS.indexUrl),
+    extraIndexUrls: (extra.length > 0 ? extra : (file['extra-index-urls'] ?? [])).map((u) =>
+      url('extra-index-urls', u),
+    ),
+    indexToken: set(raw.indexToken),
+    sarifFile: set(raw.sarifFile) ?? DEFAULTS.sarifFile,
+    maxArtifactMb,
+    cache: bool('cache', raw.cache, true),
+    auditIssue: bool('audit-issue', raw.auditIssue, false),
+    osv: bool('osv', raw.osv, file.osv ?? true),
+    osvUrl: url('osv-url', set(raw.osvUrl) ?? DEFAULTS.osvUrl),
+    allow: (file.allow ?? []) as AllowEntry[],
+    rules: file.rules ?? {},
+  };
+}
