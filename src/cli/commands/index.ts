@@ -1,7 +1,9 @@
 // One line per subcommand.
 import type { Command } from '../io.js';
+import { diffCommand } from './diff.js';
 import { lockfileCommand } from './lockfile.js';
 
 export const commands: Record<string, Command> = {
   lockfile: lockfileCommand,
+  diff: diffCommand,
 };

@@ -1,0 +1,40 @@
+import { diffPackages } from '../../lockfiles/index.js';
+import { parseLockfileFromDisk } from '../../lockfiles/read.js';
+import { CliError, type Command } from '../io.js';
+import { formatOption, hasErrors, issueLines, parseCli } from './lockfile.js';
+
+const USAGE = 'usage: pypi-malware-gate diff <base-file> <head-file> [--format <id>] [--json]';
+
+export const diffCommand: Command = {
+  summary: 'packages added, changed and removed between two versions of a lockfile (--json)',
+  async run(args, io) {
+    const { values, positionals } = parseCli(args, USAGE);
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (positionals.length !== 2) throw new CliError(`expected a base file and a head file\n${USAGE}`);
+    const format = formatOption(values.format);
+    // The base may have a different file name (e.g. a saved copy): detect its format from the head's name.
+    const head = parseLockfileFromDisk(positionals[1]!, io.cwd, { format, env: io.env });
+    const base = parseLockfileFromDisk(positionals[0]!, io.cwd, {
+      format: format ?? head.format,
+      env: io.env,
+    });
+    io.stderr(issueLines(base) + issueLines(head));
+    const diff = diffPackages(base.packages, head.packages);
+    if (values.json) io.stdout(`${JSON.stringify(diff, null, 2)}\n`);
+    else {
+      const lines = [
+        ...diff.added.map((p) => `+ ${p.name} ${p.version ?? p.specifier ?? ''}  (${p.file}:${p.line})`),
+        ...diff.changed.map(
+          (c) =>
+            `~ ${c.ref.name} ${c.previous.version ?? '?'} -> ${c.ref.version ?? '?'}  (${c.ref.file}:${c.ref.line})`,
+        ),
+        ...diff.removed.map((p) => `- ${p.name} ${p.version ?? p.specifier ?? ''}`),
+      ];
+      io.stdout(lines.map((l) => `${l}\n`).join('') || 'no changes\n');
+    }
+    return hasErrors(base) || hasErrors(head) ? 1 : 0;
+  },
+};

@@ -1,0 +1,89 @@
+// Every lockfile format in one table: id, file-name patterns, content sniffing, parser.
+// Registering a format is one line in FORMATS.
+import type { LockfileFormat } from '../types.js';
+import { parseConda } from './conda/index.js';
+import type { Parser } from './parser.js';
+import { parsePdm } from './pdm/index.js';
+import { parsePipfile } from './pipfile/index.js';
+import { parsePoetry } from './poetry/index.js';
+import { parsePylock } from './pylock/index.js';
+import { parsePyproject } from './pyproject/index.js';
+import { parseRequirements } from './requirements/index.js';
+import { parseUv } from './uv/index.js';
+
+export interface FormatDef {
+  id: LockfileFormat;
+  /** Matched against the file's base name. */
+  fileNames: RegExp[];
+  /** True when the content looks like this format (used when the name says nothing). */
+  sniff: (content: string) => boolean;
+  parse: Parser;
+  /** True for real lockfiles, which win over a pyproject.toml beside them in discovery. */
+  locks: boolean;
+}
+
+const has = (re: RegExp) => (content: string) => re.test(content);
+
+// Order matters for sniffing: the most specific content checks first, requirements last.
+export const FORMATS: FormatDef[] = [
+  {
+    id: 'pipfile',
+    fileNames: [/^Pipfile\.lock$/],
+    sniff: has(/^\s*\{[\s\S]*"_meta"\s*:/),
+    parse: parsePipfile,
+    locks: true,
+  },
+  {
+    id: 'poetry',
+    fileNames: [/^poetry\.lock$/],
+    sniff: has(/^\s*lock-version\s*=\s*["']\d/m),
+    parse: parsePoetry,
+    locks: true,
+  },
+  {
+    id: 'pdm',
+    fileNames: [/^pdm\.lock$/],
+    sniff: has(/^\s*lock_version\s*=/m),
+    parse: parsePdm,
+    locks: true,
+  },
+  {
+    id: 'pylock',
+    fileNames: [/^pylock\.toml$/, /^pylock\.[^.]+\.toml$/],
+    sniff: has(/^\s*\[\[packages\]\]/m),
+    parse: parsePylock,
+    locks: true,
+  },
+  {
+    id: 'uv',
+    fileNames: [/^uv\.lock$/],
+    sniff: has(/^version\s*=\s*1\s*$[\s\S]*\[\[package\]\]/m),
+    parse: parseUv,
+    locks: true,
+  },
+  {
+    id: 'pyproject',
+    fileNames: [/^pyproject\.toml$/],
+    sniff: has(/^\s*\[(project|tool\.poetry|dependency-groups)\]/m),
+    parse: parsePyproject,
+    locks: false,
+  },
+  {
+    id: 'conda',
+    fileNames: [/^(environment|conda)([-_.][^/]*)?\.ya?ml$/i],
+    sniff: has(/^dependencies\s*:/m),
+    parse: parseConda,
+    locks: false,
+  },
+  {
+    id: 'requirements',
+    fileNames: [/requirements.*\.(txt|in|pip)$/i, /^constraints.*\.txt$/i, /^requires.*\.txt$/i],
+    sniff: has(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(===?|~=|>=|<=|!=|<|>|@|;|$)/m),
+    parse: parseRequirements,
+    locks: false,
+  },
+];
+
+export function formatById(id: LockfileFormat): FormatDef | undefined {
+  return FORMATS.find((f) => f.id === id);
+}
