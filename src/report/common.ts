@@ -1,0 +1,56 @@
+// Shared, format-neutral helpers for reporters (no escaping here: that is escape.ts's job).
+import type { Evidence, PackageVerdict, ScanReport, Severity } from '../types.js';
+
+export const MARKER = '<!-- pypi-malware-gate -->';
+export const AUDIT_MARKER = '<!-- pypi-malware-gate:audit -->';
+
+const severityRank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** The evidence to show first: highest severity, then install-time before import-time before the rest. */
+export function topEvidence(p: PackageVerdict, n = 1): Evidence[] {
+  const contextRank = (e: Evidence) => (e.context === 'install' ? 0 : e.context === 'import' ? 1 : 2);
+  const fromSignals = p.signals.flatMap((s) => s.evidence ?? []);
+  return [...p.evidence, ...fromSignals]
+    .sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || contextRank(a) - contextRank(b))
+    .slice(0, n);
+}
+
+/** Packages a maintainer must look at, worst first. */
+export function flagged(report: ScanReport): PackageVerdict[] {
+  const rank = { malicious: 0, suspicious: 1, error: 2, allowed: 3, benign: 4 } as const;
+  return report.packages
+    .filter((p) => p.verdict === 'malicious' || p.verdict === 'suspicious' || p.verdict === 'error')
+    .sort((a, b) => rank[a.verdict] - rank[b.verdict] || (b.score ?? 0) - (a.score ?? 0));
+}
+
+export function passed(report: ScanReport): PackageVerdict[] {
+  return report.packages.filter((p) => p.verdict === 'benign' || p.verdict === 'allowed');
+}
+
+export const versionText = (p: PackageVerdict): string =>
+  p.previousVersion && p.previousVersion !== p.ref.version
+    ? `${p.previousVersion} -> ${p.ref.version ?? '?'}`
+    : (p.ref.version ?? p.ref.specifier ?? '?');
+
+export const scoreText = (p: PackageVerdict): string => (p.score === undefined ? '-' : p.score.toFixed(2));
+
+/** The release page: PyPI's project page for the default index, else the first artifact's URL. */
+export function releaseUrl(p: PackageVerdict, indexUrl: string): string | undefined {
+  try {
+    const host = new URL(indexUrl).host;
+    if (host === 'pypi.org' && p.ref.version) {
+      return `https://pypi.org/project/${encodeURIComponent(p.ref.name)}/${encodeURIComponent(p.ref.version)}/`;
+    }
+  } catch {
+    // fall through to the artifact URL
+  }
+  return p.artifacts[0]?.url;
+}
+
+/** Lockfile-level problems (whole-file errors and entries that could not be scanned). */
+export function lockfileProblems(report: ScanReport): { file: string; line?: number; message: string }[] {
+  return report.lockfiles.flatMap((l) => [
+    ...(l.status === 'error' ? [{ file: l.file, message: l.error ?? 'could not be parsed' }] : []),
+    ...l.issues.map((i) => ({ file: i.file, line: i.line, message: `${i.kind}: ${i.message}` })),
+  ]);
+}
