@@ -9,7 +9,7 @@ import type { LockfileFormat } from '../../src/types.js';
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '../..');
 
-export function fixtureCases(): { format: LockfileFormat; file: string; expected: string }[] {
+function fixtureCases(): { format: LockfileFormat; file: string; expected: string }[] {
   const out: { format: LockfileFormat; file: string; expected: string }[] = [];
   for (const format of readdirSync(here)) {
     const dir = join(here, format, 'fixtures');

