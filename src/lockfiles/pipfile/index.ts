@@ -1,5 +1,6 @@
 // Pipfile.lock (pipfile-spec 6): default + develop, "version": "==x", per-package index, git/path/file entries.
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { isMap, LineCounter, parseDocument } from 'yaml';
 import {
   errorLine,
   errorResult,
@@ -16,10 +17,8 @@ export function parsePipfile(content: string, path: string): LockfileResult {
   try {
     doc = JSON.parse(content.replace(/^\uFEFF/, ''));
   } catch (err) {
-    const msg = String((err as Error).message);
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? content.slice(0, Number(pos[1])).split('\n').length : errorLine(err);
-    return errorResult(path, 'pipfile', `invalid JSON: ${msg}`, line);
+    const msg = String((err as Error).message).split('\n')[0];
+    return errorResult(path, 'pipfile', `invalid JSON: ${msg}`, jsonErrorLine(content, err));
   }
   if (!isRecord(doc) || !isRecord(doc['_meta']))
     return errorResult(path, 'pipfile', 'not a Pipfile.lock: no _meta');
@@ -101,4 +100,18 @@ export function parsePipfile(content: string, path: string): LockfileResult {
   const result: LockfileResult = { file: path, format: 'pipfile', packages, issues, status: 'ok' };
   if (indexUrls.length) result.indexUrls = indexUrls;
   return result;
+}
+
+/**
+ * Line of a JSON syntax error. Node 20 does not always give a position, so the text is re-read with the
+ * yaml parser (JSON is YAML 1.2 flow syntax), whose errors carry one.
+ */
+function jsonErrorLine(content: string, err: unknown): number | undefined {
+  const pos = /position (\d+)/.exec(String((err as Error).message));
+  if (pos) return content.slice(0, Number(pos[1])).split('\n').length;
+  const counter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter: counter, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) return counter.linePos(first.pos[0]).line;
+  return isMap(doc.contents) ? errorLine(err) : 1;
 }
