@@ -1,15 +1,22 @@
-// Action entry point (dist/index.js). Thin: read inputs, run, report. Filled in by the action issue.
+// Action entry point (dist/index.js). Thin: nothing but run() and turning exceptions into one failure.
 import * as core from '@actions/core';
-
-export async function run(): Promise<void> {
-  core.info('pypi-malware-gate: the action is not wired up yet');
-}
+import { ConfigurationError } from '../config.js';
+import { escapeLog } from '../report/escape.js';
+import { run } from './run.js';
+import { createStages } from './stages.js';
 
 export async function runWrapper(): Promise<void> {
   try {
-    await run();
+    await run(createStages);
   } catch (err) {
-    core.setFailed(`pypi-malware-gate failed: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    core.setFailed(
+      escapeLog(
+        err instanceof ConfigurationError
+          ? `configuration error: ${message}`
+          : `pypi-malware-gate failed: ${message}`,
+      ),
+    );
   }
 }
 
