@@ -1,0 +1,24 @@
+// Where a file's code runs, judged from its path inside the archive.
+export type CodeRole = 'install' | 'import' | 'runtime' | 'test';
+export type FileRole = 'setup' | 'pth' | 'init' | 'module' | 'test';
+
+const TEST_DIRS = new Set(['test', 'tests', 'testing', 'doc', 'docs', 'example', 'examples', 'benchmarks', 'bench']);
+
+export function fileRole(path: string): FileRole {
+  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '');
+  const base = (parts[parts.length - 1] ?? '').toLowerCase();
+  if (base.endsWith('.pth')) return 'pth';
+  // setup.py at the project root (sdists put it one folder deep: name-version/setup.py).
+  if (base === 'setup.py' && parts.length <= 2) return 'setup';
+  if (parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()))) return 'test';
+  if (base === 'conftest.py' || /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base)) return 'test';
+  if (base === '__init__.py') return 'init';
+  return 'module';
+}
+
+/** The role of code at the top level of a file with this file role. */
+export function topLevelRole(role: FileRole): CodeRole {
+  if (role === 'setup' || role === 'pth') return 'install';
+  if (role === 'test') return 'test';
+  return 'import';
+}

@@ -1,0 +1,70 @@
+import type { CodeRole } from './roles.js';
+
+export interface ImportRecord {
+  module: string;
+  /** The imported name for `from module import name`. */
+  name?: string;
+  /** The local name bound (alias, or the first segment of `import a.b`). */
+  alias: string;
+  line: number;
+  role: CodeRole;
+}
+
+export interface CallSite {
+  /** Resolved dotted path ('subprocess.Popen', 'exec'), or '<expr>.attr' for a method on an unknown receiver. */
+  name: string;
+  line: number;
+  role: CodeRole;
+  /** Argument source texts, each cut to 200 characters. */
+  args: string[];
+  /** The call's source text, cut to 200 characters. */
+  text: string;
+  nestedIn?: string;
+}
+
+export interface StringLiteral {
+  /** Decoded best-effort (escapes resolved; f-string interpolations kept as source). */
+  value: string;
+  /** Source text, cut to 200 characters. */
+  raw: string;
+  line: number;
+  role: CodeRole;
+  length: number;
+}
+
+export interface Definition {
+  name: string;
+  line: number;
+  kind: 'function' | 'class';
+}
+
+export interface SetupCall {
+  line: number;
+  /** Every keyword passed to setup(). */
+  keywords: string[];
+  /** Keywords whose value is a literal string (name, version, author, author_email, url, description, ...). */
+  strings: Record<string, string>;
+  /** Keywords whose value is a literal list/tuple of strings (install_requires, classifiers, ...). */
+  lists: Record<string, string[]>;
+  cmdclass: boolean;
+}
+
+export interface ParsedFile {
+  path: string;
+  source: string;
+  lines: string[];
+  /** False when tree-sitter produced no tree or the file is too large; text features still apply. */
+  parsed: boolean;
+  /** Why parsed is false, for the analysis notes. */
+  parseError?: string;
+  errorNodes: number;
+  imports: ImportRecord[];
+  calls: CallSite[];
+  strings: StringLiteral[];
+  identifiers: string[];
+  defs: Definition[];
+  /** setup(..., cmdclass={...}) or a class overriding an install-time command's run(). */
+  cmdclass: boolean;
+  setupCall?: SetupCall;
+  topLevelStatements: number;
+}
