@@ -77,7 +77,11 @@ function chainOf(node: Node | null): Chain {
         const module = literalString(args[0] ?? null);
         // __import__('a.b') returns the top package a; import_module('a.b') returns a.b.
         if (module !== undefined) {
-          return { root: fnText === '__import__' ? (module.split('.')[0] ?? module) : module, module: true, attrs: [] };
+          return {
+            root: fnText === '__import__' ? (module.split('.')[0] ?? module) : module,
+            module: true,
+            attrs: [],
+          };
         }
       }
       if (fnText === 'getattr' && args.length >= 2) {
@@ -129,7 +133,12 @@ export function parsePython(source: string, path: string): ParsedFile {
   const lines = source.split(/\r?\n/);
   if (!parser) return emptyFile(path, source, lines, 'parser not initialised (call initPython() first)');
   if (source.length > MAX_PARSE_CHARS) {
-    return emptyFile(path, source, lines, `${path}: ${source.length} characters, over the ${MAX_PARSE_CHARS} parse limit`);
+    return emptyFile(
+      path,
+      source,
+      lines,
+      `${path}: ${source.length} characters, over the ${MAX_PARSE_CHARS} parse limit`,
+    );
   }
   const role = fileRole(path);
   let tree: Tree | null = null;
@@ -182,7 +191,9 @@ function walk(cursor: TreeCursor, path: string, source: string, lines: string[],
       if (!item) continue;
       const aliased = item.type === 'aliased_import';
       const dotted = aliased ? (item.childForFieldName('name')?.text ?? '') : item.text;
-      const alias = aliased ? (item.childForFieldName('alias')?.text ?? dotted) : dotted.split('.')[0] || dotted;
+      const alias = aliased
+        ? (item.childForFieldName('alias')?.text ?? dotted)
+        : dotted.split('.')[0] || dotted;
       const record: ImportRecord = from
         ? { module, name: dotted, alias, line, role: currentRole() }
         : { module: dotted, alias, line, role: currentRole() };
@@ -200,7 +211,8 @@ function walk(cursor: TreeCursor, path: string, source: string, lines: string[],
     const chain = chainOf(right);
     if ('unknown' in chain) return;
     if (right.type === 'call' && chain.module) bind(left.text, resolve(chain, bindings));
-    else if (right.type !== 'call' && !chain.module && bindings.has(chain.root)) bind(left.text, resolve(chain, bindings));
+    else if (right.type !== 'call' && !chain.module && bindings.has(chain.root))
+      bind(left.text, resolve(chain, bindings));
   };
 
   const onCall = (node: Node, line: number) => {
@@ -226,7 +238,13 @@ function walk(cursor: TreeCursor, path: string, source: string, lines: string[],
     const parts = node.type === 'concatenated_string' ? node.namedChildren : [node];
     let value = '';
     for (const part of parts) if (part?.type === 'string') value += stringValue(part.text);
-    const literal: StringLiteral = { value, raw: cut(node.text), line, role: currentRole(), length: value.length };
+    const literal: StringLiteral = {
+      value,
+      raw: cut(node.text),
+      line,
+      role: currentRole(),
+      length: value.length,
+    };
     file.strings.push(literal);
   };
 

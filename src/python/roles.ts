@@ -2,10 +2,23 @@
 export type CodeRole = 'install' | 'import' | 'runtime' | 'test';
 export type FileRole = 'setup' | 'pth' | 'init' | 'module' | 'test';
 
-const TEST_DIRS = new Set(['test', 'tests', 'testing', 'doc', 'docs', 'example', 'examples', 'benchmarks', 'bench']);
+const TEST_DIRS = new Set([
+  'test',
+  'tests',
+  'testing',
+  'doc',
+  'docs',
+  'example',
+  'examples',
+  'benchmarks',
+  'bench',
+]);
 
 export function fileRole(path: string): FileRole {
-  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '');
+  const parts = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '');
   const base = (parts[parts.length - 1] ?? '').toLowerCase();
   if (base.endsWith('.pth')) return 'pth';
   // setup.py at the project root (sdists put it one folder deep: name-version/setup.py).

@@ -35,7 +35,10 @@ describe('parsePython roles', () => {
     expect(setup.calls.map((c) => c.role)).toEqual(['install', 'install']);
   });
   it('marks cmdclass overrides as install-time code', () => {
-    const file = parsePython('class C(install):\n    def run(self):\n        os.system("x")\n', 'pkg/cmds.py');
+    const file = parsePython(
+      'class C(install):\n    def run(self):\n        os.system("x")\n',
+      'pkg/cmds.py',
+    );
     expect(file.cmdclass).toBe(true);
     expect(file.calls[0]?.role).toBe('install');
   });
