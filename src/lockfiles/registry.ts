@@ -36,7 +36,8 @@ export const FORMATS: FormatDef[] = [
   {
     id: 'poetry',
     fileNames: [/^poetry\.lock$/],
-    sniff: has(/^\s*lock-version\s*=\s*["']\d/m),
+    // lock-version inside [metadata] (pylock.toml has it at the top level).
+    sniff: has(/^\[metadata\][ \t]*$(?:\n(?!\[).*)*\n\s*lock-version\s*=/m),
     parse: parsePoetry,
     locks: true,
   },
@@ -78,7 +79,10 @@ export const FORMATS: FormatDef[] = [
   {
     id: 'requirements',
     fileNames: [/requirements.*\.(txt|in|pip)$/i, /^constraints.*\.txt$/i, /^requires.*\.txt$/i],
-    sniff: has(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(===?|~=|>=|<=|!=|<|>|@|;|$)/m),
+    // A bare word is not enough (any text has one): a version operator, a URL or a pip option.
+    sniff: (content) =>
+      /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(===?|~=|>=|<=|!=|<|>|@)/m.test(content) ||
+      /^\s*(-r|-c|-e|-i|--requirement|--constraint|--editable|--index-url|--hash)[\s=]/m.test(content),
     parse: parseRequirements,
     locks: false,
   },
