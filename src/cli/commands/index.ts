@@ -2,8 +2,10 @@
 import type { Command } from '../io.js';
 import { diffCommand } from './diff.js';
 import { lockfileCommand } from './lockfile.js';
+import { scanCommand } from './scan.js';
 
 export const commands: Record<string, Command> = {
   lockfile: lockfileCommand,
   diff: diffCommand,
+  scan: scanCommand,
 };
