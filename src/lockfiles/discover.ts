@@ -10,7 +10,6 @@ const SKIP = [
   'venv',
   'virtualenvs',
   '.virtualenvs',
-  'env',
   '.tox',
   '.nox',
   'site-packages',
