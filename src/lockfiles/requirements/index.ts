@@ -271,7 +271,12 @@ function addDirect(
   const found = nameFromUrl(location);
   const kind = directSource(location);
   if (!found) {
-    const what = editable ? 'editable project' : `direct ${kind} reference`;
+    const what =
+      editable && kind === 'path'
+        ? 'editable local project (built from the checkout)'
+        : editable
+          ? 'editable project'
+          : `direct ${kind} reference`;
     state.issues.push({
       file: path,
       line,
