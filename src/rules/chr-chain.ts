@@ -1,0 +1,29 @@
+import type { Rule, RuleHit } from './types.js';
+
+// chr(104)+chr(116)+... : strings built from character codes so they never appear in the source.
+const MIN_CHR_PER_LINE = 8;
+
+export const chrChain: Rule = {
+  id: 'chr-chain',
+  category: 'obfuscation',
+  severity: 'medium',
+  description: 'Builds strings from many chr() calls on one line.',
+  rationale: 'Spelling URLs and commands as character codes hides them from text search and reviewers.',
+  check: (file) => {
+    const perLine = new Map<number, { count: number; role: RuleHit['role'] }>();
+    for (const c of file.calls) {
+      if (c.name !== 'chr') continue;
+      const entry = perLine.get(c.line) ?? { count: 0, role: c.role };
+      entry.count++;
+      perLine.set(c.line, entry);
+    }
+    return [...perLine]
+      .filter(([, e]) => e.count >= MIN_CHR_PER_LINE)
+      .map(([line, e]) => ({
+        line,
+        role: e.role,
+        severity: e.role === 'test' ? 'low' : e.role === 'install' ? 'high' : 'medium',
+        message: `${e.count} chr() calls on one line`,
+      }));
+  },
+};

@@ -1,0 +1,94 @@
+// Shared pieces of the rules: call-name patterns, severity by where code runs, a factory for call rules.
+import type { CallSite, CodeRole, ParsedFile } from '../python/index.js';
+import type { EvidenceCategory, Severity } from '../types.js';
+import type { Rule, RuleHit } from './types.js';
+
+export const PROCESS_CALL =
+  /^(subprocess\.(Popen|call|check_call|check_output|run|getoutput|getstatusoutput)|os\.(system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|startfile|posix_spawnp?)|pty\.spawn|commands\.(getoutput|getstatusoutput)|asyncio\.create_subprocess_(exec|shell)|popen2\.popen[234])$/;
+
+export const NETWORK_CALL =
+  /^(socket\.(socket|create_connection|gethostbyname|gethostbyname_ex|getaddrinfo)|urllib\.request\.(urlopen|urlretrieve|Request|build_opener)|urllib2\.(urlopen|Request|build_opener)|urllib\.(urlopen|urlretrieve)|requests\.(get|post|put|patch|delete|head|request|Session|session)|http\.client\.(HTTPConnection|HTTPSConnection)|httplib\.(HTTPConnection|HTTPSConnection)|httpx\.(get|post|put|request|stream|Client|AsyncClient)|aiohttp\.(ClientSession|request)|urllib3\.(PoolManager|request)|ftplib\.(FTP|FTP_TLS)|smtplib\.(SMTP|SMTP_SSL)|telnetlib\.Telnet|dns\.resolver\.(resolve|query|Resolver)|websocket\.create_connection|websockets\.connect|pycurl\.Curl|wget\.download)$/;
+
+export const DYNAMIC_EXEC = /^(exec|eval|builtins\.exec|builtins\.eval|__builtin__\.eval|execfile)$/;
+
+export const DECODE_CALL =
+  /(^|\.)(b64decode|b32decode|b16decode|a85decode|b85decode|decodebytes|decodestring|urlsafe_b64decode|decompress|fromhex|unhexlify|a2b_base64|a2b_hex|loads)$|^codecs\.decode$|^<expr>\.decode$/;
+
+export function severityFor(role: CodeRole, table: Record<CodeRole, Severity>): Severity {
+  return table[role];
+}
+
+export const ORDER: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export function callHit(call: CallSite, severity: Severity, message: string): RuleHit {
+  return { line: call.line, snippet: call.text, role: call.role, severity, message };
+}
+
+interface CallRuleSpec {
+  id: string;
+  category: EvidenceCategory;
+  description: string;
+  rationale: string;
+  pattern: RegExp;
+  roles: readonly CodeRole[];
+  severities: Record<CodeRole, Severity>;
+  message: (call: CallSite) => string;
+}
+
+/** A rule that fires on every call whose resolved name matches, in the given roles. */
+export function callRule(spec: CallRuleSpec): Rule {
+  const max = Object.values(spec.severities).reduce(
+    (a, b) => (ORDER[b] > ORDER[a] ? b : a),
+    'low' as Severity,
+  );
+  return {
+    id: spec.id,
+    category: spec.category,
+    severity: max,
+    description: spec.description,
+    rationale: spec.rationale,
+    check: (file: ParsedFile) =>
+      file.calls
+        .filter((c) => spec.roles.includes(c.role) && spec.pattern.test(c.name))
+        .map((c) => callHit(c, severityFor(c.role, spec.severities), spec.message(c))),
+  };
+}
+
+/** A rule that fires on string literals matching any of the named patterns. */
+export function stringRule(spec: {
+  id: string;
+  category: EvidenceCategory;
+  description: string;
+  rationale: string;
+  patterns: readonly [string, RegExp][];
+  severities: Record<CodeRole, Severity>;
+}): Rule {
+  const max = Object.values(spec.severities).reduce(
+    (a, b) => (ORDER[b] > ORDER[a] ? b : a),
+    'low' as Severity,
+  );
+  return {
+    id: spec.id,
+    category: spec.category,
+    severity: max,
+    description: spec.description,
+    rationale: spec.rationale,
+    check: (file) => {
+      const hits: RuleHit[] = [];
+      for (const s of file.strings) {
+        for (const [label, pattern] of spec.patterns) {
+          if (pattern.test(s.value)) {
+            hits.push({
+              line: s.line,
+              role: s.role,
+              severity: severityFor(s.role, spec.severities),
+              message: label,
+            });
+            break;
+          }
+        }
+      }
+      return hits;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { callHit, DYNAMIC_EXEC } from './context.js';
+import type { Rule } from './types.js';
+
+// The argument text of exec/eval/compile names a decoder: base64, zlib/lzma/bz2, hex, codecs (rot13), marshal.
+const DECODER_IN_ARGUMENT =
+  /\b(b64decode|b32decode|b16decode|b85decode|a85decode|urlsafe_b64decode|decodebytes|decodestring|decompress|fromhex|unhexlify|a2b_base64|marshal\.loads|codecs\.decode|rot13|rot_13)\b|\.decode\(/;
+
+export const execDecodedPayload: Rule = {
+  id: 'exec-decoded-payload',
+  category: 'dynamic-code',
+  severity: 'critical',
+  description:
+    'Executes code that is decoded at run time (exec/eval/compile of base64, zlib, hex, rot13 or marshal data).',
+  rationale:
+    'Hiding the real code in an encoded blob and executing it is how most malicious packages evade review; benign code has no reason to.',
+  check: (file) =>
+    file.calls
+      .filter(
+        (c) =>
+          (DYNAMIC_EXEC.test(c.name) || c.name === 'compile') &&
+          c.args.some((a) => DECODER_IN_ARGUMENT.test(a)),
+      )
+      .map((c) => callHit(c, 'critical', `${c.name} of decoded data`)),
+};

@@ -1,0 +1,26 @@
+// URL and endpoint patterns shared by the Python string rules and the text-file rules.
+export const EXFIL_ENDPOINTS: [string, RegExp][] = [
+  ['Discord webhook', /discord(app)?\.com\/api\/webhooks\//i],
+  ['Telegram bot API', /api\.telegram\.org\/bot/i],
+  ['Slack webhook', /hooks\.slack\.com\/services\//i],
+  [
+    'paste site',
+    /\b(pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|rentry\.co|pastie\.org|dpaste\.(com|org))\b/i,
+  ],
+  [
+    'file drop / tunnel',
+    /\b(transfer\.sh|anonfiles\.com|file\.io|gofile\.io|ngrok\.io|ngrok-free\.app|requestbin|pipedream\.net|webhook\.site|interact\.sh|oast\.\w+|burpcollaborator\.net)\b/i,
+  ],
+];
+
+export const SUSPICIOUS_URLS: [string, RegExp][] = [
+  ['URL with a raw IP address', /\b(https?|ftp|tcp):\/\/(\d{1,3}\.){3}\d{1,3}(?!\.\d)(:\d+)?/i],
+  [
+    'URL shortener',
+    /\b(bit\.ly|tinyurl\.com|is\.gd|t\.co|goo\.gl|cutt\.ly|rb\.gy|shorturl\.at|tiny\.cc)\/\w/i,
+  ],
+  ['executable over plain HTTP', /\bhttp:\/\/[^\s'"]+\.(exe|dll|scr|msi|bat|ps1|sh|bin|elf|apk|jar|vbs)\b/i],
+];
+
+/** Loopback and private ranges are test fixtures and local services, not command-and-control servers. */
+export const LOCAL_IP = /:\/\/(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
