@@ -12,7 +12,7 @@ export const NETWORK_CALL =
 export const DYNAMIC_EXEC = /^(exec|eval|builtins\.exec|builtins\.eval|__builtin__\.eval|execfile)$/;
 
 export const DECODE_CALL =
-  /(^|\.)(b64decode|b32decode|b16decode|a85decode|b85decode|decodebytes|decodestring|urlsafe_b64decode|decompress|fromhex|unhexlify|a2b_base64|a2b_hex|loads)$|^codecs\.decode$|^<expr>\.decode$/;
+  /(^|\.)(b64decode|b32decode|b16decode|a85decode|b85decode|decodebytes|decodestring|urlsafe_b64decode|decompress|fromhex|unhexlify|a2b_base64|a2b_hex)$|^(marshal\.loads|codecs\.decode|zlib\.decompress)$|^codecs\.decode$|^<expr>\.decode$/;
 
 export function severityFor(role: CodeRole, table: Record<CodeRole, Severity>): Severity {
   return table[role];

@@ -67,16 +67,27 @@ export const TEXT_RULES: TextRule[] = [
     rationale: 'Payload servers are often bare IPs or hidden behind shorteners.',
     applies: isScript,
     check: (text) =>
-      SUSPICIOUS_URLS.flatMap(([label, pattern]) =>
-        lineHits(text, pattern, () => label).filter(
-          (h) => !(label.includes('raw IP') && LOCAL_IP.test(textLine(text, h.line))),
-        ),
-      ).sort((a, b) => a.line - b.line),
+      firstPatternPerLine(
+        text,
+        SUSPICIOUS_URLS,
+        (label, line) => !(label.includes('raw IP') && LOCAL_IP.test(line)),
+      ),
   },
 ];
 
-function textLine(text: string, line: number): string {
-  return text.split(/\r?\n/)[line - 1] ?? '';
+/** One hit per line: the first labelled pattern that matches and is accepted. */
+function firstPatternPerLine(
+  text: string,
+  patterns: readonly [string, RegExp][],
+  accept: (label: string, line: string) => boolean,
+): { line: number; message: string }[] {
+  const hits: { line: number; message: string }[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.length > 10000 ? raw.slice(0, 10000) : raw;
+    const found = patterns.find(([label, pattern]) => pattern.test(line) && accept(label, line));
+    if (found) hits.push({ line: index + 1, message: found[0] });
+  });
+  return hits;
 }
 
 const cut = (s: string) => (s.length > 200 ? s.slice(0, 200) : s);

@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initPython, parsePython } from '../../src/python/index.js';
+import { RULES, runRules, runTextRules, TEXT_RULES } from '../../src/rules/index.js';
+import { SAMPLES, TEXT_SAMPLES } from './samples.js';
+
+beforeAll(() => initPython());
+
+const fired = (path: string, source: string, id: string) =>
+  runRules(parsePython(source, path)).filter((e) => e.rule === id);
+
+describe('every rule has a must-match and a must-not-match sample', () => {
+  it('covers all code rules and text rules, and no sample names a missing rule', () => {
+    expect(RULES.map((r) => r.id).sort()).toEqual(Object.keys(SAMPLES).sort());
+    expect(TEXT_RULES.map((r) => r.id).sort()).toEqual(Object.keys(TEXT_SAMPLES).sort());
+  });
+  it('has unique kebab-case ids and a description and rationale for each', () => {
+    const ids = [...RULES, ...TEXT_RULES].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of [...RULES, ...TEXT_RULES]) {
+      expect(rule.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(rule.description.length).toBeGreaterThan(20);
+      expect(rule.rationale.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe.each(Object.entries(SAMPLES))('%s', (id, { match, noMatch }) => {
+  it('fires on its sample, located in the file', () => {
+    const hits = fired(match.path, match.source, id);
+    expect(hits.length).toBeGreaterThan(0);
+    for (const hit of hits) {
+      expect(hit.path).toBe(match.path);
+      expect(hit.line).toBeGreaterThanOrEqual(1);
+      expect(hit.line).toBeLessThanOrEqual(match.source.split('\n').length);
+      expect(hit.snippet.length).toBeLessThanOrEqual(200);
+    }
+  });
+  it('does not fire on its negative sample', () => {
+    expect(fired(noMatch.path, noMatch.source, id)).toEqual([]);
+  });
+});
+
+describe.each(Object.entries(TEXT_SAMPLES))('%s', (id, { match, noMatch }) => {
+  it('fires on its sample and not on the negative one', () => {
+    const hits = runTextRules(match.path, match.source).filter((e) => e.rule === id);
+    expect(hits.map((h) => h.line)).toEqual([2 - (match.source.startsWith('#!') ? 0 : 1)]);
+    expect(runTextRules(noMatch.path, noMatch.source).filter((e) => e.rule === id)).toEqual([]);
+  });
+});
+
+describe('severity follows context', () => {
+  it('rates os.system low in tests, medium at import, high in setup.py', () => {
+    const severity = (path: string) =>
+      runRules(parsePython('import os\nos.system("x")\n', path)).find(
+        (e) => e.rule === 'process-execution' || e.rule === 'install-time-process',
+      )?.severity;
+    expect(severity('pkg/tests/test_a.py')).toBe('low');
+    expect(severity('pkg/__init__.py')).toBe('medium');
+    expect(severity('pkg-1.0/setup.py')).toBe('high');
+  });
+  it('rates exec of decoded data critical anywhere, with the resolved alias', () => {
+    const evidence = runRules(
+      parsePython('from base64 import b64decode as d\ndef f():\n    exec(d(x))\n', 'pkg/m.py'),
+    );
+    const hit = evidence.find((e) => e.rule === 'exec-decoded-payload');
+    expect(hit).toMatchObject({ severity: 'critical', line: 3, context: 'runtime', snippet: 'exec(d(x))' });
+  });
+  it('keeps hostile text raw in snippets and cuts them to 200 characters', () => {
+    const source = `import os\nos.system("<img src=x onerror=alert(1)> ${'a'.repeat(400)}")\n`;
+    const hit = runRules(parsePython(source, 'pkg/__init__.py')).find((e) => e.rule === 'process-execution');
+    expect(hit?.snippet.startsWith('os.system("<img src=x onerror=alert(1)>')).toBe(true);
+    expect(hit?.snippet.length).toBe(200);
+  });
+});
+
+describe('runRules never throws', () => {
+  it('turns a failing rule into a low evidence item naming the rule and file', () => {
+    const broken = {
+      ...RULES[0]!,
+      id: 'broken',
+      check: () => {
+        throw new Error('boom');
+      },
+    };
+    const evidence = runRules(parsePython('x = 1\n', 'pkg/m.py'), [broken]);
+    expect(evidence).toEqual([
+      expect.objectContaining({ rule: 'rule-error', message: expect.stringContaining('broken') }),
+    ]);
+  });
+});

