@@ -89,6 +89,8 @@ function readZip(bytes: Buffer): Promise<Entry[]> {
 
 const read = (bytes: Buffer) => (bytes[0] === 0x50 && bytes[1] === 0x4b ? readZip(bytes) : readTar(bytes));
 const decoder = new TextDecoder('utf-8');
+// --show RULE prints that rule's hits in benign archives (to see what benign code trips it).
+const SHOW = process.argv.includes('--show') ? process.argv[process.argv.indexOf('--show') + 1] : undefined;
 const CONTEXTS = ['install', 'import', 'runtime', 'test'] as const;
 
 interface Tally {
@@ -145,6 +147,12 @@ async function survey(paths: string[]): Promise<Tally> {
       } else if (entry.data.length < 1_000_000) {
         evidence.push(...runTextRules(entry.path, text));
       }
+    }
+    if (SHOW && path.startsWith(BENIGN_DIR)) {
+      for (const e of evidence.filter((x) => x.rule === SHOW))
+        console.log(
+          `  ${e.severity} ${e.context} ${e.path}:${e.line} [${e.message}] ${e.snippet.slice(0, 100)}`,
+        );
     }
     const seen = new Map<string, Set<string>>();
     for (const e of evidence) {

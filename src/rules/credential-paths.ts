@@ -1,34 +1,56 @@
-import { stringRule } from './context.js';
+import { severityFor } from './context.js';
+import type { Rule, RuleHit } from './types.js';
 
-export const credentialPaths = stringRule({
+// Secrets only a stealer wants (browser logins, tokens, wallets) weigh more than paths that tools and docs
+// mention for good reasons (~/.ssh, ~/.aws/credentials, /etc/passwd).
+const STRONG: [string, RegExp][] = [
+  ['browser saved logins', /Login Data|Web Data\b/],
+  ['browser key store', /Local State\b/],
+  ['browser cookies', /[\\/]Network[\\/]Cookies|cookies\.sqlite/i],
+  [
+    'browser profile',
+    /(Chrome|Edge|Brave-Browser|Chromium|Yandex[\\/]+YandexBrowser)[\\/]+User Data|Opera Software[\\/]+Opera (GX )?Stable|Firefox[\\/]+Profiles/i,
+  ],
+  ['Discord token store', /discord(canary|ptb)?[\\/]+Local Storage[\\/]+leveldb|Local Storage[\\/]+leveldb/i],
+  [
+    'crypto wallet',
+    /\b(Exodus[\\/]+exodus\.wallet|Electrum[\\/]+wallets|Atomic[\\/]+Local Storage|Coinomi|Guarda|Jaxx|Armory|Bitcoin[\\/]+wallets|wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn)\b/i,
+  ],
+  ['Telegram session', /Telegram Desktop[\\/]+tdata/],
+];
+const WEAK: [string, RegExp][] = [
+  ['SSH keys', /\.ssh[\\/]+(id_\w+|authorized_keys)/],
+  [
+    'cloud credentials',
+    /\.aws[\\/]+credentials|\.azure[\\/]+accessTokens|gcloud[\\/]+credentials\.db|\.kube[\\/]+config|\.docker[\\/]+config\.json/,
+  ],
+  ['package index credentials', /\.pypirc|\.npmrc|\.git-credentials/],
+  ['system password file', /^\/etc\/(passwd|shadow)$/],
+];
+
+export const credentialPaths: Rule = {
   id: 'credential-paths',
   category: 'credentials',
-  description: 'Mentions where browsers, Discord, SSH, cloud tools or crypto wallets keep secrets.',
+  severity: 'critical',
+  description:
+    'Mentions where browsers, Discord, Telegram, crypto wallets, SSH, cloud tools or package indexes keep secrets.',
   rationale: 'Info-stealers read saved passwords, cookies, tokens and wallets from these well-known paths.',
-  patterns: [
-    ['browser saved logins', /Login Data|Web Data\b/],
-    ['browser key store', /Local State\b/],
-    [
-      'browser cookies',
-      /[\\/]Network[\\/]Cookies|[\\/]Cookies\b.*(Chrome|Edge|Brave|Opera)|cookies\.sqlite/i,
-    ],
-    [
-      'browser profile',
-      /Google[\\/]+Chrome[\\/]+User Data|Microsoft[\\/]+Edge[\\/]+User Data|BraveSoftware|Opera Software|Mozilla[\\/]+Firefox[\\/]+Profiles/i,
-    ],
-    ['Discord token store', /discord(canary|ptb)?[\\/]+Local Storage[\\/]+leveldb|[\\/]leveldb\b/i],
-    ['SSH keys', /\.ssh[\\/]+(id_\w+|known_hosts|authorized_keys)|[\\/~]\.ssh\b/],
-    [
-      'cloud credentials',
-      /\.aws[\\/]+credentials|\.azure[\\/]|gcloud[\\/]+credentials|\.kube[\\/]+config|\.docker[\\/]+config\.json/,
-    ],
-    ['package index credentials', /\.pypirc|\.npmrc|\.git-credentials|\.netrc\b/],
-    [
-      'crypto wallet',
-      /\b(Exodus|Electrum|Atomic Wallet|MetaMask|Coinomi|Guarda|Jaxx|Armory|Bitcoin[\\/]+wallets|wallet\.dat)\b/i,
-    ],
-    ['Telegram session', /Telegram Desktop[\\/]+tdata|[\\/]tdata\b/],
-    ['system password file', /^\/etc\/(passwd|shadow)$/],
-  ],
-  severities: { install: 'critical', import: 'high', runtime: 'high', test: 'medium' },
-});
+  check: (file) => {
+    const hits: RuleHit[] = [];
+    const strong = { install: 'critical', import: 'high', runtime: 'high', test: 'medium' } as const;
+    const weak = { install: 'high', import: 'medium', runtime: 'low', test: 'low' } as const;
+    for (const s of file.strings) {
+      const found = STRONG.find(([, p]) => p.test(s.value));
+      const weakFound = found ? undefined : WEAK.find(([, p]) => p.test(s.value));
+      const label = found?.[0] ?? weakFound?.[0];
+      if (!label) continue;
+      hits.push({
+        line: s.line,
+        role: s.role,
+        severity: severityFor(s.role, found ? strong : weak),
+        message: label,
+      });
+    }
+    return hits;
+  },
+};

