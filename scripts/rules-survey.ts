@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Parser as TarParser } from 'tar';
 import yauzl from 'yauzl';
-import { initPython, parsePython } from '../src/python/index.js';
+import { bareParse, initPython, parsePython } from '../src/python/index.js';
 import { RULES, runRules, runTextRules, TEXT_RULES } from '../src/rules/index.js';
 import type { Evidence } from '../src/types.js';
 
@@ -105,6 +105,7 @@ interface Tally {
   cleanParses: number;
   unparsed: number;
   parseMs: number;
+  bareMs: number;
   rulesMs: number;
 }
 
@@ -118,6 +119,7 @@ async function survey(paths: string[]): Promise<Tally> {
     cleanParses: 0,
     unparsed: 0,
     parseMs: 0,
+    bareMs: 0,
     rulesMs: 0,
   };
   for (const path of paths) {
@@ -135,6 +137,9 @@ async function survey(paths: string[]): Promise<Tally> {
       const text = decoder.decode(entry.data);
       if (isPython) {
         let t = performance.now();
+        bareParse(text);
+        tally.bareMs += performance.now() - t;
+        t = performance.now();
         const file = parsePython(text, entry.path);
         tally.parseMs += performance.now() - t;
         tally.pyFiles++;
@@ -202,7 +207,7 @@ for (const [label, t] of [
 ] as const) {
   const mb = t.pyBytes / 1e6;
   console.log(
-    `${label}: ${t.pyFiles} Python files, ${mb.toFixed(1)} MB; parsed with zero error nodes ${pct(t.cleanParses, t.pyFiles)}, not parsed ${t.unparsed}; parse+walk ${(mb / (t.parseMs / 1000)).toFixed(2)} MB/s, rules ${(mb / (t.rulesMs / 1000)).toFixed(2)} MB/s`,
+    `${label}: ${t.pyFiles} Python files, ${mb.toFixed(1)} MB; parsed with zero error nodes ${pct(t.cleanParses, t.pyFiles)}, not parsed ${t.unparsed}; bare parse ${(mb / (t.bareMs / 1000)).toFixed(2)} MB/s, parse+walk ${(mb / (t.parseMs / 1000)).toFixed(2)} MB/s, rules ${(mb / (t.rulesMs / 1000)).toFixed(2)} MB/s`,
   );
 }
 console.log('\nrule | malicious archives [in/im/ru/te/tx context] {c/h/m/l severity} | benign archives');

@@ -128,6 +128,13 @@ function emptyFile(path: string, source: string, lines: string[], parseError: st
   };
 }
 
+/** The benchmark floor: a bare tree-sitter parse with no walk; returns whether a tree was produced. */
+export function bareParse(source: string): boolean {
+  const tree = parser?.parse(source);
+  tree?.delete();
+  return Boolean(tree);
+}
+
 /** Parses once (sync, after initPython()); never throws: a failure is `parsed: false` with parseError. */
 export function parsePython(source: string, path: string): ParsedFile {
   const lines = source.split(/\r?\n/);
@@ -145,7 +152,7 @@ export function parsePython(source: string, path: string): ParsedFile {
   try {
     tree = parser.parse(role === 'pth' ? pthExecutableSource(source) : source);
     if (!tree) return emptyFile(path, source, lines, `${path}: tree-sitter produced no tree`);
-    return walk(tree.walk(), path, source, lines, role);
+    return walk(tree.walk(), tree.rootNode.hasError, path, source, lines, role);
   } catch (error) {
     return emptyFile(path, source, lines, `${path}: parse failed: ${(error as Error).message}`);
   } finally {
@@ -153,7 +160,14 @@ export function parsePython(source: string, path: string): ParsedFile {
   }
 }
 
-function walk(cursor: TreeCursor, path: string, source: string, lines: string[], role: FileRole): ParsedFile {
+function walk(
+  cursor: TreeCursor,
+  hasError: boolean,
+  path: string,
+  source: string,
+  lines: string[],
+  role: FileRole,
+): ParsedFile {
   const file: ParsedFile = {
     path,
     source,
@@ -270,31 +284,31 @@ function walk(cursor: TreeCursor, path: string, source: string, lines: string[],
   for (;;) {
     const type = cursor.nodeType;
     let descend = true;
-    if (depth === 1 && cursor.nodeIsNamed && type !== 'comment') file.topLevelStatements++;
-    if (type === 'ERROR' || cursor.nodeIsMissing) file.errorNodes++;
-    const line = cursor.startPosition.row + 1;
+    // Each cursor property is a call into wasm: ask only what this node needs.
+    if (depth === 1 && type !== 'comment' && cursor.nodeIsNamed) file.topLevelStatements++;
+    if (hasError && (type === 'ERROR' || cursor.nodeIsMissing)) file.errorNodes++;
     switch (type) {
       case 'identifier':
         file.identifiers.push(cursor.nodeText);
         break;
       case 'call':
-        onCall(cursor.currentNode, line);
+        onCall(cursor.currentNode, cursor.startPosition.row + 1);
         break;
       case 'string':
       case 'concatenated_string':
-        onString(cursor.currentNode, line);
+        onString(cursor.currentNode, cursor.startPosition.row + 1);
         descend = false;
         break;
       case 'import_statement':
       case 'import_from_statement':
-        onImport(cursor.currentNode, line);
+        onImport(cursor.currentNode, cursor.startPosition.row + 1);
         break;
       case 'assignment':
         onAssignment(cursor.currentNode);
         break;
       case 'function_definition':
       case 'class_definition':
-        onDefinition(cursor.currentNode, line, type);
+        onDefinition(cursor.currentNode, cursor.startPosition.row + 1, type);
         break;
       case 'if_statement':
         if (depth === 1 && top === 'import') {
