@@ -106,3 +106,10 @@ describe('install-time-process weighs the command', () => {
     );
   });
 });
+
+describe('chr-chain variants', () => {
+  it('fires on chr mapped over a list of codes', () => {
+    const source = "s = ''.join(map(chr, [104, 116, 116, 112, 58, 47, 47, 120, 46]))\n";
+    expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(true);
+  });
+});
