@@ -222,7 +222,8 @@ export function findTyposquat(
 ): Signal | null {
   const [best] = findTyposquatMatches(name, popular, options);
   if (!best) return null;
-  const severity: Severity = best.rank <= 1000 ? 'medium' : 'low';
+  // High (the policy's warning level) only for the top names, where a near-miss is rarely an accident.
+  const severity: Severity = best.rank <= 1000 ? 'high' : 'medium';
   return {
     id: 'typosquat',
     severity,

@@ -67,7 +67,7 @@ describe('findTyposquat', () => {
     expect(flagged).toEqual([]);
   });
 
-  it('ranks the targets: medium for the top 1000, low below', () => {
+  it('ranks the targets: high for the top 1000, medium below', () => {
     const list = popularNamesFrom({
       source: 'test',
       names: [
@@ -78,8 +78,8 @@ describe('findTyposquat', () => {
         'omega-package',
       ],
     });
-    expect(findTyposquat('alpha-pakage', list)!.severity).toBe('medium');
-    expect(findTyposquat('omegapackage', list)!.severity).toBe('low');
+    expect(findTyposquat('alpha-pakage', list)!.severity).toBe('high');
+    expect(findTyposquat('omegapackage', list)!.severity).toBe('medium');
   });
 
   it('keeps one-character edits to the top names and to names of five or more characters', () => {
