@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeName } from '../src/signals/names.js';
 import { bundledPopularNames, popularNamesFrom } from '../src/signals/popular.js';
-import { findTyposquatMatches } from '../src/signals/typosquat.js';
+import { findTyposquat, findTyposquatMatches } from '../src/signals/typosquat.js';
 
 const corpus = process.argv[2] ?? '../shared/corpus';
 const popular = bundledPopularNames();
@@ -26,7 +26,10 @@ function survey(label: string, names: string[], examples = 8): void {
     const [best] = findTyposquatMatches(name, popular);
     return `${name}~${best!.imitates}(${best!.technique})`;
   });
-  console.log(`${label}: ${share(hits.length, names.length)} flagged; e.g. ${shown.join(', ')}`);
+  const high = hits.filter((name) => findTyposquat(name, popular)?.severity === 'high').length;
+  console.log(
+    `${label}: ${share(hits.length, names.length)} flagged, ${share(high, names.length)} at high; e.g. ${shown.join(', ')}`,
+  );
 }
 
 survey('popular names (in list)', [...popular.names]);

@@ -3,7 +3,8 @@ import { initPython, parsePython } from '../../src/python/index.js';
 import { runRules } from '../../src/rules/index.js';
 import { buildReport, outcome, scan, type ScanStages } from '../../src/scan.js';
 import type { HistoryFile } from '../../src/signals/history.js';
-import { createSignalsStage } from '../../src/signals/stage.js';
+import type { ParsedPage } from '../../src/registry/page.js';
+import { createSignalsStage, type SignalsStageDeps } from '../../src/signals/stage.js';
 import type { Analysis, ArchiveView, PackageRef } from '../../src/types.js';
 import { startOsvServer } from '../servers/osv-server.js';
 
@@ -163,5 +164,26 @@ describe('a hijacked patch release in a pull request', () => {
       now,
     });
     expect(outcome(report, 'malicious')).toEqual({ failed: true, reason: '1 malicious package(s)' });
+  });
+});
+
+describe('the registry adapter', () => {
+  it('takes the index client page as it is (IndexFile carries filename, version, uploadTime, yanked)', () => {
+    const page: ParsedPage = {
+      files: [
+        {
+          filename: 'a-1.tar.gz',
+          url: 'http://127.0.0.1/a-1.tar.gz',
+          hashes: {},
+          version: '1',
+          kind: 'sdist',
+          yanked: 'bad',
+        },
+      ],
+      versions: ['1'],
+    };
+    // Compile-time: a ParsedPage is what getProject returns, with no mapping.
+    const getProject: NonNullable<SignalsStageDeps['getProject']> = async () => page;
+    expect(getProject).toBeTypeOf('function');
   });
 });
