@@ -23,3 +23,4 @@ export {
   type VersionPair,
   versionDiffSignals,
 } from './version-diff.js';
+export { createSignalsStage, type SignalsStage, type SignalsStageDeps } from './stage.js';
