@@ -1,0 +1,263 @@
+// ArchiveView -> Analysis: the named feature vector, the hashed text tokens and the located evidence behind
+// them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
+// group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
+import { fileRole, initPython, type ParsedFile, parsePython } from '../python/index.js';
+import { RULES, runRules, runTextRules, TEXT_RULES } from '../rules/index.js';
+import type { Analysis, ArchiveView, Evidence, Severity } from '../types.js';
+import { CodeCounts, codeFeatureNames } from './code.js';
+import { FileStats, innerPath } from './files.js';
+import { IndicatorStats } from './indicators.js';
+import {
+  metadataFeatures,
+  metadataFromPyproject,
+  metadataFromSetup,
+  metadataFromSetupCfg,
+  mergeMetadata,
+  type PackageMetadata,
+  parseCoreMetadata,
+} from './metadata.js';
+import { ObfuscationStats } from './obfuscation.js';
+import { TokenBag } from './tokens.js';
+
+export { TOKEN_BUCKETS } from './tokens.js';
+export type { PackageMetadata } from './metadata.js';
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+/** Located evidence kept per rule and file, and in all: counts go into features either way. */
+const EVIDENCE_PER_RULE_FILE = 5;
+const EVIDENCE_TOTAL = 300;
+const PYTHON_FILE = /\.(py|pyw|pth)$/i;
+const PYTHON_SHEBANG = /^#!.*\bpython[\d.]*\b/;
+const TEXT_FILE = /\.(sh|bash|zsh|bat|cmd|ps1|psm1|vbs|js|mjs|cjs)$/i;
+const MAX_TEXT_BYTES = 5 * 1024 * 1024;
+
+const ruleIds = (): string[] => [...RULES.map((r) => r.id), ...TEXT_RULES.map((r) => r.id)];
+
+const OTHER_NAMES = [
+  'rule.max_severity_early',
+  'rule.max_severity',
+  'rule.critical_early',
+  'rule.high_early',
+  'rule.distinct_early',
+  'install.setup_py',
+  'install.cmdclass',
+  'install.setup_keywords',
+  'install.setup_toplevel_statements',
+  'install.setup_toplevel_calls',
+  'install.pth_code_lines',
+  'parse.error_share',
+  'parse.unparsed_files',
+  'text.lossy_files',
+];
+
+const META_NAMES = Object.keys(metadataFeatures({ projectUrls: [], classifiers: [], requires: [] }, false));
+const FILE_NAMES = Object.keys(new FileStats().toRecord());
+const OBF_NAMES = Object.keys(new ObfuscationStats().toRecord());
+const IOC_NAMES = Object.keys(new IndicatorStats().toRecord());
+
+/** Every feature, in the vector's order: the contract with models/model.json (a test checks they agree). */
+export const FEATURE_NAMES: readonly string[] = [
+  ...META_NAMES,
+  ...FILE_NAMES,
+  ...codeFeatureNames(),
+  ...OBF_NAMES,
+  ...IOC_NAMES,
+  ...ruleIds().flatMap((id) => [`rule.${id}.early`, `rule.${id}.late`]),
+  ...OTHER_NAMES,
+];
+
+/** Loads the parser once; extractFeatures is synchronous afterwards. */
+export async function initFeatures(): Promise<void> {
+  await initPython();
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+function decode(data: Uint8Array): { text: string; lossy: boolean } {
+  const text = decoder.decode(data);
+  return { text, lossy: text.includes('\uFFFD') };
+}
+
+/** The sdist's single top folder ("name-1.0"), when every entry sits under one. */
+function commonRoot(view: ArchiveView): string | undefined {
+  let root: string | undefined;
+  for (const e of view.entries) {
+    const clean = e.path.replace(/\\/g, '/').replace(/^\.\//, '');
+    const slash = clean.indexOf('/');
+    if (slash <= 0) return undefined;
+    const top = clean.slice(0, slash);
+    if (root === undefined) root = top;
+    else if (root !== top) return undefined;
+  }
+  return root;
+}
+
+function isShallow(inner: string): boolean {
+  return !inner.includes('/');
+}
+
+/** Extract features and evidence from an archive that was read. Never throws on package content. */
+export function extractFeatures(view: ArchiveView): Analysis {
+  const notes: string[] = [];
+  const evidence: Evidence[] = [];
+  const files = new FileStats();
+  const code = new CodeCounts();
+  const obf = new ObfuscationStats();
+  const ioc = new IndicatorStats();
+  const tokens = new TokenBag();
+  const ruleCounts = new Map<string, number>();
+  const root = view.kind === 'wheel' ? undefined : commonRoot(view);
+  const metaSources: {
+    core?: PackageMetadata;
+    setup?: PackageMetadata;
+    cfg?: PackageMetadata;
+    py?: PackageMetadata;
+  } = {};
+  let licenseFile = false;
+  let readmeLength = 0;
+  let parsedFiles = 0;
+  let unparsed = 0;
+  let errorFiles = 0;
+  let lossy = 0;
+  const other: Record<string, number> = Object.fromEntries(OTHER_NAMES.map((n) => [n, 0]));
+
+  const record = (items: Evidence[]) => {
+    const perKey = new Map<string, number>();
+    for (const e of items) {
+      const early = e.context === 'install' || e.context === 'import' || e.context === undefined;
+      const key = `rule.${e.rule}.${early ? 'early' : 'late'}`;
+      ruleCounts.set(key, (ruleCounts.get(key) ?? 0) + 1);
+      const rank = SEVERITY_RANK[e.severity];
+      if (early) {
+        other['rule.max_severity_early'] = Math.max(other['rule.max_severity_early']!, rank);
+        if (e.severity === 'critical') other['rule.critical_early']!++;
+        if (e.severity === 'high') other['rule.high_early']!++;
+      }
+      other['rule.max_severity'] = Math.max(other['rule.max_severity']!, rank);
+      const seen = perKey.get(e.rule) ?? 0;
+      perKey.set(e.rule, seen + 1);
+      if (seen < EVIDENCE_PER_RULE_FILE) evidence.push(e);
+    }
+  };
+
+  for (const entry of view.entries) {
+    const inner = innerPath(entry.path, root);
+    const base = inner.slice(inner.lastIndexOf('/') + 1);
+    const data = entry.type === 'file' ? entry.data : undefined;
+    let isPython = PYTHON_FILE.test(base);
+    let text: string | undefined;
+    if (data && !isPython && data.length > 2 && data[0] === 0x23 && data[1] === 0x21) {
+      const firstLine = decoder.decode(data.subarray(0, 200)).split('\n')[0] ?? '';
+      if (PYTHON_SHEBANG.test(firstLine)) isPython = true;
+    }
+    files.add(entry, inner, isPython);
+    if (entry.type !== 'file' || !data) {
+      if (entry.type === 'file' && entry.truncated)
+        notes.push(`${entry.path}: over the per-file read limit, not analysed`);
+      continue;
+    }
+    if (/\.(dist-info)\/METADATA$/.test(inner) || (base === 'PKG-INFO' && isShallow(inner))) {
+      metaSources.core ??= parseCoreMetadata(decode(data).text);
+      continue;
+    }
+    if (isShallow(inner) && /^(LICEN[CS]E|COPYING)/i.test(base)) licenseFile = true;
+    if (isShallow(inner) && /^README/i.test(base)) readmeLength = Math.max(readmeLength, data.length);
+    if (isShallow(inner) && base === 'setup.cfg') metaSources.cfg = metadataFromSetupCfg(decode(data).text);
+    if (isShallow(inner) && base === 'pyproject.toml')
+      metaSources.py = metadataFromPyproject(decode(data).text);
+
+    if (isPython) {
+      const decoded = decode(data);
+      text = decoded.text;
+      if (decoded.lossy) lossy++;
+      // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
+      // evidence keeps the path as stored.
+      const parsed = parsePython(text, root ? `${root}/${inner}` : inner);
+      parsed.path = entry.path;
+      parsedFiles++;
+      if (!parsed.parsed) {
+        unparsed++;
+        if (parsed.parseError) notes.push(parsed.parseError);
+      } else if (parsed.errorNodes > 0) errorFiles++;
+      analysePython(parsed);
+    } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
+      const decoded = decode(data);
+      record(runTextRules(entry.path, decoded.text));
+      for (const line of decoded.text.split(/\r?\n/, 2000)) ioc.addString(line, false);
+    }
+  }
+
+  function analysePython(parsed: ParsedFile): void {
+    const role = fileRole(parsed.path.replace(/^\.\//, ''));
+    const isTest = role === 'test';
+    record(runRules(parsed));
+    code.add(parsed);
+    obf.add(parsed, isTest);
+    if (role === 'setup') {
+      other['install.setup_py'] = 1;
+      other['install.setup_toplevel_statements']! += parsed.topLevelStatements;
+      other['install.setup_toplevel_calls']! += parsed.calls.filter(
+        (c) =>
+          !c.nestedIn &&
+          c.role === 'install' &&
+          !/^(setup|setuptools\.setup|find_packages|open|<expr>\.\w+|os\.path\.\w+|print|dict|list)$/.test(
+            c.name,
+          ),
+      ).length;
+      if (parsed.setupCall) {
+        other['install.setup_keywords'] = parsed.setupCall.keywords.length;
+        metaSources.setup = metadataFromSetup(parsed.setupCall);
+      }
+    }
+    if (parsed.cmdclass) other['install.cmdclass'] = 1;
+    if (role === 'pth')
+      other['install.pth_code_lines']! += parsed.lines.filter((l) => /^\s*import\s/.test(l)).length;
+    const names = new Set(parsed.identifiers);
+    for (const name of names) tokens.add('id', name);
+    for (const call of parsed.calls) tokens.add('call', call.name);
+    for (const imp of parsed.imports) tokens.add('mod', imp.module || (imp.name ?? ''));
+    for (const s of parsed.strings) {
+      const early = s.role === 'install' || s.role === 'import';
+      if (!isTest) {
+        ioc.addString(s.value, early);
+        tokens.addWords('str', s.value, 500);
+      }
+    }
+  }
+
+  const meta = mergeMetadata(
+    metaSources.core ?? { projectUrls: [], classifiers: [], requires: [] },
+    ...[metaSources.setup, metaSources.cfg, metaSources.py].filter(
+      (m): m is PackageMetadata => m !== undefined,
+    ),
+  );
+  const metaRecord = metadataFeatures(meta, licenseFile);
+  // A description may live in the README the metadata points to; count whichever is longer.
+  metaRecord['meta.description_len'] = Math.max(metaRecord['meta.description_len'] ?? 0, readmeLength);
+  if (readmeLength >= 20) metaRecord['meta.description_empty'] = 0;
+  metaRecord['meta.license_declared'] = Math.max(
+    metaRecord['meta.license_declared'] ?? 0,
+    licenseFile ? 1 : 0,
+  );
+  tokens.addWords('desc', `${meta.summary ?? ''} ${meta.description ?? ''}`, 2000);
+
+  other['rule.distinct_early'] = [...ruleCounts.keys()].filter((k) => k.endsWith('.early')).length;
+  other['parse.error_share'] = parsedFiles > 0 ? errorFiles / parsedFiles : 0;
+  other['parse.unparsed_files'] = unparsed;
+  other['text.lossy_files'] = lossy;
+  if (lossy > 0) notes.push(`${lossy} Python file(s) were not valid UTF-8 (decoded with replacement)`);
+
+  const features: Record<string, number> = {};
+  const sources = [metaRecord, files.toRecord(), code.toRecord(), obf.toRecord(), ioc.toRecord(), other];
+  for (const name of FEATURE_NAMES) features[name] = 0;
+  for (const source of sources)
+    for (const [k, v] of Object.entries(source)) if (k in features) features[k] = v;
+  for (const [k, v] of ruleCounts) if (k in features) features[k] = v;
+
+  evidence.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  if (evidence.length > EVIDENCE_TOTAL) {
+    notes.push(`${evidence.length - EVIDENCE_TOTAL} lower-severity evidence items not listed`);
+    evidence.length = EVIDENCE_TOTAL;
+  }
+  return { features, tokens: tokens.toRecord(), evidence, notes };
+}

@@ -1,0 +1,111 @@
+// Obfuscation features: long and high-entropy literals, base64/hex blobs, chr() chains, very long lines,
+// machine-made identifiers and non-ASCII look-alike names. Test and doc files are left out: fixtures
+// there are full of blobs and odd names for honest reasons.
+import type { ParsedFile } from '../python/index.js';
+
+const BASE64_BLOB = /^[A-Za-z0-9+/=_\-\s]{100,}$/;
+const HEX_BLOB = /^(?:\\x)?[0-9a-fA-F\s]{100,}$/;
+const HEX_NAME = /^_0x[0-9a-fA-F]{3,}$/;
+const LOOKALIKE = /^[Il1O0_]{6,}$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+const ENTROPY_SAMPLE = 4096;
+
+/** Shannon entropy in bits per character over at most the first 4 KiB. */
+export function shannonEntropy(text: string): number {
+  const sample = text.length > ENTROPY_SAMPLE ? text.slice(0, ENTROPY_SAMPLE) : text;
+  if (sample.length === 0) return 0;
+  const freq = new Map<number, number>();
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    freq.set(c, (freq.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of freq.values()) {
+    const p = n / sample.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+export class ObfuscationStats {
+  maxString = 0;
+  strings100 = 0;
+  strings1000 = 0;
+  maxEntropy = 0;
+  maxEntropyEarly = 0;
+  base64Blobs = 0;
+  hexBlobs = 0;
+  maxLine = 0;
+  lines500 = 0;
+  codeLines = 0;
+  hexNames = new Set<string>();
+  lookalikeNames = new Set<string>();
+  nonAsciiNames = new Set<string>();
+  shortNames = 0;
+  names = 0;
+  semicolonLines = 0;
+  chrCalls = 0;
+
+  add(file: ParsedFile, isTest: boolean): void {
+    if (isTest) return;
+    for (const s of file.strings) {
+      const n = s.length;
+      if (n > this.maxString) this.maxString = n;
+      if (n >= 100) this.strings100++;
+      if (n >= 1000) this.strings1000++;
+      if (n >= 50) {
+        const h = shannonEntropy(s.value);
+        if (h > this.maxEntropy) this.maxEntropy = h;
+        if ((s.role === 'install' || s.role === 'import') && h > this.maxEntropyEarly)
+          this.maxEntropyEarly = h;
+        const sample = s.value.length > 20000 ? s.value.slice(0, 20000) : s.value;
+        if (HEX_BLOB.test(sample)) this.hexBlobs++;
+        else if (
+          BASE64_BLOB.test(sample) &&
+          /[A-Z]/.test(sample) &&
+          /\d/.test(sample) &&
+          !/\s{2}/.test(sample)
+        )
+          this.base64Blobs++;
+      }
+    }
+    for (const line of file.lines) {
+      const len = line.length;
+      if (len > this.maxLine) this.maxLine = len;
+      if (len > 500) this.lines500++;
+      const trimmed = line.trimStart();
+      if (trimmed !== '' && !trimmed.startsWith('#')) this.codeLines++;
+      if (len < 2000 && /;\s*\S/.test(line) && !/^\s*#/.test(line) && !/['"]/.test(line))
+        this.semicolonLines++;
+    }
+    for (const id of file.identifiers) {
+      this.names++;
+      if (id.length <= 2) this.shortNames++;
+      if (HEX_NAME.test(id)) this.hexNames.add(id);
+      else if (LOOKALIKE.test(id) && /[Il1]/.test(id) && /[Il]/.test(id)) this.lookalikeNames.add(id);
+      if (NON_ASCII.test(id)) this.nonAsciiNames.add(id);
+    }
+    for (const c of file.calls) if (c.name === 'chr') this.chrCalls++;
+  }
+
+  toRecord(): Record<string, number> {
+    return {
+      'obf.max_string_len': this.maxString,
+      'obf.strings_100': this.strings100,
+      'obf.strings_1000': this.strings1000,
+      'obf.max_entropy': this.maxEntropy,
+      'obf.max_entropy_early': this.maxEntropyEarly,
+      'obf.base64_blobs': this.base64Blobs,
+      'obf.hex_blobs': this.hexBlobs,
+      'obf.max_line_len': this.maxLine,
+      'obf.lines_500': this.lines500,
+      'obf.code_lines': this.codeLines,
+      'obf.hex_names': this.hexNames.size,
+      'obf.lookalike_names': this.lookalikeNames.size,
+      'obf.non_ascii_names': this.nonAsciiNames.size,
+      'obf.short_name_share': this.names > 0 ? this.shortNames / this.names : 0,
+      'obf.semicolon_lines': this.semicolonLines,
+      'obf.chr_calls': this.chrCalls,
+    };
+  }
+}

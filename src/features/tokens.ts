@@ -1,0 +1,43 @@
+// The paper's "textual characteristics": a hashed bag of tokens (identifiers, called names, imported
+// modules, string-literal words, description words) for the text base learner. The hashing trick keeps the
+// vocabulary fixed without shipping one; collisions are rare enough at this size and cost little.
+
+/** Number of hash buckets; part of the model's contract (models/model.json records it). */
+export const TOKEN_BUCKETS = 4096;
+/** Counts per bucket are capped so one generated file cannot drown the rest. */
+const MAX_COUNT = 50;
+
+/** FNV-1a, 32-bit: tiny, fast and stable across platforms (hand-written: it is five lines). */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export type TokenKind = 'id' | 'call' | 'mod' | 'str' | 'desc';
+
+export class TokenBag {
+  readonly counts = new Map<number, number>();
+
+  add(kind: TokenKind, token: string): void {
+    if (token.length < 2 || token.length > 40) return;
+    const bucket = fnv1a(`${kind}:${token}`) % TOKEN_BUCKETS;
+    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+  }
+
+  /** Lower-cased words of 3..24 letters from free text (string literals, descriptions). */
+  addWords(kind: TokenKind, text: string, maxChars = 2000): void {
+    const sample = text.length > maxChars ? text.slice(0, maxChars) : text;
+    for (const m of sample.matchAll(/[A-Za-z][A-Za-z0-9_]{2,23}/g)) this.add(kind, m[0].toLowerCase());
+  }
+
+  toRecord(): Record<number, number> {
+    const out: Record<number, number> = {};
+    for (const [bucket, count] of [...this.counts].sort((a, b) => a[0] - b[0]))
+      out[bucket] = Math.min(count, MAX_COUNT);
+    return out;
+  }
+}
