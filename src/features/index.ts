@@ -17,6 +17,7 @@ import {
   parseCoreMetadata,
 } from './metadata.js';
 import { ObfuscationStats } from './obfuscation.js';
+import { decodePayload } from './payloads.js';
 import { TokenBag } from './tokens.js';
 
 export { TOKEN_BUCKETS } from './tokens.js';
@@ -48,7 +49,13 @@ const OTHER_NAMES = [
   'parse.error_share',
   'parse.unparsed_files',
   'text.lossy_files',
+  'payload.decoded',
+  'payload.decoded_python',
+  'payload.max_layers',
 ];
+/** Literals decoded per file, and how deep decoded code is unpacked again. */
+const MAX_DECODES_PER_FILE = 50;
+const MAX_PAYLOAD_DEPTH = 2;
 
 const META_NAMES = Object.keys(metadataFeatures({ projectUrls: [], classifiers: [], requires: [] }, false));
 const FILE_NAMES = Object.keys(new FileStats().toRecord());
@@ -173,13 +180,12 @@ export function extractFeatures(view: ArchiveView): Analysis {
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
       // evidence keeps the path as stored.
       const parsed = parsePython(text, root ? `${root}/${inner}` : inner);
-      parsed.path = entry.path;
       parsedFiles++;
       if (!parsed.parsed) {
         unparsed++;
         if (parsed.parseError) notes.push(parsed.parseError);
       } else if (parsed.errorNodes > 0) errorFiles++;
-      analysePython(parsed);
+      analysePython(parsed, entry.path);
     } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
       const decoded = decode(data);
       record(runTextRules(entry.path, decoded.text));
@@ -187,10 +193,10 @@ export function extractFeatures(view: ArchiveView): Analysis {
     }
   }
 
-  function analysePython(parsed: ParsedFile): void {
-    const role = fileRole(parsed.path.replace(/^\.\//, ''));
+  function analysePython(parsed: ParsedFile, storedPath: string): void {
+    const role = fileRole(parsed.path);
     const isTest = role === 'test';
-    record(runRules(parsed));
+    record(runRules(parsed).map((e) => ({ ...e, path: storedPath })));
     code.add(parsed);
     obf.add(parsed, isTest);
     if (role === 'setup') {
@@ -212,6 +218,7 @@ export function extractFeatures(view: ArchiveView): Analysis {
     if (parsed.cmdclass) other['install.cmdclass'] = 1;
     if (role === 'pth')
       other['install.pth_code_lines']! += parsed.lines.filter((l) => /^\s*import\s/.test(l)).length;
+    unpackPayloads(parsed, storedPath, role, 0);
     const names = new Set(parsed.identifiers);
     for (const name of names) tokens.add('id', name);
     for (const call of parsed.calls) tokens.add('call', call.name);
@@ -222,6 +229,42 @@ export function extractFeatures(view: ArchiveView): Analysis {
         ioc.addString(s.value, early);
         tokens.addWords('str', s.value, 500);
       }
+    }
+  }
+
+  /** Analyses Python hidden in encoded literals as if it stood where the literal stands. */
+  function unpackPayloads(
+    parsed: ParsedFile,
+    storedPath: string,
+    role: string,
+    depth: number,
+    anchorLine?: number,
+  ): void {
+    if (role === 'test' || depth >= MAX_PAYLOAD_DEPTH) return;
+    let decodes = 0;
+    for (const s of parsed.strings) {
+      if (s.length < 40 || decodes >= MAX_DECODES_PER_FILE) continue;
+      const payload = decodePayload(s.value);
+      if (!payload) continue;
+      decodes++;
+      other['payload.decoded']!++;
+      other['payload.max_layers'] = Math.max(other['payload.max_layers']!, payload.layers.length);
+      if (!payload.python) continue;
+      other['payload.decoded_python']!++;
+      // Same path, so the decoded code gets the role of the file that carries it (setup.py: install time).
+      const inner = parsePython(payload.text, parsed.path);
+      const hits = runRules(inner).map((e) => ({
+        ...e,
+        path: storedPath,
+        line: anchorLine ?? s.line,
+        message: `in ${payload.layers.join('+')}-decoded code (its line ${e.line}): ${e.message ?? e.snippet}`,
+      }));
+      record(hits);
+      code.add(inner);
+      for (const call of inner.calls) tokens.add('call', call.name);
+      for (const imp of inner.imports) tokens.add('mod', imp.module || (imp.name ?? ''));
+      for (const str of inner.strings) ioc.addString(str.value, s.role === 'install' || s.role === 'import');
+      unpackPayloads(inner, storedPath, role, depth + 1, anchorLine ?? s.line);
     }
   }
 

