@@ -61,6 +61,27 @@ export interface ScanItem {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * A stage may throw an Error carrying a `signal` (the registry's RegistryFinding: a pinned release the index
+ * no longer has, a file whose hash differs from the lockfile's): that is evidence for policy, not an error.
+ * Recognised by shape, so scan.ts does not depend on the registry stage.
+ */
+function findingOf(err: unknown): Signal | undefined {
+  const signal = err instanceof Error ? (err as { signal?: Partial<Signal> }).signal : undefined;
+  return signal && typeof signal.id === 'string' && typeof signal.severity === 'string'
+    ? (signal as Signal)
+    : undefined;
+}
+
+/**
+ * The stage findings, then the other signals minus those a finding already reports (the registry and the
+ * history signals both see a missing release). Only those ids: OSV lists one 'known-malware' per advisory.
+ */
+function withFindings(findings: Signal[], signals: Signal[]): Signal[] {
+  const reported = new Set(findings.map((f) => f.id));
+  return [...findings, ...signals.filter((s) => !reported.has(s.id))];
+}
+
 /** Turn lockfile diff changes into scan items (removed packages are not scanned). */
 export function itemsFromChanges(changes: Change[]): ScanItem[] {
   return changes
@@ -115,13 +136,17 @@ async function scanOne<F>(
     );
   }
 
-  let files: F[];
+  const findings: Signal[] = [];
+  let files: F[] = [];
   try {
     files = (await stages.resolve(ref)).files;
   } catch (err) {
-    return fail(`${ref.name}${ref.version ? `==${ref.version}` : ''}: ${message(err)}`);
+    const finding = findingOf(err);
+    if (!finding) return fail(`${ref.name}${ref.version ? `==${ref.version}` : ''}: ${message(err)}`);
+    findings.push(finding);
   }
-  if (files.length === 0) return fail(`${ref.name}: the index offers no artifact to analyse`);
+  if (files.length === 0 && findings.length === 0)
+    return fail(`${ref.name}: the index offers no artifact to analyse`);
 
   const scores: number[] = [];
   const failures: string[] = [];
@@ -151,18 +176,22 @@ async function scanOne<F>(
       verdict.evidence.push(...cached.evidence);
       verdict.reasons.push(...cached.notes);
     } catch (err) {
-      failures.push(message(err));
+      const finding = findingOf(err);
+      if (finding) findings.push(finding);
+      else failures.push(message(err));
     }
   }
   verdict.reasons.push(...failures);
-  if (verdict.artifacts.length === 0)
+  if (verdict.artifacts.length === 0 && findings.length === 0)
     return fail(`${ref.name}: every artifact failed: ${failures.join('; ')}`);
 
+  let stageSignals: Signal[] = [];
   try {
-    verdict.signals = (await stages.signals?.(ref, item.previous)) ?? [];
+    stageSignals = (await stages.signals?.(ref, item.previous)) ?? [];
   } catch (err) {
     verdict.reasons.push(`signals unavailable: ${message(err)}`);
   }
+  verdict.signals = withFindings(findings, stageSignals);
   verdict.score = scores.length > 0 ? Math.max(...scores) : undefined;
   const decision = decide({
     ref,
