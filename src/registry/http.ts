@@ -53,9 +53,11 @@ export function retryAfterMs(value: string | null, now: Date): number | undefine
   return Number.isNaN(when) ? undefined : Math.max(0, when - now.getTime());
 }
 
-function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+/** What a failed fetch says, and whether trying again can help (a system error code: refused, reset, DNS). */
+function causeOf(err: unknown): { text: string; transient: boolean } {
+  const cause = (err as { cause?: { code?: unknown; message?: string } }).cause;
+  if (typeof cause?.code === 'string') return { text: cause.code, transient: true };
+  return { text: cause?.message ?? (err instanceof Error ? err.message : String(err)), transient: false };
 }
 
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 100) / 100} MB`;
@@ -142,7 +144,9 @@ async function once(
     if (err instanceof RegistryError) throw err;
     if (deadlineHit) throw fail('the overall deadline passed during the request');
     if (timedOut) return { retry: `no data for ${settings.timeoutMs} ms (timeout)` };
-    return { retry: `network error: ${causeOf(err)}` };
+    const cause = causeOf(err);
+    if (!cause.transient) throw fail(`network error: ${cause.text}`);
+    return { retry: `network error: ${cause.text}` };
   } finally {
     clearTimeout(idle);
     clearTimeout(overall);

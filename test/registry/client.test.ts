@@ -354,6 +354,18 @@ describe('transport', () => {
     expect((await c.resolve(ref('demo', '1.0'))).files).toHaveLength(2);
   });
 
+  it('retries a refused connection, then names the cause', async () => {
+    const server = await serve({ projects: {} });
+    const closed = await startIndexServer({ projects: {} });
+    await closed.close();
+    const { c, sleeps } = client(server, { indexUrl: closed.url, retries: 2 });
+    const err = await rejection(c.getProject('demo'));
+    expect(err.message).toBe(
+      `GET ${closed.url}demo/: network error: ECONNREFUSED (gave up after 3 attempts)`,
+    );
+    expect(sleeps).toHaveLength(2);
+  });
+
   it('times out on a server that does not answer, retrying within the limit', async () => {
     const server = await serve({ projects: demo() });
     server.setFault({ kind: 'slow', delayMs: 5_000, on: 'page' });

@@ -1,6 +1,7 @@
 // One line per subcommand.
 import type { Command } from '../io.js';
 import { diffCommand } from './diff.js';
+import { fetchCommand } from './fetch.js';
 import { lockfileCommand } from './lockfile.js';
 import { scanCommand } from './scan.js';
 
@@ -8,4 +9,5 @@ export const commands: Record<string, Command> = {
   lockfile: lockfileCommand,
   diff: diffCommand,
   scan: scanCommand,
+  fetch: fetchCommand,
 };
