@@ -101,12 +101,14 @@ async function once(
       controller.abort();
     }, settings.timeoutMs);
   };
-  const overall = Number.isFinite(remainingMs)
-    ? setTimeout(() => {
-        deadlineHit = true;
-        controller.abort();
-      }, remainingMs)
-    : undefined;
+  // setTimeout fires at once for delays past 2^31-1 ms (24.8 days): such a deadline needs no timer.
+  const overall =
+    remainingMs < 2 ** 31 - 1
+      ? setTimeout(() => {
+          deadlineHit = true;
+          controller.abort();
+        }, remainingMs)
+      : undefined;
   try {
     arm();
     const response = await settings.fetch(request.url, {

@@ -389,6 +389,8 @@ describe('transport', () => {
     const past = client(server, { deadline: new Date(Date.now() - 1) });
     expect((await rejection(past.c.getProject('demo'))).message).toMatch(/overall deadline passed before/);
     expect(server.requests).toHaveLength(0);
+    const far = client(server, { deadline: new Date(Date.now() + 40 * 24 * 3600 * 1000) });
+    expect((await far.c.getProject('demo')).files).toHaveLength(4);
     server.setFault({ kind: 'server-error' });
     const soon = client(server, {
       deadline: new Date(Date.now() + 60_000),
