@@ -292,8 +292,9 @@ export async function startIndexServer(options: IndexServerOptions): Promise<Ind
         surprise('unknown file');
         return send(404, 'not found');
       }
-      const bytes = Buffer.from(file.bytes); // a copy: tampering must not change the fixture
+      let bytes = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
       if (takeFault('file', record.project, ['tamper'])) {
+        bytes = Buffer.from(bytes); // a copy: tampering must not change the fixture
         bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
       }
       const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
