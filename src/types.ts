@@ -101,6 +101,8 @@ export interface ArchiveEntry {
   encrypted?: boolean;
   /** Name problems: '..', absolute, NUL, control characters, etc. */
   nameFlags?: string[];
+  /** The content starts with another archive's or compressed stream's magic bytes (noted, never opened). */
+  nested?: 'gzip' | 'bzip2' | 'xz' | 'zip' | 'tar' | 'zstd' | '7z' | 'rar';
 }
 
 export interface ArchiveView {
@@ -110,10 +112,15 @@ export interface ArchiveView {
   entries: ArchiveEntry[];
   status: 'ok' | 'error';
   error?: string;
-  /** Names of the limits that were hit ('totalBytes', 'ratio', 'entries', 'fileBytes', 'depth'). */
+  /**
+   * Names of the limits that were hit ('totalBytes', 'ratio', 'entries', 'fileBytes', 'depth'). All but
+   * 'fileBytes' stop the read and make the status 'error'; 'fileBytes' only cuts big files (`truncated`).
+   */
   limitsHit: string[];
   /** Uncompressed bytes read in total. */
   bytesRead: number;
+  /** What the reader noticed that is not an error: leading data, skipped corrupt headers, etc. */
+  notes?: string[];
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
