@@ -1,7 +1,19 @@
 // The training table: one row per corpus archive, its label, its group (for group k-fold) and its
-// extracted features. Rows come from the project's own extractor (src/features), cached by sha256.
+// extracted features. Rows come from the project's own extractor (src/features), cached by sha256 under
+// .cache/features, and extracted on every core in worker threads.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  type CachedAnalysis,
+  type CorpusItem,
+  defaultBenignDirs,
+  defaultCorpusDir,
+  listCorpus,
+  type RowSource,
+} from '../src/features/corpus.js';
 
-export type RowSource = 'malicious' | 'benign-sdist' | 'benign-wheel' | 'hard-benign';
+export type { RowSource } from '../src/features/corpus.js';
 
 export interface FeatureRow {
   /** sha256 of the archive. */
@@ -19,4 +31,117 @@ export interface FeatureRow {
   features: Record<string, number>;
   /** Hashed text tokens: bucket -> count (src/features TOKEN_BUCKETS buckets). */
   tokens: Record<number, number>;
+  /** Rules with located hits. */
+  rules?: string[];
+}
+
+export interface TableOptions {
+  corpus?: string;
+  benignDir?: string;
+  cacheDir?: string;
+  workers?: number;
+  log?: (s: string) => void;
+}
+
+export const DEFAULT_CACHE_DIR = join(process.cwd(), '.cache', 'features');
+
+function toRow(item: CorpusItem, a: CachedAnalysis): FeatureRow {
+  return {
+    id: a.id,
+    label: item.label,
+    source: item.source,
+    group: item.group,
+    ...(item.added ? { added: item.added } : {}),
+    name: item.name,
+    status: a.status,
+    ...(a.error ? { error: a.error } : {}),
+    features: a.features,
+    tokens: a.tokens,
+    rules: a.rules,
+  };
+}
+
+/** Extracts (or reads from the cache) a row for every archive of the corpus on this machine. */
+export async function loadOrBuildTable(options: TableOptions = {}): Promise<FeatureRow[]> {
+  const log = options.log ?? (() => {});
+  const benign = options.benignDir
+    ? { sdists: join(options.benignDir, 'benign'), wheels: join(options.benignDir, 'benign-wheels') }
+    : defaultBenignDirs();
+  const items = listCorpus(options.corpus ?? defaultCorpusDir(), benign);
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.source, (counts.get(i.source) ?? 0) + 1);
+  log(`corpus: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  if (!counts.has('benign-sdist'))
+    log(`no benign tarballs in ${benign.sdists}: run ../shared/corpus/fetch-benign.sh`);
+  if (!counts.has('benign-wheel'))
+    log(`no benign wheels in ${benign.wheels}: run ../shared/corpus/fetch-benign-wheels.sh`);
+
+  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
+  const results: (CachedAnalysis | undefined)[] = new Array(items.length);
+  const started = performance.now();
+  let done = 0;
+  let next = 0;
+  const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), items.length));
+  // Workers load TypeScript through tsx, as the trainer itself runs; a crashed worker is replaced and its
+  // archive becomes an error row, so one hostile archive cannot stop the extraction.
+  const spawn = () => new Worker(new URL('./extract-worker.mjs', import.meta.url));
+  const runJob = (worker: Worker, index: number, path: string) =>
+    new Promise<CachedAnalysis>((resolve, reject) => {
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (m: { index: number; result: CachedAnalysis }) => {
+        cleanup();
+        resolve(m.result);
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        reject(new Error(`worker exited with code ${code}`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ index, path, cacheDir });
+    });
+  await Promise.all(
+    Array.from({ length: workerCount }, async () => {
+      let worker = spawn();
+      try {
+        while (next < items.length) {
+          const index = next++;
+          const item = items[index]!;
+          let result: CachedAnalysis;
+          try {
+            result = await runJob(worker, index, item.path);
+          } catch (error) {
+            result = {
+              id: '',
+              status: 'error',
+              error: `worker failed on ${item.path}: ${(error as Error).message}`,
+              features: {},
+              tokens: {},
+              rules: [],
+            };
+            await worker.terminate();
+            worker = spawn();
+          }
+          results[index] = result;
+          done++;
+          if (done % 500 === 0 || done === items.length)
+            log(
+              `  features: ${done}/${items.length} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+            );
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  return items.map((item, i) => toRow(item, results[i]!));
 }

@@ -1,0 +1,66 @@
+// Extraction throughput over the same archives, measured in one run, three ways:
+//   read   - decompress and read every archive (src/archive)
+//   floor  - read + a bare tree-sitter parse of every Python file (each byte inflated and parsed once)
+//   full   - read + full feature extraction (parse, walk, rules, features, evidence)
+// The target is full <= 1.5x floor. Archives come from the corpus (read through src/archive only).
+import { readFileSync } from 'node:fs';
+import { readArchive } from '../src/archive/index.js';
+import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
+import { extractFeatures, initFeatures } from '../src/features/index.js';
+import { bareParse } from '../src/python/index.js';
+
+const PYTHON = /\.(py|pyw|pth)$/i;
+
+/** Every n-th archive of each source: the same spread sample on every run. */
+function sample(perSource: number) {
+  const items = listCorpus(defaultCorpusDir(), defaultBenignDirs());
+  const bySource = new Map<string, typeof items>();
+  for (const item of items) bySource.set(item.source, [...(bySource.get(item.source) ?? []), item]);
+  const out: typeof items = [];
+  for (const list of bySource.values()) {
+    const step = Math.max(1, Math.floor(list.length / perSource));
+    out.push(...list.filter((_, i) => i % step === 0).slice(0, perSource));
+  }
+  return out;
+}
+
+export async function benchExtraction(perSource: number): Promise<string[]> {
+  await initFeatures();
+  const items = sample(perSource);
+  if (items.length === 0) return ['extraction: no corpus found (../shared/corpus or PMG_CORPUS); skipped'];
+  const archives = items.map((i) => readFileSync(i.path));
+  const archiveBytes = archives.reduce((n, a) => n + a.length, 0);
+  const decoder = new TextDecoder();
+
+  // Warm-up so the JIT and the wasm are equally hot for every pass.
+  for (const bytes of archives.slice(0, 10)) extractFeatures(await readArchive(bytes));
+
+  let pyBytes = 0;
+  let t = performance.now();
+  for (const bytes of archives) {
+    const view = await readArchive(bytes);
+    for (const e of view.entries) if (e.data && PYTHON.test(e.path)) pyBytes += e.data.length;
+  }
+  const read = performance.now() - t;
+
+  t = performance.now();
+  for (const bytes of archives) {
+    const view = await readArchive(bytes);
+    for (const e of view.entries) if (e.data && PYTHON.test(e.path)) bareParse(decoder.decode(e.data));
+  }
+  const floor = performance.now() - t;
+
+  t = performance.now();
+  for (const bytes of archives) extractFeatures(await readArchive(bytes));
+  const full = performance.now() - t;
+
+  const mb = pyBytes / 1e6;
+  return [
+    `extraction over ${archives.length} archives (${(archiveBytes / 1e6).toFixed(1)} MB compressed, ${mb.toFixed(1)} MB of Python), one core:`,
+    `  read (decompress + entries)      ${(read / 1000).toFixed(2)} s`,
+    `  floor (read + bare parse)        ${(floor / 1000).toFixed(2)} s   ${(mb / (floor / 1000)).toFixed(2)} MB/s of Python`,
+    `  full extraction                  ${(full / 1000).toFixed(2)} s   ${(mb / (full / 1000)).toFixed(2)} MB/s of Python`,
+    `  full / floor                     ${(full / floor).toFixed(2)}x (target <= 1.5x)`,
+    `  per archive                      ${(full / archives.length).toFixed(1)} ms`,
+  ];
+}

@@ -1,0 +1,98 @@
+// `pypi-malware-gate features --corpus <dir-or-tsv> --out <file> [--cache DIR]`: the feature table for
+// training, one JSON row per archive (label, group, features, tokens), cached by sha256 so re-runs are fast.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type CorpusItem, cachedAnalysis, defaultBenignDirs, listCorpus } from '../../features/corpus.js';
+import { initFeatures } from '../../features/index.js';
+import { CliError, type Command } from '../io.js';
+
+const USAGE = `usage: pypi-malware-gate features --corpus <dir-or-tsv> --out <file> [--cache DIR]
+  --corpus  a corpus folder with malicious.tsv / hard-benign.tsv (benign archives from ~/.cache/pypi-corpus),
+            a .tsv with a sha256 column (archives in the folder named after it), or a folder of archives
+  --out     where to write the table (JSON lines)
+  --cache   analysis cache folder (default .cache/features)`;
+
+/** Unlabelled archives in a plain folder, or the rows of one TSV whose archives sit beside it. */
+function itemsFor(
+  corpus: string,
+  env: Record<string, string | undefined>,
+): (CorpusItem | Omit<CorpusItem, 'label'>)[] {
+  if (!existsSync(corpus)) throw new CliError(`--corpus ${corpus}: no such file or folder`);
+  if (statSync(corpus).isDirectory()) {
+    if (existsSync(join(corpus, 'malicious.tsv')) || existsSync(join(corpus, 'hard-benign.tsv')))
+      return listCorpus(corpus, defaultBenignDirs(env));
+    return readdirSync(corpus)
+      .sort()
+      .filter((f) => statSync(join(corpus, f)).isFile())
+      .map((f) => ({ path: join(corpus, f), source: 'benign-sdist' as const, group: f, name: f }));
+  }
+  const [head, ...lines] = readFileSync(corpus, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const columns = (head ?? '').split('\t');
+  const sha = columns.indexOf('sha256');
+  if (sha === -1) throw new CliError(`${corpus}:1: no sha256 column`);
+  const folder = join(dirname(corpus), basename(corpus).replace(/\.tsv$/, ''));
+  const malicious = basename(corpus).startsWith('malicious');
+  return lines.map((line) => {
+    const cells = line.split('\t');
+    const get = (name: string) => cells[columns.indexOf(name)] ?? '';
+    return {
+      path: join(folder, cells[sha] ?? ''),
+      ...(malicious ? { label: 1 as const } : {}),
+      source: malicious ? ('malicious' as const) : ('hard-benign' as const),
+      group: get('family') || get('name'),
+      name: get('name'),
+      ...(get('added') ? { added: get('added') } : {}),
+    };
+  });
+}
+
+export const featuresCommand: Command = {
+  summary: 'write the feature table of a corpus for training (cached by sha256)',
+  async run(args, io) {
+    let values: { corpus?: string; out?: string; cache?: string; help?: boolean };
+    try {
+      values = parseArgs({
+        args,
+        options: {
+          corpus: { type: 'string' },
+          out: { type: 'string' },
+          cache: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values;
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n${USAGE}`);
+    }
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (!values.corpus || !values.out) throw new CliError(`--corpus and --out are required\n${USAGE}`);
+    const items = itemsFor(resolve(io.cwd, values.corpus), io.env);
+    await initFeatures();
+    const cache = resolve(io.cwd, values.cache ?? join('.cache', 'features'));
+    const rows: string[] = [];
+    let errors = 0;
+    for (const item of items) {
+      if (!existsSync(item.path)) {
+        errors++;
+        io.stderr(`${item.path}: missing\n`);
+        continue;
+      }
+      const a = await cachedAnalysis(item.path, cache);
+      if (a.status === 'error') {
+        errors++;
+        io.stderr(`${item.path}: ${a.error}\n`);
+      }
+      rows.push(
+        JSON.stringify({ ...item, path: undefined, label: 'label' in item ? item.label : null, ...a }),
+      );
+    }
+    writeFileSync(resolve(io.cwd, values.out), rows.length > 0 ? `${rows.join('\n')}\n` : '');
+    io.stderr(`${rows.length} row(s) written to ${values.out}, ${errors} error(s)\n`);
+    return errors > 0 ? 1 : 0;
+  },
+};

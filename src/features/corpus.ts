@@ -1,0 +1,187 @@
+// The corpus as training rows: which archives there are (malicious.tsv, hard-benign.tsv, the fetched Debian
+// upstream tarballs and repackaged wheels), their labels and groups, and one cached analysis per archive.
+// Archives are read only through src/archive (in memory, with limits); nothing in them is run or unpacked.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { readArchive } from '../archive/index.js';
+import { extractFeatures, FEATURE_NAMES } from './index.js';
+import { TOKEN_BUCKETS } from './tokens.js';
+
+export type RowSource = 'malicious' | 'benign-sdist' | 'benign-wheel' | 'hard-benign';
+
+export interface CorpusItem {
+  path: string;
+  label: 0 | 1;
+  source: RowSource;
+  group: string;
+  name: string;
+  added?: string;
+}
+
+export interface CachedAnalysis {
+  id: string;
+  status: 'ok' | 'error';
+  error?: string;
+  features: Record<string, number>;
+  tokens: Record<number, number>;
+  /** Rule ids with located hits, strongest first (for the model card's blind-spot notes). */
+  rules: string[];
+}
+
+/** Changes whenever the feature list or the extractor's version changes, so stale caches are not reused. */
+export const EXTRACTOR_VERSION = 1;
+export function featureDigest(): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ v: EXTRACTOR_VERSION, names: FEATURE_NAMES, buckets: TOKEN_BUCKETS }))
+    .digest('hex')
+    .slice(0, 12);
+}
+
+export function defaultCorpusDir(env: Record<string, string | undefined> = process.env): string {
+  return env.PMG_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+}
+
+export function defaultBenignDirs(env: Record<string, string | undefined> = process.env) {
+  const base = env.PMG_BENIGN_DIR ?? join(homedir(), '.cache', 'pypi-corpus');
+  return { sdists: join(base, 'benign'), wheels: join(base, 'benign-wheels') };
+}
+
+function tsv(path: string): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const columns = (head ?? '').split('\t');
+  return lines.map((line) => {
+    const cells = line.split('\t');
+    return Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
+  });
+}
+
+/**
+ * One group per upstream project, so a project's tarball and its wheel land in the same fold
+ * (Debian names the source "python-foo", the wheel's distribution is "foo").
+ */
+export function projectGroup(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-')
+    .replace(/^(python3?|py)-/, '')
+    .replace(/-(python3?|py)$/, '');
+}
+
+/** Every archive of the corpus that is present on this machine, with its label and group. */
+export function listCorpus(corpusDir = defaultCorpusDir(), benign = defaultBenignDirs()): CorpusItem[] {
+  const items: CorpusItem[] = [];
+  const malicious = join(corpusDir, 'malicious.tsv');
+  if (existsSync(malicious)) {
+    for (const r of tsv(malicious)) {
+      const path = join(corpusDir, 'malicious', r.sha256 ?? '');
+      if (existsSync(path))
+        items.push({
+          path,
+          label: 1,
+          source: 'malicious',
+          group: `mal:${r.family}`,
+          name: r.name ?? '',
+          added: r.added,
+        });
+    }
+  }
+  const hard = join(corpusDir, 'hard-benign.tsv');
+  if (existsSync(hard)) {
+    for (const r of tsv(hard)) {
+      const path = join(corpusDir, 'hard-benign', r.sha256 ?? '');
+      if (existsSync(path))
+        items.push({
+          path,
+          label: 0,
+          source: 'hard-benign',
+          group: `hard:${projectGroup(r.name ?? '')}`,
+          name: r.name ?? '',
+        });
+    }
+  }
+  const sdists = join(corpusDir, 'benign-debian.tsv');
+  if (existsSync(sdists) && existsSync(benign.sdists)) {
+    for (const r of tsv(sdists)) {
+      const file = (r.file ?? '').replace(/\.tar\.(xz|bz2)$/, '.tar.gz');
+      const path = join(benign.sdists, file);
+      if (file && existsSync(path))
+        items.push({
+          path,
+          label: 0,
+          source: 'benign-sdist',
+          group: `ben:${projectGroup(r.source ?? file)}`,
+          name: r.source ?? '',
+        });
+    }
+  }
+  if (existsSync(benign.wheels)) {
+    for (const file of readdirSync(benign.wheels).sort()) {
+      if (!file.endsWith('.whl')) continue;
+      const dist = file.split('-')[0] ?? file;
+      items.push({
+        path: join(benign.wheels, file),
+        label: 0,
+        source: 'benign-wheel',
+        group: `ben:${projectGroup(dist)}`,
+        name: dist,
+      });
+    }
+  }
+  return items;
+}
+
+/** Reads and analyses one archive file; a failure is a row with status 'error', never a throw. */
+export async function analyseFile(bytes: Uint8Array, id: string): Promise<CachedAnalysis> {
+  try {
+    const view = await readArchive(bytes);
+    if (view.status === 'error' && view.entries.length === 0)
+      return {
+        id,
+        status: 'error',
+        error: view.error ?? 'unreadable archive',
+        features: {},
+        tokens: {},
+        rules: [],
+      };
+    // An archive cut short by a limit still yields the features of what was read; the reason is kept.
+    const analysis = extractFeatures(view);
+    const rules = [...new Set(analysis.evidence.map((e) => e.rule))];
+    return {
+      id,
+      status: 'ok',
+      ...(view.status === 'error' ? { error: `partial: ${view.error}` } : {}),
+      features: analysis.features,
+      tokens: analysis.tokens,
+      rules,
+    };
+  } catch (error) {
+    return { id, status: 'error', error: (error as Error).message, features: {}, tokens: {}, rules: [] };
+  }
+}
+
+/** Analysis of a file, from the cache (by sha256 and feature digest) or computed and cached. */
+export async function cachedAnalysis(path: string, cacheDir: string | undefined): Promise<CachedAnalysis> {
+  const bytes = readFileSync(path);
+  const id = createHash('sha256').update(bytes).digest('hex');
+  const dir = cacheDir ? join(cacheDir, featureDigest()) : undefined;
+  const file = dir ? join(dir, `${id}.json`) : undefined;
+  if (file && existsSync(file)) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as CachedAnalysis;
+    } catch {
+      // A torn cache file is recomputed.
+    }
+  }
+  const result = await analyseFile(bytes, id);
+  if (dir && file) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${basename(path).length}.tmp`;
+    writeFileSync(tmp, JSON.stringify(result));
+    renameSync(tmp, file);
+  }
+  return result;
+}

@@ -1,0 +1,11 @@
+// A worker thread of the corpus extraction: analyses the archives it is sent, one at a time.
+import { parentPort } from 'node:worker_threads';
+import { cachedAnalysis } from '../src/features/corpus.js';
+import { initFeatures } from '../src/features/index.js';
+
+const ready = initFeatures();
+parentPort?.on('message', async (job: { index: number; path: string; cacheDir?: string }) => {
+  await ready;
+  const result = await cachedAnalysis(job.path, job.cacheDir);
+  parentPort?.postMessage({ index: job.index, result });
+});
