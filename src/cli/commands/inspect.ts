@@ -1,0 +1,138 @@
+// `pypi-malware-gate inspect <file>... [--json]`: reads each archive (sdist, wheel, egg; any name, no
+// extension needed) in memory and prints one line per file. Exit 0 when every file was read, 1
+// otherwise (the lines still print), 2 for usage errors.
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ArchiveLimits, readArchive } from '../../archive/index.js';
+import { escapeLog } from '../../report/escape.js';
+import type { ArchiveView } from '../../types.js';
+import { CliError, type Command } from '../io.js';
+
+const USAGE = `usage: pypi-malware-gate inspect <file>... [--json]
+  reads each archive in memory (never extracted) and prints one line per file;
+  --json prints one JSON object per line: {file, status, error?, format, kind, container, files, bytes}`;
+
+/**
+ * Inputs larger than this are not read at all: the reader's own limits bound what it inflates, and
+ * this bounds what it is handed (the registry's download cap is 50 MB by default).
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+export interface InspectOptions {
+  /** Relative paths are taken from here. */
+  cwd: string;
+  limits?: Partial<ArchiveLimits>;
+}
+
+/** One line of `inspect --json`. Later stages add fields (evidence, features, score, verdict). */
+export interface InspectResult {
+  /** The path as given. */
+  file: string;
+  status: 'ok' | 'error';
+  error?: string;
+  /** What the package is: 'sdist' | 'wheel' | 'egg' | 'unknown' (the issue's contract calls it format). */
+  format: ArchiveView['kind'];
+  /** The same as format, by the name ArchiveView uses. */
+  kind: ArchiveView['kind'];
+  /** The byte-level container: 'tar.gz', 'zip', ... ('unknown' when not an archive). */
+  container: ArchiveView['format'];
+  /** Entries in the archive (files, directories, links). */
+  files: number;
+  /** Uncompressed bytes read. */
+  bytes: number;
+  limitsHit?: string[];
+  [field: string]: unknown;
+}
+
+/** Reads one file and describes it; never throws for a bad file (that is a result with status error). */
+export async function inspectFile(path: string, options: InspectOptions): Promise<InspectResult> {
+  const failed = (error: string): InspectResult => ({
+    file: path,
+    status: 'error',
+    error,
+    format: 'unknown',
+    kind: 'unknown',
+    container: 'unknown',
+    files: 0,
+    bytes: 0,
+  });
+  const full = resolve(options.cwd, path);
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(full);
+    if (!info.isFile()) return failed('not a regular file');
+    if (info.size > MAX_INPUT_BYTES) return failed(`file is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MB`);
+    bytes = await readFile(full);
+  } catch (err) {
+    return failed(`cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const view = await readArchive(bytes, options.limits);
+  const result: InspectResult = {
+    file: path,
+    status: view.status,
+    ...(view.error !== undefined ? { error: view.error } : {}),
+    format: view.kind,
+    kind: view.kind,
+    container: view.format,
+    files: view.entries.length,
+    bytes: view.bytesRead,
+  };
+  if (view.limitsHit.length > 0) result.limitsHit = view.limitsHit;
+
+  // ---- analysis goes here ----------------------------------------------------------------------
+  // The view holds every entry with its content (up to the per-file cap). Stages that analyse it
+  // (features, evidence, score, verdict) add their fields to `result` here, for ok and error views
+  // alike (an error view still carries what was read before the problem).
+
+  return result;
+}
+
+/**
+ * The readable form: `file: ok sdist tar.gz, 12 files, 34567 bytes` or `file: error "<reason>" (...)`.
+ * The reason can quote entry names, so it is printed as a JSON string (control characters shown as
+ * \u escapes, not sent to the terminal); the line as a whole is made inert for CI logs.
+ */
+export function textLine(r: InspectResult): string {
+  const what = `${r.format} ${r.container}, ${r.files} file${r.files === 1 ? '' : 's'}, ${r.bytes} bytes`;
+  const line =
+    r.status === 'ok' ? `${r.file}: ok ${what}` : `${r.file}: error ${JSON.stringify(r.error)} (${what})`;
+  return escapeLog(line);
+}
+
+export const inspectCommand: Command = {
+  summary: 'read archives (sdist, wheel; named anything) in memory and say what they hold (--json)',
+  async run(args, io) {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(args);
+    } catch (err) {
+      throw new CliError(`${(err as Error).message}\n${USAGE}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (positionals.length === 0) throw new CliError(`expected at least one file\n${USAGE}`);
+    let allRead = true;
+    // One file at a time: each may hold up to the reader's limits in memory.
+    for (const file of positionals) {
+      const result = await inspectFile(file, { cwd: io.cwd });
+      if (result.status !== 'ok') allRead = false;
+      io.stdout(`${values.json ? JSON.stringify(result) : textLine(result)}\n`);
+    }
+    return allRead ? 0 : 1;
+  },
+};
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
