@@ -1,0 +1,91 @@
+// What train.ts and evaluate.ts share: command-line options, loading the table (the corpus through
+// loadOrBuildTable, or a JSON-lines file), turning it into a Dataset, and timestamped progress lines.
+import { parseArgs } from 'node:util';
+import { FEATURE_NAMES, TOKEN_BUCKETS } from '../src/features/index.js';
+import { buildDataset, type Dataset, featureNamesOf, inferTokenBuckets } from './dataset.js';
+import { type FeatureRow, loadOrBuildTable } from './table.js';
+import { readTableFile } from './table-file.js';
+
+export interface CommonOptions {
+  table?: string;
+  corpus?: string;
+  cacheDir?: string;
+  seed: number;
+  models: string;
+}
+
+export function parseCommon(argv: string[], extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      table: { type: 'string' },
+      corpus: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      models: { type: 'string', default: 'models' },
+      ...extra,
+    },
+    strict: true,
+  });
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+  return {
+    common: {
+      table: values.table as string | undefined,
+      corpus: values.corpus as string | undefined,
+      cacheDir: values['cache-dir'] as string | undefined,
+      seed,
+      models: values.models as string,
+    } satisfies CommonOptions,
+    values,
+  };
+}
+
+const started = performance.now();
+export const log = (line: string): void => {
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+};
+
+export interface TrainingData {
+  data: Dataset;
+  /** Where the rows came from, for the model card. */
+  origin: string;
+  /** Rows left out because the extractor could not read the archive. */
+  excluded: { source: string; count: number }[];
+}
+
+export async function loadTrainingData(options: CommonOptions): Promise<TrainingData> {
+  const all: FeatureRow[] = options.table
+    ? readTableFile(options.table)
+    : await loadOrBuildTable({ corpus: options.corpus, cacheDir: options.cacheDir, log });
+  const rows = all.filter((r) => r.status === 'ok');
+  const excluded = new Map<string, number>();
+  for (const r of all) if (r.status !== 'ok') excluded.set(r.source, (excluded.get(r.source) ?? 0) + 1);
+  if (rows.length === 0) throw new Error('the table has no usable rows');
+  // The extractor's names, in its order, when the table was made by it; otherwise the table's own.
+  const names = featureNamesOf(rows);
+  const known = new Set(FEATURE_NAMES);
+  const fromExtractor = names.every((n) => known.has(n));
+  const featureNames = fromExtractor ? [...FEATURE_NAMES] : names;
+  const buckets = inferTokenBuckets(rows);
+  const tokenBuckets = fromExtractor && buckets <= TOKEN_BUCKETS ? TOKEN_BUCKETS : buckets;
+  const data = buildDataset(rows, { featureNames, tokenBuckets });
+  log(
+    `table: ${rows.length} rows (${[...countBy(rows, (r) => r.source)].map(([s, n]) => `${n} ${s}`).join(', ')}), ` +
+      `${data.d} features, ${tokenBuckets} token buckets, ${data.tokIdx.length} token entries` +
+      (excluded.size > 0
+        ? `; left out as unreadable: ${[...excluded].map(([s, n]) => `${n} ${s}`).join(', ')}`
+        : ''),
+  );
+  return {
+    data,
+    origin: options.table ? `table file ${options.table}` : `corpus ${options.corpus ?? '../shared/corpus'}`,
+    excluded: [...excluded].map(([source, count]) => ({ source, count })),
+  };
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
+  return out;
+}
