@@ -37,7 +37,7 @@ export function parseCommon(argv: string[], extra: Record<string, { type: 'strin
       seed,
       models: values.models as string,
     } satisfies CommonOptions,
-    values,
+    values: values as Record<string, string | boolean | undefined>,
   };
 }
 

@@ -26,6 +26,8 @@ export interface StackOptions {
   logitClip: number;
   metaL2: number;
   targets: { malicious: number; suspicious: number };
+  /** Also refit the candidates the stack did not keep (for evaluating every learner alone). */
+  refitAll?: boolean;
   log: (line: string) => void;
 }
 
@@ -52,6 +54,8 @@ export interface CalibratedChoice {
 export interface TrainedStack {
   names: string[];
   bases: FittedLearner[];
+  /** Every refit learner by name (the bases, plus the other candidates with refitAll). */
+  fitted: Record<string, FittedLearner>;
   logitClip: number;
   meta: { bias: number; weights: number[] };
   calibrated: CalibratedChoice;
@@ -168,16 +172,19 @@ export function trainStack(data: Dataset, rows: Int32Array, options: StackOption
   for (const [name, logits] of Object.entries(candidates))
     alone[name] = calibrateAndChoose(logits, y, sources, o.targets);
 
-  // 5. Refit the chosen base learners on every row.
-  const bases = chosen.map((l) =>
-    time(`${l.name} (all rows)`, () => l.fit(data, rows, deriveSeed(o.seed, 'all'))),
-  );
+  // 5. Refit the chosen base learners (or every candidate) on every row.
+  const refit = o.refitAll ? [...o.featureLearners, ...o.textLearners] : chosen;
+  const fitted: Record<string, FittedLearner> = {};
+  for (const l of refit) {
+    fitted[l.name] = time(`${l.name} (all rows)`, () => l.fit(data, rows, deriveSeed(o.seed, 'all')));
+  }
   o.log(
-    `  refit on all ${rows.length} rows: ${names.map((n) => `${n} ${timings[`${n} (all rows)`]!.toFixed(1)} s`).join(', ')}`,
+    `  refit on all ${rows.length} rows: ${refit.map((l) => `${l.name} ${timings[`${l.name} (all rows)`]!.toFixed(1)} s`).join(', ')}`,
   );
   return {
     names,
-    bases,
+    bases: names.map((n) => fitted[n]!),
+    fitted,
     logitClip: o.logitClip,
     meta,
     calibrated,
