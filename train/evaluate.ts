@@ -84,8 +84,8 @@ for (let f = 0; f < folds; f++) {
     const scores = fitted
       .predict(data, test)
       .map((v) => sigmoid(calibration.a * clamp(v, stack.logitClip) + calibration.b));
-    (aloneFolds[name] ??= []).push(foldResult(data, test, scores, thresholds));
-    (pooled.alone[name] ??= []).push(...scores);
+    aloneFolds[name] = [...(aloneFolds[name] ?? []), foldResult(data, test, scores, thresholds)];
+    pooled.alone[name] = [...(pooled.alone[name] ?? []), ...scores];
   }
   addImportance(stack, train, test);
   const r = stackFolds[f]!;
