@@ -53,8 +53,11 @@ export const gunzip: Decompressor = async (input, budget, sink) => {
   return gunzipStream(input, budget, sink);
 };
 
-/** Above this, one-shot output would cost more memory than it saves time. */
-const MAX_ONE_SHOT = 256 * 1024 * 1024;
+/**
+ * Above this the stream is used: the one-shot call holds its whole output (and a bomb would make it
+ * fill this much before failing), while its gain is the per-archive overhead on small archives.
+ */
+const MAX_ONE_SHOT = 32 * 1024 * 1024;
 
 const gunzipStream: Decompressor = async (input, _budget, sink) => {
   const stream = createGunzip({ chunkSize: CHUNK });
