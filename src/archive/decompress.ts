@@ -59,20 +59,28 @@ export const gunzip: Decompressor = async (input, budget, sink) => {
  */
 const MAX_ONE_SHOT = 32 * 1024 * 1024;
 
-const gunzipStream: Decompressor = async (input, _budget, sink) => {
-  const stream = createGunzip({ chunkSize: CHUNK });
-  stream.end(input);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (!sink(chunk)) break;
-    }
-  } catch (err) {
-    return `corrupt gzip stream: ${(err as Error).message}`;
-  } finally {
-    stream.destroy();
-  }
-  return undefined;
-};
+/**
+ * 'data' events rather than for-await: an async iterator throws away output that was already made when
+ * the stream then fails (trailing garbage after the last member, a bad checksum at the very end), and
+ * that output is what precedes the damage. The sink is synchronous, so nothing piles up.
+ */
+const gunzipStream: Decompressor = (input, _budget, sink) =>
+  new Promise((resolve) => {
+    const stream = createGunzip({ chunkSize: CHUNK });
+    let settled = false;
+    const settle = (error?: string) => {
+      if (settled) return;
+      settled = true;
+      stream.destroy();
+      resolve(error);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (!settled && !sink(chunk)) settle();
+    });
+    stream.on('end', () => settle());
+    stream.on('error', (err) => settle(`corrupt gzip stream: ${err.message}`));
+    stream.end(input);
+  });
 
 class Stop extends Error {}
 
