@@ -78,7 +78,8 @@ export class ObfuscationStats {
       if (len < 2000 && /;\s*\S/.test(line) && !/^\s*#/.test(line) && !/['"]/.test(line))
         this.semicolonLines++;
     }
-    for (const id of file.identifiers) {
+    // Distinct names per file: the share does not depend on how often a name is used.
+    for (const id of new Set(file.identifiers)) {
       this.names++;
       if (id.length <= 2) this.shortNames++;
       if (HEX_NAME.test(id)) this.hexNames.add(id);

@@ -8,9 +8,11 @@ import { credentialPaths } from './credential-paths.js';
 import { downloadAndExecute } from './download-and-execute.js';
 import { dynamicImport } from './dynamic-import.js';
 import { encodedBlob } from './encoded-blob.js';
+import { execAlias } from './exec-alias.js';
 import { execDecodedPayload } from './exec-decoded-payload.js';
 import { execStringLiteral } from './exec-string-literal.js';
 import { exfilEndpoint } from './exfil-endpoint.js';
+import { installTimeExec } from './install-time-exec.js';
 import { installTimeNetwork } from './install-time-network.js';
 import { installTimeProcess } from './install-time-process.js';
 import { longLine } from './long-line.js';
@@ -34,9 +36,11 @@ export const RULES: Rule[] = [
   downloadAndExecute,
   shellcodeLoader,
   execStringLiteral,
+  execAlias,
   marshalCodeLoad,
   dynamicImport,
   installTimeProcess,
+  installTimeExec,
   installTimeNetwork,
   pthExecutable,
   processExecution,

@@ -9,10 +9,30 @@ const longLiteral = `print('${'x'.repeat(150)}')`;
 
 export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
   'exec-decoded-payload': {
-    match: { path: 'pkg/__init__.py', source: 'import base64\nexec(base64.b64decode("cHJpbnQoMSk="))\n' },
+    match: {
+      path: 'pkg/__init__.py',
+      source:
+        'import base64\nfrom fernet import Fernet\nexec(base64.b64decode("cHJpbnQoMSk="))\nexec(Fernet(b"k").decrypt(b"gAAAA"))\n',
+    },
     noMatch: {
       path: 'pkg/__init__.py',
       source: 'import base64\ndata = base64.b64decode(blob)\nexec("x = 1")\n',
+    },
+  },
+  'exec-alias': {
+    match: { path: 'pkg/styled.py', source: 'import os\ncolor_print = exec\ncolor_print(payload)\n' },
+    noMatch: { path: 'pkg/styled.py', source: 'import os\nprinter = print\nresult = eval_expression(x)\n' },
+  },
+  'install-time-exec': {
+    match: {
+      path: 'evil-1.0/setup.py',
+      source:
+        'from setuptools import setup\nimport urllib.request\ncode = urllib.request.urlopen(u).read()\nexec(code)\nsetup(name="evil")\n',
+    },
+    noMatch: {
+      path: 'good-1.0/setup.py',
+      source:
+        'from setuptools import setup\nabout = {}\nexec(open("good/__version__.py").read(), about)\nsetup(name="good", version=about["__version__"])\n',
     },
   },
   'download-and-execute': {
