@@ -197,7 +197,10 @@ function readWhole(raw: yauzl.Entry, bytes: Uint8Array, entry: ArchiveEntry, col
   const limit = Math.min(cap, collector.budget);
   let out: Buffer;
   try {
-    out = inflateRawSync(body, { maxOutputLength: limit + 1 });
+    // The declared size only sizes zlib's output buffer (a 16 KiB default for every small file cost
+    // more than the inflating); a wrong size costs extra chunks, never more memory than the limit.
+    const chunkSize = Math.min(Math.max(raw.uncompressedSize + 1, 64), 64 * 1024);
+    out = inflateRawSync(body, { maxOutputLength: limit + 1, chunkSize });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return false;
     throw err;
