@@ -66,7 +66,8 @@ const hasLocatedEvidence = (evidence: Evidence[]): boolean =>
 /**
  * Decide a package's verdict.
  * - malicious: a decisive signal (known MAL- advisory, hash mismatch), or score >= thresholds.malicious
- *   with located evidence, or critical install/import-time evidence (the rule path, model or not).
+ *   with located evidence, or critical install/import-time evidence with a score at least in the
+ *   suspicious band (or no model at all).
  * - suspicious: score in the middle band, a high-scoring package with no located evidence, non-decisive
  *   high/critical signals alone (typosquat, fresh upload: warn, don't fail), or high-severity evidence.
  * - allowed: a matching, unexpired allowlist entry (expired entries are named in the reasons).
@@ -95,12 +96,19 @@ export function decide(input: DecideInput): Decision {
     }
   }
 
+  // Critical install/import-time evidence fails the check when the model agrees at least a little (score in
+  // the suspicious band or above) or when no model ran. Alone against a low score it warns: measured on
+  // the benign corpus, about 1% of honest projects trip a critical rule somewhere (a .pth file that
+  // starts coverage, a build script that downloads a library), far above a merge gate's budget.
   const critical = evidence.find(
     (e) => e.severity === 'critical' && (e.context === 'install' || e.context === 'import'),
   );
-  if (critical) {
+  if (critical && (score === undefined || score >= thresholds.suspicious)) {
     raw = 'malicious';
     reasons.push(`critical ${critical.context}-time evidence: ${critical.rule}`);
+  } else if (critical) {
+    if (raw === 'benign') raw = 'suspicious';
+    reasons.push(`critical ${critical.context}-time evidence (${critical.rule}) but a low model score`);
   } else if (raw === 'benign' && evidence.some((e) => e.severity === 'critical' || e.severity === 'high')) {
     // Without a model score, strong evidence outside install/import time warns rather than fails.
     if (score === undefined) {

@@ -35,7 +35,17 @@ describe('decide', () => {
     ['high score without evidence', { score: 0.9 }, 'suspicious'],
     ['decisive signal alone', { signals: [mal] }, 'malicious'],
     ['typosquat alone warns', { signals: [typo] }, 'suspicious'],
-    ['critical install-time evidence', { score: 0.1, evidence: [criticalInstall] }, 'malicious'],
+    [
+      'critical install-time evidence, suspicious score',
+      { score: 0.6, evidence: [criticalInstall] },
+      'malicious',
+    ],
+    ['critical install-time evidence, no model', { evidence: [criticalInstall] }, 'malicious'],
+    [
+      'critical install-time evidence, low score warns',
+      { score: 0.1, evidence: [criticalInstall] },
+      'suspicious',
+    ],
     ['high evidence, no model', { evidence: [located] }, 'suspicious'],
     ['high evidence, low model score', { score: 0.1, evidence: [located] }, 'benign'],
     [
