@@ -169,7 +169,10 @@ function foldResult(
     thresholds,
     figures: figuresAt(scores, labels, sources, thresholds.malicious),
     suspicious: figuresAt(scores, labels, sources, thresholds.suspicious),
-    recallAtFpr: { '0.001': recallAtFpr(scores, labels, 0.001), '0.005': recallAtFpr(scores, labels, 0.005) },
+    recallAtFpr: {
+      '0.001': recallAtFpr(scores, labels, 0.001, sources),
+      '0.005': recallAtFpr(scores, labels, 0.005, sources),
+    },
   };
 }
 

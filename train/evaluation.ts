@@ -1,7 +1,7 @@
 // The shape of models/evaluation.json and how per-fold figures are summarized (mean, spread, and counts
 // summed over folds, each fold at its own model's default threshold).
 import type { Dataset } from './dataset.js';
-import { type Figures, meanSd, recallAtFpr, rocAuc } from './metrics.js';
+import { type Figures, meanSd, recallAtFpr, regularFpr, rocAuc } from './metrics.js';
 
 /** Feature names that would mean the model learned how the corpus was collected rather than malware. */
 export const LEAK_PATTERN = /pkg.?info|wheel|record|dist.?info|github|debian|timestamp|mtime|order/i;
@@ -23,7 +23,10 @@ export interface LearnerResult {
     precision: Stat;
     recall: Stat;
     f1: Stat;
+    /** Over benign sdists and wheels. */
     fpr: Stat;
+    /** Over every benign row, hard-benign included. */
+    fprAllBenign: Stat;
     fprBySource: Record<string, Stat>;
     auc: Stat;
     recallAtFpr: Record<string, Stat>;
@@ -41,6 +44,7 @@ export interface LearnerResult {
     recall: number;
     f1: number;
     fpr: number;
+    fprAllBenign: number;
     bySource: Record<string, { rows: number; flagged: number }>;
   };
   /** Threshold-free figures over all out-of-fold scores together. */
@@ -111,7 +115,7 @@ export function summarize(
   data: Dataset,
 ): LearnerResult {
   const stat = (pick: (f: FoldResult) => number) => meanSd(folds.map(pick));
-  const sources = new Set(folds.flatMap((f) => Object.keys(f.figures.fprBySource)));
+  const benignSources = new Set(folds.flatMap((f) => Object.keys(f.figures.fprBySource)));
   const total = {
     tp: 0,
     fp: 0,
@@ -134,6 +138,7 @@ export function summarize(
   const precision = total.tp / Math.max(1, total.tp + total.fp);
   const recall = total.tp / Math.max(1, total.tp + total.fn);
   const labels = Array.from(rows, (r) => data.y[r]!);
+  const sources = Array.from(rows, (r) => data.sources[r]!);
   return {
     folds,
     summary: {
@@ -141,8 +146,9 @@ export function summarize(
       recall: stat((f) => f.figures.recall),
       f1: stat((f) => f.figures.f1),
       fpr: stat((f) => f.figures.fpr),
+      fprAllBenign: stat((f) => f.figures.fprAllBenign),
       fprBySource: Object.fromEntries(
-        [...sources].sort().map((s) => [s, stat((f) => f.figures.fprBySource[s] ?? Number.NaN)]),
+        [...benignSources].sort().map((s) => [s, stat((f) => f.figures.fprBySource[s] ?? Number.NaN)]),
       ),
       auc: stat((f) => f.figures.auc),
       recallAtFpr: {
@@ -158,13 +164,14 @@ export function summarize(
       precision,
       recall,
       f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
-      fpr: total.fp / Math.max(1, total.fp + total.tn),
+      fpr: regularFpr(total.bySource),
+      fprAllBenign: total.fp / Math.max(1, total.fp + total.tn),
     },
     pooled: {
       auc: rocAuc(scores, labels),
       recallAtFpr: {
-        '0.001': recallAtFpr(scores, labels, 0.001),
-        '0.005': recallAtFpr(scores, labels, 0.005),
+        '0.001': recallAtFpr(scores, labels, 0.001, sources),
+        '0.005': recallAtFpr(scores, labels, 0.005, sources),
       },
     },
   };

@@ -13,8 +13,10 @@ export interface Figures {
   precision: number;
   recall: number;
   f1: number;
-  /** False-positive rate over all benign rows. */
+  /** False-positive rate over benign sdists and wheels: "benign FPR" (hard-benign is reported apart). */
   fpr: number;
+  /** False-positive rate over every benign row, hard-benign included. */
+  fprAllBenign: number;
   /** FPR per benign source (benign-sdist, benign-wheel, hard-benign). */
   fprBySource: Record<string, number>;
   counts: Confusion & { bySource: Record<string, { rows: number; flagged: number }> };
@@ -47,11 +49,25 @@ export function figuresAt(
     precision,
     recall,
     f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
-    fpr: c.fp + c.tn === 0 ? 0 : c.fp / (c.fp + c.tn),
+    fpr: regularFpr(bySource),
+    fprAllBenign: c.fp + c.tn === 0 ? 0 : c.fp / (c.fp + c.tn),
     fprBySource,
     counts: { ...c, bySource },
     auc: rocAuc(scores, labels),
   };
+}
+
+/** Benign sources a threshold is held to (hard-benign rows were once listed as malware: reported apart). */
+export const REGULAR_BENIGN = ['benign-sdist', 'benign-wheel'];
+
+export function regularFpr(bySource: Record<string, { rows: number; flagged: number }>): number {
+  let rows = 0;
+  let flagged = 0;
+  for (const s of REGULAR_BENIGN) {
+    rows += bySource[s]?.rows ?? 0;
+    flagged += bySource[s]?.flagged ?? 0;
+  }
+  return rows === 0 ? 0 : flagged / rows;
 }
 
 /** ROC AUC by the rank-sum formula, ties counted half. */
@@ -76,11 +92,22 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-/** Recall at the lowest threshold whose FPR over all benign rows is <= maxFpr. */
-export function recallAtFpr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxFpr: number): number {
+/**
+ * Recall at the lowest threshold whose FPR over the benign rows is <= maxFpr; with `sources`, only benign
+ * sdists and wheels count as benign (hard-benign rows are left out).
+ */
+export function recallAtFpr(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  maxFpr: number,
+  sources?: readonly RowSource[],
+): number {
   const benign: number[] = [];
   const malicious: number[] = [];
-  for (let i = 0; i < scores.length; i++) (labels[i] ? malicious : benign).push(scores[i]!);
+  for (let i = 0; i < scores.length; i++) {
+    if (labels[i]) malicious.push(scores[i]!);
+    else if (!sources || REGULAR_BENIGN.includes(sources[i]!)) benign.push(scores[i]!);
+  }
   if (benign.length === 0 || malicious.length === 0) return Number.NaN;
   benign.sort((a, b) => b - a);
   const allowed = Math.floor(maxFpr * benign.length + 1e-9);
