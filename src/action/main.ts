@@ -3,11 +3,11 @@ import * as core from '@actions/core';
 import { ConfigurationError } from '../config.js';
 import { escapeLog } from '../report/escape.js';
 import { run } from './run.js';
-import { createStages } from './stages.js';
+import { engineFactory } from './stages.js';
 
 export async function runWrapper(): Promise<void> {
   try {
-    await run(createStages);
+    await run(engineFactory({ onNotice: (message) => core.notice(escapeLog(message)) }));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     core.setFailed(

@@ -22,7 +22,7 @@ import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderSummary } from '../report/summary.js';
 import { buildReport, outcome, type ScanOptions, type ScanStages, scan } from '../scan.js';
-import type { ScanReport } from '../types.js';
+import type { PackageRef, ScanReport } from '../types.js';
 import { collect } from './collect.js';
 import { type GitHubApi, octokitApi, upsertAuditIssue, upsertComment } from './github.js';
 import { readInputs } from './inputs.js';
@@ -36,6 +36,8 @@ export type StageFactory = (
   workspace: string,
 ) => Promise<{
   stages: ScanStages<unknown>;
+  /** Once per scan, before it: e.g. one OSV batch for every package instead of one request each. */
+  prepare?: (refs: PackageRef[]) => Promise<void>;
   thresholds: ScanOptions['thresholds'];
   modelVersion?: string;
   cache?: ScanOptions['cache'];
@@ -130,6 +132,7 @@ export async function run(createStages: StageFactory): Promise<void> {
   core.info(`${mode} mode: ${files.length} lockfile(s), ${collected.items.length} package(s) to scan`);
 
   const engine = await createStages(config, workspace);
+  await engine.prepare?.(collected.items.map((i) => i.ref));
   const byFile = new Map<string, string[]>();
   const packages = await scan(collected.items, engine.stages, {
     concurrency: 8,

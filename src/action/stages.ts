@@ -1,24 +1,96 @@
-// The real engine for the action and CLI. The registry client, archive reader, feature extractor and
-// model are being built in parallel; until they land, every package fails with this message (an error
-// value per package, so the run fails visibly rather than passing green).
+// The real engine for the action and the CLI: the index client, the archive reader, the feature extractor,
+// the bundled model and the signals, wired from the validated Config. Everything that talks to the world
+// is created here and handed to scan() as stages.
+import { join } from 'node:path';
+import { readArchive } from '../archive/index.js';
+import type { Config } from '../config.js';
+import { extractFeatures, initFeatures } from '../features/index.js';
+import { bundledModel } from '../model/bundled.js';
+import { scoreVector } from '../model/index.js';
+import { createIndexClient, type RegistryFile } from '../registry/index.js';
+import type { ScanStages } from '../scan.js';
+import { createSignalsStage } from '../signals/index.js';
+import type { Analysis, Evidence, PackageRef } from '../types.js';
+import { defaultCacheDir, folderVerdictCache } from '../verdict-cache.js';
 import type { StageFactory } from './run.js';
 
-const PENDING = 'scanning engine not wired yet (registry/archive/features/model stages pending)';
+/** Rule settings from the config file: a disabled rule's hits are dropped, a severity override applies. */
+export function applyRuleSettings(evidence: Evidence[], rules: Config['rules']): Evidence[] {
+  if (Object.keys(rules).length === 0) return evidence;
+  return evidence
+    .filter((e) => rules[e.rule]?.enabled !== false)
+    .map((e) => {
+      const severity = rules[e.rule]?.severity;
+      return severity ? { ...e, severity } : e;
+    });
+}
 
-export const createStages: StageFactory = async () => ({
-  stages: {
-    resolve: async () => {
-      throw new Error(PENDING);
-    },
-    download: async () => {
-      throw new Error(PENDING);
-    },
-    readArchive: () => {
-      throw new Error(PENDING);
-    },
-    extractFeatures: () => {
-      throw new Error(PENDING);
-    },
-  },
-  thresholds: { malicious: 0.8, suspicious: 0.5 },
-});
+export interface EngineOptions {
+  onNotice?: (message: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+export function engineFactory(options: EngineOptions = {}): StageFactory {
+  return async (config: Config) => {
+    const notice = options.onNotice ?? (() => {});
+    const env = options.env ?? process.env;
+    await initFeatures();
+    const model = bundledModel();
+    const cacheDir = defaultCacheDir(env);
+    const client = createIndexClient({
+      indexUrl: config.indexUrl,
+      extraIndexUrls: config.extraIndexUrls,
+      token: config.indexToken,
+      maxArtifactBytes: config.maxArtifactMb * 1024 * 1024,
+      cacheDir: config.cache ? join(cacheDir, 'artifacts') : undefined,
+      onNotice: notice,
+    });
+    const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
+    const analyse = async (bytes: Uint8Array): Promise<Analysis> => {
+      const view = await readArchive(bytes, { totalBytes: maxBytes });
+      const analysis = extractFeatures(view);
+      return { ...analysis, evidence: applyRuleSettings(analysis.evidence, config.rules) };
+    };
+    // The previous version's analysis, for the version diff: the sdist (install-time code) when there is one.
+    const previous = new Map<string, Promise<Analysis>>();
+    const analyseRef = (ref: PackageRef): Promise<Analysis> => {
+      const key = `${ref.name}==${ref.version}`;
+      let pending = previous.get(key);
+      if (!pending) {
+        pending = (async () => {
+          const { files } = await client.resolve(ref);
+          const file = files[0];
+          if (!file) throw new Error(`${key}: no artifact on the index`);
+          return analyse((await client.download(file, ref)).bytes);
+        })();
+        previous.set(key, pending);
+      }
+      return pending;
+    };
+    const signals = createSignalsStage({
+      getProject: (name) => client.getProject(name),
+      analyze: analyseRef,
+      osv: config.osv ? { url: config.osvUrl } : false,
+      onNotice: notice,
+    });
+    const stages: ScanStages<RegistryFile> = {
+      resolve: (ref) => client.resolve(ref),
+      sha256Of: (file) => client.sha256Of(file),
+      download: (file, ref) => client.download(file, ref),
+      readArchive: (bytes) => readArchive(bytes, { totalBytes: maxBytes }),
+      extractFeatures: (view) => {
+        const analysis = extractFeatures(view);
+        return { ...analysis, evidence: applyRuleSettings(analysis.evidence, config.rules) };
+      },
+      score: (analysis) => scoreVector(model, analysis.features, analysis.tokens),
+      signals: (ref, prev) => signals.signals(ref, prev),
+    };
+    return {
+      stages: stages as ScanStages<unknown>,
+      prepare: (refs: PackageRef[]) => signals.prepare(refs),
+      thresholds: model.thresholds,
+      modelVersion: model.modelVersion,
+      cache: config.cache ? folderVerdictCache(join(cacheDir, 'verdicts')) : undefined,
+    };
+  };
+}

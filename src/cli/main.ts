@@ -1,4 +1,7 @@
-// CLI entry point: argv -> one subcommand -> exit status. Nothing runs at import except main().
+// CLI entry point: argv -> one subcommand -> exit status. main() runs only when this file is the program
+// (node dist/cli.js, or the npm bin symlink), so tests can import main() without side effects.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { commands } from './commands/index.js';
 import { CliError, type CliIO } from './io.js';
 
@@ -44,12 +47,25 @@ const io: CliIO = {
   env: process.env,
 };
 
-main(process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`pypi-malware-gate: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exitCode = 3;
-  },
-);
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint())
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(
+        `pypi-malware-gate: internal error: ${err instanceof Error ? err.stack : String(err)}\n`,
+      );
+      process.exitCode = 3;
+    },
+  );

@@ -4,28 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { gzipBomb, makeSdist, makeTarGz, makeWheel, makeZip, pkg, zipBomb } from './hostile.js';
-
-type Main = (argv: string[], io: CliIO) => Promise<number>;
-let main: Main;
-
-beforeAll(async () => {
-  // main.ts runs main(process.argv) when imported; give that call a harmless argv and keep its one
-  // line of output off the test's stdout.
-  const argv = process.argv;
-  const write = process.stdout.write;
-  process.argv = [argv[0]!, 'pypi-malware-gate', '--version'];
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    ({ main } = await import('../../src/cli/main.js'));
-  } finally {
-    process.argv = argv;
-    process.stdout.write = write;
-    process.exitCode = undefined;
-  }
-});
 
 const cwd = mkdtempSync(join(tmpdir(), 'pmg-inspect-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -52,22 +33,7 @@ const files: Record<string, Buffer> = {
 };
 for (const [name, bytes] of Object.entries(files)) writeFileSync(join(cwd, name), bytes);
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    cwd,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr, lines: stdout.split('\n').filter((l) => l !== '') };
-}
+const run = (argv: string[]) => runCli(argv, cwd);
 
 describe('inspect --json', () => {
   it('prints one object per file, in order, and exits 1 when any file could not be read', async () => {
@@ -152,8 +118,12 @@ describe('inspect (text)', () => {
     const { code, lines } = await run(['inspect', 'demo_pkg-1.0.tar.gz', 'secret.zip', 'empty']);
     expect(code).toBe(1);
     expect(lines).toEqual([
-      expect.stringMatching(/^demo_pkg-1\.0\.tar\.gz: ok sdist tar\.gz, 3 files, \d+ bytes$/),
-      'secret.zip: error "encrypted zip entry cannot be read: p/\\u001b[31mevil.py" (sdist zip, 1 file, 0 bytes)',
+      expect.stringMatching(
+        /^demo_pkg-1\.0\.tar\.gz: ok sdist tar\.gz, 3 files, \d+ bytes -> (benign|suspicious) \(score [\d.]+\)$/,
+      ),
+      expect.stringMatching(
+        /^secret\.zip: error "encrypted zip entry cannot be read: p\/\\u001b\[31mevil\.py" \(sdist zip, 1 file, 0 bytes -> \w+ \(score [\d.]+\)\)$/,
+      ),
       'empty: error "empty input" (unknown unknown, 0 files, 0 bytes)',
     ]);
     expect(lines.join('\n')).not.toContain('\x1b');

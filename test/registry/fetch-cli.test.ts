@@ -2,29 +2,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseRequirement, safeFilename } from '../../src/cli/commands/fetch.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { runCli } from '../helpers/cli.js';
 import {
   type IndexServer,
   type ServedVersion,
   servedRelease,
   startIndexServer,
 } from '../servers/index-server.js';
-
-let main: (argv: string[], io: CliIO) => Promise<number>;
-beforeAll(async () => {
-  // main.ts is the bin's entry and runs main(process.argv) on import: give that run a harmless argv.
-  const argv = process.argv;
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.argv = [argv[0]!, 'pypi-malware-gate', '--version'];
-  try {
-    ({ main } = await import('../../src/cli/main.js'));
-  } finally {
-    process.argv = argv;
-    write.mockRestore();
-  }
-});
 
 const root = mkdtempSync(join(tmpdir(), 'pmg-fetch-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,19 +22,7 @@ afterEach(async () => {
 let runs = 0;
 async function run(args: string[], env: Record<string, string> = {}) {
   const cwd = join(root, `run${runs++}`);
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    cwd,
-    env,
-  };
-  const code = await main(['fetch', ...args], io);
+  const { code, stdout, stderr } = await runCli(['fetch', ...args], cwd, env);
   const listing = (dir: string) => {
     try {
       return readdirSync(join(cwd, dir)).sort();

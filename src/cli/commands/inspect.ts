@@ -5,13 +5,19 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ArchiveLimits, readArchive } from '../../archive/index.js';
+import { extractFeatures, initFeatures } from '../../features/index.js';
+import { judge } from '../../judge.js';
+import { bundledModel } from '../../model/bundled.js';
+import type { LoadedModel } from '../../model/load.js';
 import { escapeLog } from '../../report/escape.js';
 import type { ArchiveView } from '../../types.js';
 import { CliError, type Command } from '../io.js';
 
-const USAGE = `usage: pypi-malware-gate inspect <file>... [--json]
-  reads each archive in memory (never extracted) and prints one line per file;
-  --json prints one JSON object per line: {file, status, error?, format, kind, container, files, bytes}`;
+const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features]
+  reads each archive in memory (never extracted or run), analyses it with the bundled model and prints
+  one line per file; --json prints one JSON object per line: {file, status, error?, format, kind,
+  container, files, bytes, score, verdict, evidence, reasons?, drivers?, notes?}; --features adds the
+  named feature vector`;
 
 /**
  * Inputs larger than this are not read at all: the reader's own limits bound what it inflates, and
@@ -23,6 +29,11 @@ export interface InspectOptions {
   /** Relative paths are taken from here. */
   cwd: string;
   limits?: Partial<ArchiveLimits>;
+  /** Analyse what was read: evidence, score and verdict (call initFeatures() first). */
+  analyse?: boolean;
+  /** Add the named feature vector to the result. */
+  features?: boolean;
+  model?: LoadedModel;
 }
 
 /** One line of `inspect --json`. Later stages add fields (evidence, features, score, verdict). */
@@ -80,10 +91,19 @@ export async function inspectFile(path: string, options: InspectOptions): Promis
   };
   if (view.limitsHit.length > 0) result.limitsHit = view.limitsHit;
 
-  // ---- analysis goes here ----------------------------------------------------------------------
-  // The view holds every entry with its content (up to the per-file cap). Stages that analyse it
-  // (features, evidence, score, verdict) add their fields to `result` here, for ok and error views
-  // alike (an error view still carries what was read before the problem).
+  // Analysis runs on ok and error views alike: an error view still carries what was read before the
+  // problem, and a bomb that stopped at a limit is itself something to report.
+  if (options.analyse && view.entries.length > 0) {
+    const analysis = extractFeatures(view);
+    const judged = judge(analysis, options.model);
+    if (judged.score !== undefined) result.score = Number(judged.score.toFixed(6));
+    result.verdict = judged.verdict;
+    result.evidence = judged.evidence;
+    if (judged.verdict !== 'benign') result.reasons = judged.reasons;
+    if (judged.drivers.length > 0 && judged.verdict !== 'benign') result.drivers = judged.drivers;
+    if (analysis.notes.length > 0) result.notes = analysis.notes;
+    if (options.features) result.features = analysis.features;
+  }
 
   return result;
 }
@@ -94,10 +114,22 @@ export async function inspectFile(path: string, options: InspectOptions): Promis
  * \u escapes, not sent to the terminal); the line as a whole is made inert for CI logs.
  */
 export function textLine(r: InspectResult): string {
-  const what = `${r.format} ${r.container}, ${r.files} file${r.files === 1 ? '' : 's'}, ${r.bytes} bytes`;
+  const judged =
+    typeof r.verdict === 'string'
+      ? ` -> ${r.verdict}${typeof r.score === 'number' ? ` (score ${r.score.toFixed(3)})` : ''}${topEvidence(r)}`
+      : '';
+  const what = `${r.format} ${r.container}, ${r.files} file${r.files === 1 ? '' : 's'}, ${r.bytes} bytes${judged}`;
   const line =
     r.status === 'ok' ? `${r.file}: ok ${what}` : `${r.file}: error ${JSON.stringify(r.error)} (${what})`;
   return escapeLog(line);
+}
+
+function topEvidence(r: InspectResult): string {
+  const first = (r.evidence as { rule: string; path: string; line: number }[] | undefined)?.[0];
+  // Entry names are hostile: quoted as JSON so control characters cannot reach the terminal.
+  return first && r.verdict !== 'benign'
+    ? `: ${first.rule} at ${JSON.stringify(first.path)}:${first.line}`
+    : '';
 }
 
 export const inspectCommand: Command = {
@@ -115,10 +147,17 @@ export const inspectCommand: Command = {
       return 0;
     }
     if (positionals.length === 0) throw new CliError(`expected at least one file\n${USAGE}`);
+    await initFeatures();
+    const model = bundledModel();
     let allRead = true;
     // One file at a time: each may hold up to the reader's limits in memory.
     for (const file of positionals) {
-      const result = await inspectFile(file, { cwd: io.cwd });
+      const result = await inspectFile(file, {
+        cwd: io.cwd,
+        analyse: true,
+        features: values.features,
+        model,
+      });
       if (result.status !== 'ok') allRead = false;
       io.stdout(`${values.json ? JSON.stringify(result) : textLine(result)}\n`);
     }
@@ -132,6 +171,7 @@ function parse(args: string[]) {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      features: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collect } from '../../action/collect.js';
-import { createStages } from '../../action/stages.js';
+import { engineFactory } from '../../action/stages.js';
 import { ConfigurationError, type FileConfig, parseConfigFile, resolveConfig } from '../../config.js';
 import { discoverLockfiles } from '../../lockfiles/index.js';
 import { renderComment } from '../../report/comment.js';
@@ -82,7 +82,11 @@ export const scanCommand: Command = {
     const mode = base ? 'diff' : 'full';
     const collected = await collect({ files, mode, readHead, readBase: base ? readBase : undefined });
     for (const note of collected.notes) io.stderr(`${note}\n`);
-    const engine = await createStages(config, root);
+    const engine = await engineFactory({ onNotice: (m) => io.stderr(`notice: ${m}\n`), env: io.env })(
+      config,
+      root,
+    );
+    await engine.prepare?.(collected.items.map((i) => i.ref));
     const packages = await scan(collected.items, engine.stages, {
       concurrency: 8,
       thresholds: engine.thresholds,
