@@ -8,6 +8,8 @@ import {
   passed,
   releaseUrl,
   scoreText,
+  shortSnippet,
+  notableSignals,
   topEvidence,
   versionText,
 } from './common.js';
@@ -49,12 +51,15 @@ function table(report: ScanReport, options: CommentOptions, evidencePerPackage: 
     const evidence =
       p.verdict === 'error'
         ? escapeMarkdown(p.error ?? 'error')
-        : topEvidence(p, evidencePerPackage)
-            .map(
+        : [
+            ...notableSignals(p)
+              .slice(0, 2)
+              .map((s) => `${escapeMarkdown(s.id)}: ${escapeMarkdown(s.message)}`),
+            ...topEvidence(p, evidencePerPackage).map(
               (e) =>
-                `${inlineCode(`${e.path}:${e.line}`)} ${escapeMarkdown(e.rule)}: ${inlineCode(e.snippet)}`,
-            )
-            .join('<br>') || escapeMarkdown(p.reasons[0] ?? '');
+                `${inlineCode(`${e.path}:${e.line}`)} ${escapeMarkdown(e.rule)}${e.message ? ` (${escapeMarkdown(shortSnippet(e.message, 120))})` : ''}: ${inlineCode(shortSnippet(e.snippet))}`,
+            ),
+          ].join('<br>') || escapeMarkdown(p.reasons[0] ?? '');
     const where = `${escapeMarkdown(p.ref.file)}:${p.ref.line}`;
     return `| ${safeLink(p.ref.name, releaseUrl(p, options.indexUrl))} | ${escapeMarkdown(versionText(p))} | ${verdictBadge(p.verdict)} | ${scoreText(p)} | ${evidence} | ${where} |`;
   });

@@ -10,10 +10,33 @@ const severityRank: Record<Severity, number> = { low: 0, medium: 1, high: 2, cri
 export function topEvidence(p: PackageVerdict, n = 1): Evidence[] {
   const contextRank = (e: Evidence) => (e.context === 'install' ? 0 : e.context === 'import' ? 1 : 2);
   const fromSignals = p.signals.flatMap((s) => s.evidence ?? []);
-  return [...p.evidence, ...fromSignals]
+  // The sdist and the wheel often carry the same file: one line per rule, snippet and message.
+  const seen = new Set<string>();
+  const unique = [...p.evidence, ...fromSignals].filter((e) => {
+    const key = `${e.rule}\u0000${e.snippet}\u0000${e.message ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique
     .sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || contextRank(a) - contextRank(b))
     .slice(0, n);
 }
+
+/** Signals worth a line next to the evidence (the index's and OSV's word), strongest first. */
+export function notableSignals(p: PackageVerdict): PackageVerdict['signals'] {
+  return p.signals
+    .filter((s) => s.decisive || severityRank[s.severity] >= severityRank.medium)
+    .sort(
+      (a, b) =>
+        Number(Boolean(b.decisive)) - Number(Boolean(a.decisive)) ||
+        severityRank[b.severity] - severityRank[a.severity],
+    );
+}
+
+/** A snippet short enough for a table cell. */
+export const shortSnippet = (text: string, max = 90): string =>
+  text.length > max ? `${text.slice(0, max)}…` : text;
 
 /** Packages a maintainer must look at, worst first. */
 export function flagged(report: ScanReport): PackageVerdict[] {

@@ -17,3 +17,14 @@ describe('README', () => {
     expect(ci).toMatch(/^npm test$/m);
   });
 });
+
+describe('README example comment', () => {
+  it('is what a real scan posts today (npx tsx scripts/example-comment.ts)', async () => {
+    const { exampleComment, spliceExample } = await import('./example.js');
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain('<!-- example:begin -->');
+    const comment = await exampleComment();
+    expect(comment).toMatch(/reqeusts/);
+    expect(spliceExample(readme, comment)).toBe(readme);
+  }, 60_000);
+});
