@@ -31,7 +31,7 @@ export interface CachedAnalysis {
 }
 
 /** Changes whenever the feature list or the extractor's version changes, so stale caches are not reused. */
-export const EXTRACTOR_VERSION = 2;
+export const EXTRACTOR_VERSION = 3;
 export function featureDigest(): string {
   return createHash('sha256')
     .update(JSON.stringify({ v: EXTRACTOR_VERSION, names: FEATURE_NAMES, buckets: TOKEN_BUCKETS }))

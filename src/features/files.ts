@@ -8,6 +8,16 @@ const WINDOWS_BINARY_EXT = /\.(exe|dll|scr|com|msi|sys|cpl)$/i;
 const NESTED_ARCHIVE = /\.(zip|rar|7z|tar|tgz|gz|bz2|xz|whl|egg|jar|apk|cab)$/i;
 const METADATA_DIR = /(^|\/)[^/]+\.(dist-info|egg-info)\//;
 
+// Tests, docs, examples, CI and packaging folders: upstream tarballs carry them and many uploads do not,
+// so counting them would describe how the archive was made, not what the package installs.
+const AUXILIARY_DIR = /^(tests?|testing|docs?|examples?|benchmarks?|bench|debian|ci|\..+)$/i;
+
+/** True for files under a test, doc, example, CI or hidden folder (not counted in the size features). */
+export function isAuxiliary(inner: string): boolean {
+  const dirs = inner.split('/').slice(0, -1);
+  return dirs.some((d) => AUXILIARY_DIR.test(d));
+}
+
 export type BinaryKind = 'elf' | 'pe' | 'macho' | undefined;
 
 /** Executable formats by magic bytes (names lie). */
@@ -51,6 +61,16 @@ export class FileStats {
     if (entry.type === 'symlink' || entry.type === 'hardlink' || entry.type === 'device') this.links++;
     if (entry.type !== 'file') return;
     if (METADATA_DIR.test(inner)) return;
+    const kind = binaryKind(entry.data);
+    if (kind) {
+      this.binaries++;
+      // Compiled extension modules are normal in wheels; an executable named anything else is not.
+      const name = inner.slice(inner.lastIndexOf('/') + 1);
+      if (!/\.(so|pyd|dylib)(\.[\d.]+)?$/i.test(name) && !/\.cpython-|\.abi3\./.test(name))
+        this.binariesOutsideExtensions++;
+      if (kind === 'pe') this.windowsBinaries++;
+    }
+    if (isAuxiliary(inner)) return;
     this.files++;
     this.bytes += entry.size;
     const depth = inner.split('/').length;
@@ -67,14 +87,6 @@ export class FileStats {
     if (SCRIPT.test(base)) this.scripts++;
     if (WINDOWS_BINARY_EXT.test(base)) this.windowsBinaries++;
     if (NESTED_ARCHIVE.test(base)) this.nestedArchives++;
-    const kind = binaryKind(entry.data);
-    if (kind) {
-      this.binaries++;
-      // Compiled extension modules are normal in wheels; an executable named anything else is not.
-      if (!/\.(so|pyd|dylib)(\.[\d.]+)?$/i.test(base) && !/\.cpython-|\.abi3\./.test(base))
-        this.binariesOutsideExtensions++;
-      if (kind === 'pe') this.windowsBinaries++;
-    }
   }
 
   toRecord(): Record<string, number> {

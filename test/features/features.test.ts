@@ -234,3 +234,34 @@ describe('encoded payloads', () => {
     expect(f['payload.decoded_python']).toBe(0);
   });
 });
+
+describe('size features describe what installs, not how the archive was made', () => {
+  it('leaves tests, docs, examples, CI and hidden folders out of the file counts, but not out of binary detection', () => {
+    const base = {
+      'p-1/p/__init__.py': 'x = 1\n',
+      'p-1/setup.py': 'from setuptools import setup\nsetup(name="p")\n',
+    };
+    const plain = extractFeatures(viewOf(base)).features;
+    const upstream = extractFeatures(
+      viewOf({
+        ...base,
+        'p-1/docs/conf.py': 'project = "p"\n',
+        'p-1/docs/_static/jquery.js': 'var x = 1;\n',
+        'p-1/tests/test_p.py': 'def test(): pass\n',
+        'p-1/.github/workflows/ci.yml': 'on: push\n',
+        'p-1/examples/demo.sh': 'echo hi\n',
+        'p-1/tests/data/tool.exe': new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0]),
+      }),
+    ).features;
+    for (const name of [
+      'files.count',
+      'files.bytes',
+      'files.py_count',
+      'files.py_share',
+      'files.scripts',
+      'files.max_depth',
+    ])
+      expect([name, upstream[name]]).toEqual([name, plain[name]]);
+    expect(upstream['files.windows_binaries']).toBe(1);
+  });
+});
