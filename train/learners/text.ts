@@ -57,7 +57,8 @@ export interface TokenLogisticOptions {
 }
 
 export function tokenLogistic(options: Partial<TokenLogisticOptions> = {}, name = 'text-lr'): Learner {
-  const o: TokenLogisticOptions = { l2: 1e-4, ...options };
+  // l2 chosen by group 5-fold CV on the corpus (1e-3 .. 1e-6): 1e-5 had the best AUC and recall at 0.1% FPR.
+  const o: TokenLogisticOptions = { l2: 1e-5, ...options };
   return {
     name,
     inputs: 'tokens',
