@@ -1,5 +1,5 @@
 // Callees as dotted chains (`sp.Popen` -> subprocess.Popen through import aliases) and literal string values.
-import type { Node } from 'web-tree-sitter';
+import type { RawNode, TreeReader } from './binding.js';
 import { decodeEscapes, literalPrefix } from './strings.js';
 
 /** A call's callee as a dotted chain rooted at a local name or a module, or an unknown receiver. */
@@ -15,13 +15,13 @@ export function stringValue(text: string): string {
   if (!m) return text;
   const prefix = literalPrefix(m[1] ?? '');
   const body = m[3] ?? '';
-  return prefix.raw ? body : decodeEscapes(body, prefix.bytes);
+  return prefix.raw || !body.includes('\\') ? body : decodeEscapes(body, prefix.bytes);
 }
 
-export function literalString(node: Node | null): string | undefined {
-  if (node?.type !== 'string') return undefined;
-  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
-  return stringValue(node.text);
+export function literalString(r: TreeReader, node: RawNode | null | undefined): string | undefined {
+  if (!node || r.type(node) !== 'string') return undefined;
+  if (r.namedChildren(node).some((c) => r.type(c) === 'interpolation')) return undefined;
+  return stringValue(r.text(node));
 }
 
 /**
@@ -36,26 +36,29 @@ export function dottedChain(text: string): Chain | undefined {
   return CONSTANTS.has(root) ? undefined : { root, module: false, attrs };
 }
 
-export function chainOf(node: Node | null): Chain {
+export function chainOf(r: TreeReader, node: RawNode | null | undefined): Chain {
   if (!node) return { unknown: '' };
-  switch (node.type) {
+  switch (r.type(node)) {
     case 'identifier':
-      return { root: node.text, module: false, attrs: [] };
+      return { root: r.text(node), module: false, attrs: [] };
     case 'attribute': {
-      const attr = node.childForFieldName('attribute')?.text ?? '';
-      const object = chainOf(node.childForFieldName('object'));
+      const attribute = r.child(node, 'attribute');
+      const attr = attribute ? r.text(attribute) : '';
+      const object = chainOf(r, r.child(node, 'object'));
       return 'root' in object ? { ...object, attrs: [...object.attrs, attr] } : { unknown: attr };
     }
     case 'parenthesized_expression':
-      return chainOf(node.namedChildren[0] ?? null);
+      return chainOf(r, r.namedChildren(node)[0]);
     case 'call': {
-      const fnText = node.childForFieldName('function')?.text;
+      const fn = r.child(node, 'function');
+      const fnText = fn ? r.text(fn) : undefined;
       const isImport =
         fnText === '__import__' || fnText === 'importlib.import_module' || fnText === 'import_module';
       if (!isImport && fnText !== 'getattr') return { unknown: '' };
-      const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a !== null);
+      const argsNode = r.child(node, 'arguments');
+      const args = argsNode ? r.namedChildren(argsNode) : [];
       if (isImport) {
-        const module = literalString(args[0] ?? null);
+        const module = literalString(r, args[0]);
         // __import__('a.b') returns the top package a; import_module('a.b') returns a.b.
         if (module !== undefined) {
           return {
@@ -66,8 +69,8 @@ export function chainOf(node: Node | null): Chain {
         }
       }
       if (fnText === 'getattr' && args.length >= 2) {
-        const attr = literalString(args[1] ?? null);
-        const object = chainOf(args[0] ?? null);
+        const attr = literalString(r, args[1]);
+        const object = chainOf(r, args[0]);
         if (attr !== undefined && 'root' in object) return { ...object, attrs: [...object.attrs, attr] };
       }
       return { unknown: '' };

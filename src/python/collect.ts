@@ -1,11 +1,12 @@
 // Everything parsePython reports, read from one tree without a JS-driven walk. A cursor walk costs several
 // calls into wasm per node (type, position, text, moving), and a tree holds about one node per two characters
-// of source: that walk cost 3.5x the parse itself. Instead one descendantsOfType() call walks the tree inside
-// wasm and returns only the nodes of the kinds used, in document order; scopes (function and class bodies,
-// the __main__ guard) come from node ranges; texts are sliced from the parsed string (web-tree-sitter's
-// indexes are UTF-16 offsets into the string it was given); the few nodes that need their children (calls,
-// imports, definitions, assignments, setup()) ask for them.
-import type { Node, Tree } from 'web-tree-sitter';
+// of source: that walk cost more than the parse itself. Instead one descendants() call walks the tree inside
+// wasm and returns only the nodes of the kinds used, in document order, as plain words (binding.ts); scopes
+// (function and class bodies, the __main__ guard) come from node ranges; texts are sliced from the parsed
+// string; only the nodes that need their children (calls, imports, definitions, assignments) ask for them.
+// scripts/parse-golden.ts checks that the output stays the same as the walk's on corpus files.
+import type { Tree } from 'web-tree-sitter';
+import { NODE_WORDS, nodeAt, type RawNode, type TreeReader } from './binding.js';
 import { type Chain, chainOf, dottedChain, literalString, resolve, stringValue } from './chain.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
 import type { CallSite, ImportRecord, ParsedFile, SetupCall } from './types.js';
@@ -47,14 +48,19 @@ function asciiIdentifierEnd(text: string, start: number): number {
   return i;
 }
 
-/** Fills `file` from `tree`, parsed from `text` (the source, or a .pth file's executable lines). */
-export function collect(tree: Tree, text: string, file: ParsedFile, role: FileRole): void {
-  const root = tree.rootNode;
+/** Fills `file` from `tree`, read through `r` (over the source, or a .pth file's executable lines). */
+export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileRole): void {
+  const text = r.source;
+  const root = r.root();
   // Shortcuts that read structure from text hold only for trees without ERROR or MISSING nodes.
-  const exact = !root.hasError;
-  if (!exact) file.errorNodes = countErrors(tree);
+  const exact = !r.hasError(root);
+  if (!exact) {
+    const scan = scanErrors(tree);
+    file.errorNodes = scan.errorNodes;
+    for (let i = 0; i < scan.missingNamesAtStart; i++) file.identifiers.push('');
+  }
   const top = topLevelRole(role);
-  const guards = topLevel(root, file, top);
+  const guards = topLevel(r, root, file, top);
 
   const bindings = new Map<string, string>();
   const pendingCalls: { chain: Chain; site: CallSite }[] = [];
@@ -64,23 +70,20 @@ export function collect(tree: Tree, text: string, file: ParsedFile, role: FileRo
     for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]?.name) return scopes[i]?.name;
     return undefined;
   };
-  const slice = (node: Node) => text.slice(node.startIndex, node.endIndex);
-  const cutSlice = (node: Node, end = node.endIndex) =>
-    text.slice(node.startIndex, Math.min(end, node.startIndex + CUT));
+  const cutText = (node: RawNode, end = r.end(node)) =>
+    text.slice(node.start, Math.min(end, node.start + CUT));
+  const textOr = (node: RawNode | null, fallback: string) => (node ? r.text(node) : fallback);
 
-  const onImport = (node: Node, line: number) => {
-    const from = node.type === 'import_from_statement';
-    const module = from ? (node.childForFieldName('module_name')?.text ?? '') : '';
-    if (from && node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+  const onImport = (node: RawNode, type: string, line: number) => {
+    const from = type === 'import_from_statement';
+    const module = from ? textOr(r.child(node, 'module_name'), '') : '';
+    if (from && r.namedChildren(node).some((c) => r.type(c) === 'wildcard_import')) {
       file.imports.push({ module, name: '*', alias: '*', line, role: currentRole() });
     }
-    for (const item of node.childrenForFieldName('name')) {
-      if (!item) continue;
-      const aliased = item.type === 'aliased_import';
-      const dotted = aliased ? (item.childForFieldName('name')?.text ?? '') : item.text;
-      const alias = aliased
-        ? (item.childForFieldName('alias')?.text ?? dotted)
-        : dotted.split('.')[0] || dotted;
+    for (const item of r.children(node, 'name')) {
+      const aliased = r.type(item) === 'aliased_import';
+      const dotted = aliased ? textOr(r.child(item, 'name'), '') : r.text(item);
+      const alias = aliased ? textOr(r.child(item, 'alias'), dotted) : dotted.split('.')[0] || dotted;
       const record: ImportRecord = from
         ? { module, name: dotted, alias, line, role: currentRole() }
         : { module: dotted, alias, line, role: currentRole() };
@@ -89,67 +92,67 @@ export function collect(tree: Tree, text: string, file: ParsedFile, role: FileRo
     }
   };
 
-  const onAssignment = (node: Node) => {
+  const onAssignment = (node: RawNode) => {
     // `sp = subprocess` / `run = os.system` / `b = __import__('base64')`: later calls resolve through the alias.
-    const left = node.childForFieldName('left');
-    if (left?.type !== 'identifier') return;
-    const right = node.childForFieldName('right');
-    const type = right?.type;
+    const left = r.child(node, 'left');
+    if (!left || r.type(left) !== 'identifier') return;
+    const right = r.child(node, 'right');
+    const type = right ? r.type(right) : '';
     if (!right || (type !== 'identifier' && type !== 'attribute' && type !== 'call')) return;
-    const chain = (type !== 'call' && exact && dottedChain(slice(right))) || chainOf(right);
+    const chain = (type !== 'call' && exact && dottedChain(r.text(right))) || chainOf(r, right);
     if ('unknown' in chain) return;
-    if (type === 'call' && chain.module) bindings.set(left.text, resolve(chain, bindings));
+    if (type === 'call' && chain.module) bindings.set(r.text(left), resolve(chain, bindings));
     else if (type !== 'call' && !chain.module && bindings.has(chain.root))
-      bindings.set(left.text, resolve(chain, bindings));
+      bindings.set(r.text(left), resolve(chain, bindings));
   };
 
-  const onCall = (node: Node, line: number) => {
-    const end = node.endIndex;
-    const argsNode = node.childForFieldName('arguments');
-    const argNodes = (argsNode?.namedChildren ?? []).filter((a) => a !== null);
+  const onCall = (node: RawNode, line: number) => {
+    const argsNode = r.child(node, 'arguments');
+    const argNodes = argsNode ? r.namedChildren(argsNode) : [];
     // The callee spans from the call's start to its arguments; when that text is a plain dotted name the
     // chain needs no more calls into wasm.
-    const head = exact && argsNode ? text.slice(node.startIndex, argsNode.startIndex).trimEnd() : '';
+    const head = exact && argsNode ? text.slice(node.start, argsNode.start).trimEnd() : '';
     let chain = head ? dottedChain(head) : undefined;
     let fnText = head;
     if (!chain) {
-      const fn = node.childForFieldName('function');
-      fnText = fn ? fn.text : '';
-      chain = chainOf(fn);
+      const fn = r.child(node, 'function');
+      fnText = textOr(fn, '');
+      chain = chainOf(r, fn);
     }
     const site: CallSite = {
       name: '',
       line,
       role: currentRole(),
-      args: argNodes.map((a) => cutSlice(a)),
-      text: cutSlice(node, end),
+      args: argNodes.map((a) => cutText(a)),
+      text: cutText(node),
     };
     const nestedIn = enclosingName();
     if (nestedIn) site.nestedIn = nestedIn;
     pendingCalls.push({ chain, site });
     if (role === 'setup' && (fnText === 'setup' || fnText.endsWith('.setup')) && !file.setupCall) {
-      file.setupCall = readSetupCall(argNodes, line);
+      file.setupCall = readSetupCall(r, argNodes, line);
       if (file.setupCall.cmdclass) file.cmdclass = true;
     }
   };
 
-  const onString = (node: Node, type: string, line: number, end: number) => {
+  const onString = (node: RawNode, type: string, line: number, end: number) => {
     let value = '';
-    if (type === 'string') value = stringValue(text.slice(node.startIndex, end));
+    if (type === 'string') value = stringValue(text.slice(node.start, end));
     else
-      for (const part of node.namedChildren) if (part?.type === 'string') value += stringValue(slice(part));
-    file.strings.push({ value, raw: cutSlice(node, end), line, role: currentRole(), length: value.length });
+      for (const part of r.namedChildren(node))
+        if (r.type(part) === 'string') value += stringValue(r.text(part));
+    file.strings.push({ value, raw: cutText(node, end), line, role: currentRole(), length: value.length });
   };
 
-  const onDefinition = (node: Node, type: string, line: number) => {
-    const name = node.childForFieldName('name')?.text ?? '';
+  const onDefinition = (node: RawNode, type: string, line: number) => {
+    const name = textOr(r.child(node, 'name'), '');
     const kind = type === 'function_definition' ? 'function' : 'class';
     file.defs.push({ name, line, kind });
     const parent = scopes[scopes.length - 1];
     let scopeRole: CodeRole;
     let installClass = false;
     if (kind === 'class') {
-      installClass = INSTALL_COMMAND_BASE.test(node.childForFieldName('superclasses')?.text ?? '');
+      installClass = INSTALL_COMMAND_BASE.test(textOr(r.child(node, 'superclasses'), ''));
       scopeRole = currentRole(); // a class body runs where the class statement runs
     } else if (parent?.installClass) {
       scopeRole = 'install';
@@ -157,46 +160,50 @@ export function collect(tree: Tree, text: string, file: ParsedFile, role: FileRo
     } else {
       scopeRole = top === 'import' ? 'runtime' : top;
     }
-    scopes.push({ end: node.endIndex, role: scopeRole, name, installClass });
+    scopes.push({ end: r.end(node), role: scopeRole, name, installClass });
   };
 
-  const types = tree.language.types;
+  const types = r.types;
+  const { words, symbols } = r.descendants(root, KINDS);
   let guard = 0;
   // Nodes inside a string literal (f-string interpolations) are not collected: the literal is one value.
   let stringEnd = -1;
-  for (const node of root.descendantsOfType(KINDS)) {
-    const start = node.startIndex;
+  for (let i = 0; i < symbols.length; i++) {
+    const start = words[i * NODE_WORDS + 1] ?? 0;
     if (start < stringEnd) continue;
     while (scopes.length > 0 && start >= (scopes[scopes.length - 1]?.end ?? 0)) scopes.pop();
     for (; guard < guards.length && (guards[guard]?.start ?? 0) <= start; guard++) {
       const range = guards[guard];
       if (range && start < range.end) scopes.push({ end: range.end, role: 'runtime', installClass: false });
     }
-    const type = types[node.typeId] ?? 'ERROR';
+    const type = types[symbols[i] ?? 0] || 'ERROR';
+    if (type === 'identifier') {
+      // Most collected nodes are identifiers: an ASCII name's end is found in the text, without a node.
+      const end = exact ? asciiIdentifierEnd(text, start) : -1;
+      file.identifiers.push(text.slice(start, end >= 0 ? end : r.end(nodeAt(words, i))));
+      continue;
+    }
+    const node = nodeAt(words, i);
+    const line = node.row + 1;
     switch (type) {
-      case 'identifier': {
-        const end = exact ? asciiIdentifierEnd(text, start) : -1;
-        file.identifiers.push(text.slice(start, end >= 0 ? end : node.endIndex));
-        break;
-      }
       case 'call':
-        onCall(node, node.startPosition.row + 1);
+        onCall(node, line);
         break;
       case 'string':
       case 'concatenated_string':
-        stringEnd = node.endIndex;
-        onString(node, type, node.startPosition.row + 1, stringEnd);
+        stringEnd = r.end(node);
+        onString(node, type, line, stringEnd);
         break;
       case 'import_statement':
       case 'import_from_statement':
-        onImport(node, node.startPosition.row + 1);
+        onImport(node, type, line);
         break;
       case 'assignment':
         onAssignment(node);
         break;
       case 'function_definition':
       case 'class_definition':
-        onDefinition(node, type, node.startPosition.row + 1);
+        onDefinition(node, type, line);
         break;
     }
   }
@@ -207,50 +214,67 @@ export function collect(tree: Tree, text: string, file: ParsedFile, role: FileRo
 }
 
 /** Counts the file's top-level statements and returns the ranges of its `if __name__ == '__main__':` blocks. */
-function topLevel(root: Node, file: ParsedFile, top: CodeRole): { start: number; end: number }[] {
+function topLevel(
+  r: TreeReader,
+  root: RawNode,
+  file: ParsedFile,
+  top: CodeRole,
+): { start: number; end: number }[] {
   const guards: { start: number; end: number }[] = [];
-  for (const child of root.namedChildren) {
-    const type = child?.type;
-    if (!child || type === 'comment') continue;
+  for (const child of r.namedChildren(root)) {
+    const type = r.type(child);
+    if (type === 'comment') continue;
     file.topLevelStatements++;
     // `if __name__ == '__main__':` runs only when the module is a script, not on import.
     if (type === 'if_statement' && top === 'import') {
-      if (MAIN_GUARD.test(child.childForFieldName('condition')?.text ?? ''))
-        guards.push({ start: child.startIndex, end: child.endIndex });
+      const condition = r.child(child, 'condition');
+      if (MAIN_GUARD.test(condition ? r.text(condition) : ''))
+        guards.push({ start: child.start, end: r.end(child) });
     }
   }
   return guards;
 }
 
-/** ERROR and MISSING nodes outside string literals (only asked when the tree has any). */
-function countErrors(tree: Tree): number {
+/**
+ * ERROR and MISSING nodes outside string literals (asked only when the tree has any), and the MISSING
+ * identifiers tree-sitter put at offset 0: descendants() skips zero-width nodes there, and each still counts
+ * as an (empty) identifier.
+ */
+function scanErrors(tree: Tree): { errorNodes: number; missingNamesAtStart: number } {
   const cursor = tree.walk();
-  let count = 0;
+  let errorNodes = 0;
+  let missingNamesAtStart = 0;
   for (;;) {
     const type = cursor.nodeType;
-    if (type === 'ERROR' || cursor.nodeIsMissing) count++;
+    if (type === 'ERROR') errorNodes++;
+    else if (cursor.nodeIsMissing) {
+      errorNodes++;
+      if (type === 'identifier' && cursor.startIndex === 0) missingNamesAtStart++;
+    }
     if (type !== 'string' && type !== 'concatenated_string' && cursor.gotoFirstChild()) continue;
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         cursor.delete();
-        return count;
+        return { errorNodes, missingNamesAtStart };
       }
     }
   }
 }
 
-function readSetupCall(args: Node[], line: number): SetupCall {
+function readSetupCall(r: TreeReader, args: RawNode[], line: number): SetupCall {
   const call: SetupCall = { line, keywords: [], strings: {}, lists: {}, cmdclass: false };
   for (const arg of args) {
-    if (arg.type !== 'keyword_argument') continue;
-    const name = arg.childForFieldName('name')?.text ?? '';
-    const value = arg.childForFieldName('value');
+    if (r.type(arg) !== 'keyword_argument') continue;
+    const nameNode = r.child(arg, 'name');
+    const name = nameNode ? r.text(nameNode) : '';
+    const value = r.child(arg, 'value');
     call.keywords.push(name);
     if (name === 'cmdclass') call.cmdclass = true;
-    const literal = literalString(value);
+    const literal = literalString(r, value);
+    const valueType = value ? r.type(value) : '';
     if (literal !== undefined) call.strings[name] = literal;
-    else if (value && (value.type === 'list' || value.type === 'tuple')) {
-      const items = value.namedChildren.map((c) => literalString(c));
+    else if (value && (valueType === 'list' || valueType === 'tuple')) {
+      const items = r.namedChildren(value).map((c) => literalString(r, c));
       if (items.every((i) => i !== undefined)) call.lists[name] = items as string[];
     }
   }

@@ -1,5 +1,6 @@
 // One tree-sitter parse per file, then collect.ts reads everything the rules and features need from the tree.
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { asBinding, type Binding, checkBinding, Grammar, TreeReader } from './binding.js';
 import { collect } from './collect.js';
 import { fileRole } from './roles.js';
 import type { ParsedFile } from './types.js';
@@ -8,20 +9,52 @@ import { pythonGrammarWasm, runtimeWasm } from './wasm.js';
 /** Larger files are not parsed (text features still apply); about a second of parsing at the measured speed. */
 export const MAX_PARSE_CHARS = 4_000_000;
 
-let parser: Parser | undefined;
+interface Loaded {
+  parser: Parser;
+  binding: Binding;
+  grammar: Grammar;
+  transferBuffer: number;
+}
+
+let loaded: Loaded | undefined;
 let loading: Promise<void> | undefined;
+
+// Names, calls, strings and keyword arguments in one line: what checkBinding compares.
+const PROBE = "import os as o\nx = o.path.join('a', b=f'{c}')  # é\n";
 
 /** Loads web-tree-sitter and the Python grammar once; later calls return at once. */
 export function initPython(): Promise<void> {
   loading ??= (async () => {
-    const [runtime, grammar] = await Promise.all([runtimeWasm(), pythonGrammarWasm()]);
-    await Parser.init({ wasmBinary: runtime } as Parameters<typeof Parser.init>[0]);
-    const language = await Language.load(grammar);
-    const p = new Parser();
-    p.setLanguage(language);
-    parser = p;
+    const [runtime, grammarWasm] = await Promise.all([runtimeWasm(), pythonGrammarWasm()]);
+    // Emscripten makes the options object the module itself: it then holds the binding's exports.
+    const module = { wasmBinary: runtime };
+    await Parser.init(module as Parameters<typeof Parser.init>[0]);
+    const binding = asBinding(module);
+    if (binding instanceof Error) throw binding;
+    const language = await Language.load(grammarWasm);
+    const parser = new Parser();
+    parser.setLanguage(language);
+    const next: Loaded = {
+      parser,
+      binding,
+      grammar: new Grammar(binding, language),
+      transferBuffer: binding._ts_init(),
+    };
+    const probe = parser.parse(PROBE);
+    if (!probe) throw new Error('tree-sitter produced no tree for the probe');
+    try {
+      const mismatch = checkBinding(reader(next, probe, PROBE), probe);
+      if (mismatch) throw new Error(`web-tree-sitter binding changed: ${mismatch}`);
+    } finally {
+      probe.delete();
+    }
+    loaded = next;
   })();
   return loading;
+}
+
+function reader(l: Loaded, tree: Tree, text: string): TreeReader {
+  return new TreeReader(l.binding, l.grammar, tree, l.transferBuffer, text);
 }
 
 /** .pth files: only lines starting with `import` run (at every interpreter start); the rest are path entries. */
@@ -55,7 +88,7 @@ function emptyFile(path: string, source: string, lines: string[], parseError: st
 
 /** The benchmark floor: a bare tree-sitter parse with no walk; returns whether a tree was produced. */
 export function bareParse(source: string): boolean {
-  const tree = parser?.parse(source);
+  const tree = loaded?.parser.parse(source);
   tree?.delete();
   return Boolean(tree);
 }
@@ -63,7 +96,7 @@ export function bareParse(source: string): boolean {
 /** Parses once (sync, after initPython()); never throws: a failure is `parsed: false` with parseError. */
 export function parsePython(source: string, path: string): ParsedFile {
   const lines = source.split(/\r?\n/);
-  if (!parser) return emptyFile(path, source, lines, 'parser not initialised (call initPython() first)');
+  if (!loaded) return emptyFile(path, source, lines, 'parser not initialised (call initPython() first)');
   if (source.length > MAX_PARSE_CHARS) {
     return emptyFile(
       path,
@@ -76,10 +109,10 @@ export function parsePython(source: string, path: string): ParsedFile {
   let tree: Tree | null = null;
   try {
     const text = role === 'pth' ? pthExecutableSource(source) : source;
-    tree = parser.parse(text);
+    tree = loaded.parser.parse(text);
     if (!tree) return emptyFile(path, source, lines, `${path}: tree-sitter produced no tree`);
     const file = newFile(path, source, lines);
-    collect(tree, text, file, role);
+    collect(reader(loaded, tree, text), tree, file, role);
     return file;
   } catch (error) {
     return emptyFile(path, source, lines, `${path}: parse failed: ${(error as Error).message}`);

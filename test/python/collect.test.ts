@@ -1,0 +1,94 @@
+// The shortcuts collect.ts takes (texts sliced by UTF-16 offsets, ASCII names read from the text, plain dotted
+// callees read from the text, scopes from node ranges) against the cases where they must step aside.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initPython, parsePython } from '../../src/python/index.js';
+
+beforeAll(() => initPython());
+
+const calls = (source: string, path = 'pkg/mod.py') =>
+  parsePython(source, path).calls.map((c) => [c.name, c.line, c.role, c.nestedIn ?? null]);
+
+describe('collect: texts by offset', () => {
+  it('slices names, calls and strings right after non-ASCII and astral characters', () => {
+    const file = parsePython('café = 1\nnaïve(café)\ns = "é😀"; os.system("x")\n', 'pkg/m.py');
+    expect(file.identifiers).toEqual(['café', 'naïve', 'café', 's', 'os', 'system']);
+    expect(file.calls.map((c) => [c.name, c.line, c.args, c.text])).toEqual([
+      ['naïve', 2, ['café'], 'naïve(café)'],
+      ['os.system', 3, ['"x"'], 'os.system("x")'],
+    ]);
+    expect(file.strings.map((s) => [s.value, s.raw, s.line])).toEqual([
+      ['é😀', '"é😀"', 3],
+      ['x', '"x"', 3],
+    ]);
+  });
+  it('cuts long call texts and arguments to 200 characters', () => {
+    const long = 'a'.repeat(300);
+    const [call] = parsePython(`f('${long}')\n`, 'pkg/m.py').calls;
+    expect(call?.text).toBe(`f('${long}`.slice(0, 200));
+    expect(call?.args).toEqual([`'${long}`.slice(0, 200)]);
+  });
+});
+
+describe('collect: callees', () => {
+  it('resolves callees written with spaces, parentheses, line continuations and comments', () => {
+    const source =
+      "import os\nos . system('a')\n(os).system('b')\nos.\\\nsystem('c')\n(os.system  # why\n ('d'))\n";
+    expect(calls(source).map(([name, line]) => [name, line])).toEqual([
+      ['os.system', 2],
+      ['os.system', 3],
+      ['os.system', 4],
+      ['os.system', 6],
+    ]);
+  });
+  it('gives constants no chain and resolves a call on a getattr result', () => {
+    expect(calls("import os\nNone.x()\ngetattr(os, 'system')('e')\n").map(([name]) => name)).toEqual([
+      '<expr>.x',
+      'os.system',
+      'getattr',
+    ]);
+  });
+});
+
+describe('collect: scopes from ranges', () => {
+  it('assigns roles by enclosing definition and __main__ guard, and leaves them after', () => {
+    const source = [
+      'import os',
+      'class C(install):',
+      '    def run(self):',
+      "        os.system('a')",
+      '    def other(self):',
+      "        os.system('b')",
+      'def f():',
+      "    os.system('c')",
+      "os.system('d')",
+      "if __name__ == '__main__':",
+      "    os.system('e')",
+      'else:',
+      "    os.system('f')",
+      "os.system('g')",
+    ].join('\n');
+    expect(calls(source)).toEqual([
+      ['os.system', 4, 'install', 'run'],
+      ['os.system', 6, 'install', 'other'],
+      ['os.system', 8, 'runtime', 'f'],
+      ['os.system', 9, 'import', null],
+      ['os.system', 11, 'runtime', null],
+      ['os.system', 13, 'runtime', null],
+      ['os.system', 14, 'import', null],
+    ]);
+    const file = parsePython(source, 'pkg/mod.py');
+    expect(file.cmdclass).toBe(true);
+    expect(file.topLevelStatements).toBe(6);
+  });
+});
+
+describe('collect: trees with errors', () => {
+  it('still collects names and calls and counts ERROR and MISSING nodes', () => {
+    const file = parsePython("import os\ndef f(:\n    os.system('x')\ny = (\n", 'pkg/m.py');
+    expect(file.identifiers).toEqual(['os', 'f', 'os', 'system', 'y']);
+    expect(calls("import os\ndef f(:\n    os.system('x')\ny = (\n")).toEqual([
+      ['os.system', 3, 'runtime', 'f'],
+    ]);
+    expect(file.errorNodes).toBe(2);
+  });
+});
