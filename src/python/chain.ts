@@ -6,7 +6,7 @@ import { decodeEscapes, literalPrefix } from './strings.js';
 export type Chain = { root: string; module: boolean; attrs: string[] } | { unknown: string };
 
 const LITERAL = /^([a-zA-Z]*)('''|"""|'|")([\s\S]*)\2$/;
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const DOT = 46;
 // Names that tree-sitter parses as constants, not identifiers: `None.x` has no chain.
 const CONSTANTS = new Set(['None', 'True', 'False']);
 
@@ -27,13 +27,28 @@ export function literalString(r: TreeReader, node: RawNode | null | undefined): 
 /**
  * The chain of a callee whose source text is a plain ASCII dotted name: in a tree without errors that text is
  * an identifier under nested attributes, so the chain is its segments and no node needs to be asked.
- * Undefined when only the tree can tell (spaces, comments, calls, subscripts, non-ASCII names).
+ * Undefined when only the tree can tell (spaces, comments, calls, subscripts, non-ASCII names). A scan
+ * rather than a regular expression and split: this runs for most of the calls in every file.
  */
 export function dottedChain(text: string): Chain | undefined {
-  if (!DOTTED.test(text)) return undefined;
-  const attrs = text.split('.');
-  const root = attrs.shift() ?? '';
-  return CONSTANTS.has(root) ? undefined : { root, module: false, attrs };
+  let root: string | undefined;
+  const attrs: string[] = [];
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : DOT;
+    if (c === DOT) {
+      if (i === from) return undefined;
+      const segment = text.slice(from, i);
+      if (root === undefined) root = segment;
+      else attrs.push(segment);
+      from = i + 1;
+    } else if (
+      !((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57 && i > from))
+    ) {
+      return undefined;
+    }
+  }
+  return root === undefined || CONSTANTS.has(root) ? undefined : { root, module: false, attrs };
 }
 
 export function chainOf(r: TreeReader, node: RawNode | null | undefined): Chain {
