@@ -109,6 +109,34 @@ export function renderModelCard(e: Evaluation): string {
     `| malicious threshold chosen | ${spread(s.summary.threshold, num)} | |`,
     '',
   );
+  if (e.verdicts) {
+    const v = e.verdicts;
+    const t = v.total;
+    out.push(
+      '## What the gate does (verdicts, not scores)',
+      '',
+      'A package fails the check through `decide()` in `src/policy.ts`: a score at or above the malicious threshold ' +
+        '*with* located evidence, or critical install/import-time evidence with a score at least in the suspicious ' +
+        'band. These are the malicious verdicts of the same outer folds (no index signals: the corpus has none).',
+      '',
+      '| measure | mean ± sd (min–max) over folds | all folds together |',
+      '|---|---|---|',
+      `| precision | ${spread(v.precision, num)} | ${num(t.tp / Math.max(1, t.tp + t.fp))} |`,
+      `| recall | ${spread(v.recall, num)} | ${num(t.tp / Math.max(1, t.tp + t.fn))} (${t.tp}/${t.tp + t.fn}) |`,
+      `| F1 | ${spread(v.f1, num)} | |`,
+      `| benign FPR (sdists and wheels) | ${spread(v.fpr, pct)} | ${regular(t.bySource)} |`,
+      ...Object.entries(v.fprBySource).map(([source, stat]) => {
+        const b = t.bySource[source];
+        return `| FPR ${source} | ${spread(stat, pct)} | ${b ? `${b.flagged}/${b.rows}` : ''} |`;
+      }),
+      '',
+    );
+    if (e.timeSplit.verdict)
+      out.push(
+        `Time split, verdicts: recall ${num(e.timeSplit.verdict.recall)}, benign FPR ${pct(e.timeSplit.verdict.fpr, 3)}.`,
+        '',
+      );
+  }
   const f1Met = s.summary.f1.mean >= 0.97;
   const fprMet = s.summary.fpr.mean <= 0.003;
   out.push(

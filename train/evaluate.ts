@@ -24,7 +24,8 @@ import { forest } from './learners/forest.js';
 import { gbdt } from './learners/gbdt.js';
 import { linear } from './learners/linear.js';
 import { tokenLogistic, tokenNaiveBayes } from './learners/text.js';
-import { figuresAt, recallAtFpr } from './metrics.js';
+import { type Figures, figuresAt, meanSd, recallAtFpr } from './metrics.js';
+import { verdictFlags } from './verdicts.js';
 import { buildModelJson, trainingDigest } from './model-file.js';
 import { deriveSeed } from './prng.js';
 import {
@@ -64,6 +65,8 @@ const stackOptions = (seed: number): StackOptions => ({
 const all = allRows(data);
 const outer = groupKFold(data.groups, data.y, folds, deriveSeed(common.seed, 'outer'));
 const stackFolds: FoldResult[] = [];
+/** The gate's answer (decide()) per fold: malicious verdicts against the labels. */
+const verdictFolds: Figures[] = [];
 const aloneFolds: Record<string, FoldResult[]> = {};
 const pooled = { rows: [] as number[], stack: [] as number[], alone: {} as Record<string, number[]> };
 const importance = new Map<string, { abs: number; malicious: number; benign: number }>();
@@ -77,6 +80,19 @@ for (let f = 0; f < folds; f++) {
   metaWeights.push(Object.fromEntries(stack.names.map((n, j) => [n, stack.meta.weights[j]!])));
   const predicted = predictStack(stack, data, test);
   stackFolds.push(foldResult(data, test, predicted.score, stack.calibrated.thresholds));
+  const flags = verdictFlags(
+    Array.from(test, (r) => data.rows[r]!),
+    predicted.score,
+    stack.calibrated.thresholds,
+  );
+  verdictFolds.push(
+    figuresAt(
+      flags,
+      Array.from(test, (r) => data.y[r]!),
+      Array.from(test, (r) => data.sources[r]!),
+      0.5,
+    ),
+  );
   pooled.rows.push(...test);
   pooled.stack.push(...predicted.score);
   for (const [name, fitted] of Object.entries(stack.fitted)) {
@@ -131,6 +147,7 @@ const evaluation: Evaluation = {
     metaWeights,
   },
   timeSplit: timeSplit(),
+  verdicts: summarizeVerdicts(verdictFolds),
   importance: [...importance]
     .map(([feature, v]) => ({
       feature,
@@ -152,6 +169,11 @@ log(
   `cross-validated stack: F1 ${s.f1.mean.toFixed(4)} ± ${s.f1.sd.toFixed(4)}, recall ${s.recall.mean.toFixed(4)}, ` +
     `benign FPR ${(s.fpr.mean * 100).toFixed(3)}% ± ${(s.fpr.sd * 100).toFixed(3)}%; time split recall ` +
     `${evaluation.timeSplit.figures.recall.toFixed(4)} at FPR ${(evaluation.timeSplit.figures.fpr * 100).toFixed(3)}%`,
+);
+const v = evaluation.verdicts!;
+log(
+  `gate verdicts (decide()): F1 ${v.f1.mean.toFixed(4)}, recall ${v.recall.mean.toFixed(4)}, benign FPR ` +
+    `${(v.fpr.mean * 100).toFixed(3)}%, hard-benign FPR ${((v.fprBySource['hard-benign']?.mean ?? 0) * 100).toFixed(1)}%`,
 );
 log(
   `wrote ${join(common.models, 'evaluation.json')} and ${join(common.models, 'MODEL.md')} in ${evaluation.seconds.toFixed(0)} s`,
@@ -198,6 +220,39 @@ function addImportance(stack: TrainedStack, train: Int32Array, test: Int32Array)
   }
 }
 
+function summarizeVerdicts(foldsOf: Figures[]): NonNullable<Evaluation['verdicts']> {
+  const total = {
+    tp: 0,
+    fp: 0,
+    tn: 0,
+    fn: 0,
+    bySource: {} as Record<string, { rows: number; flagged: number }>,
+  };
+  for (const f of foldsOf) {
+    total.tp += f.counts.tp;
+    total.fp += f.counts.fp;
+    total.tn += f.counts.tn;
+    total.fn += f.counts.fn;
+    for (const [source, v] of Object.entries(f.counts.bySource)) {
+      total.bySource[source] ??= { rows: 0, flagged: 0 };
+      const t = total.bySource[source];
+      t.rows += v.rows;
+      t.flagged += v.flagged;
+    }
+  }
+  const sources = [...new Set(foldsOf.flatMap((f) => Object.keys(f.fprBySource)))];
+  return {
+    precision: meanSd(foldsOf.map((f) => f.precision)),
+    recall: meanSd(foldsOf.map((f) => f.recall)),
+    f1: meanSd(foldsOf.map((f) => f.f1)),
+    fpr: meanSd(foldsOf.map((f) => f.fpr)),
+    fprBySource: Object.fromEntries(
+      sources.map((s) => [s, meanSd(foldsOf.map((f) => f.fprBySource[s] ?? 0))]),
+    ),
+    total,
+  };
+}
+
 /** Train on malicious samples added before the cutoff (and four fifths of benign projects), test on later ones. */
 function timeSplit(): Evaluation['timeSplit'] {
   const benign = Int32Array.from(all.filter((r) => data.y[r] === 0));
@@ -227,6 +282,16 @@ function timeSplit(): Evaluation['timeSplit'] {
   const rows = Int32Array.from(test);
   const { score } = predictStack(stack, data, rows);
   const result = foldResult(data, rows, score, stack.calibrated.thresholds);
+  const verdict = figuresAt(
+    verdictFlags(
+      Array.from(rows, (r) => data.rows[r]!),
+      score,
+      stack.calibrated.thresholds,
+    ),
+    Array.from(rows, (r) => data.y[r]!),
+    Array.from(rows, (r) => data.sources[r]!),
+    0.5,
+  );
   const recallOf = (keep: (r: number) => boolean) => {
     let tp = 0;
     let n = 0;
@@ -245,6 +310,7 @@ function timeSplit(): Evaluation['timeSplit'] {
     ...result,
     newFamilies: recallOf((r) => !earlyFamilies.has(data.groups[r]!)),
     seenFamilies: recallOf((r) => earlyFamilies.has(data.groups[r]!)),
+    verdict,
   };
 }
 

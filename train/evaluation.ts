@@ -97,6 +97,23 @@ export interface Evaluation {
     undated: number;
     newFamilies: { rows: number; recall: number };
     seenFamilies: { rows: number; recall: number };
+    /** The gate's verdicts (decide()) on the time-split test rows. */
+    verdict?: Figures;
+  };
+  /** The gate's verdicts (decide(): score, located evidence, critical early evidence) per outer fold. */
+  verdicts?: {
+    precision: Stat;
+    recall: Stat;
+    f1: Stat;
+    fpr: Stat;
+    fprBySource: Record<string, Stat>;
+    total: {
+      tp: number;
+      fp: number;
+      tn: number;
+      fn: number;
+      bySource: Record<string, { rows: number; flagged: number }>;
+    };
   };
   importance: {
     feature: string;

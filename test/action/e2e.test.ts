@@ -20,7 +20,7 @@ describe('action end to end (bundled)', () => {
     } finally {
       await gh.close();
     }
-  }, 20_000);
+  }, 60_000);
 
   it('fails on a broken lockfile with a message naming the file', async () => {
     const gh = await startGitHubServer();
@@ -34,7 +34,7 @@ describe('action end to end (bundled)', () => {
     } finally {
       await gh.close();
     }
-  }, 20_000);
+  }, 60_000);
 
   it('reads the base from the contents API when the checkout lacks the base commit', async () => {
     const req = 'requests==2.32.3\n';
@@ -51,7 +51,7 @@ describe('action end to end (bundled)', () => {
     } finally {
       await gh.close();
     }
-  }, 20_000);
+  }, 60_000);
 
   it('rejects an unknown key in the config file with its line', async () => {
     const gh = await startGitHubServer();
@@ -66,5 +66,5 @@ describe('action end to end (bundled)', () => {
     } finally {
       await gh.close();
     }
-  }, 20_000);
+  }, 60_000);
 });
