@@ -5,6 +5,8 @@ import { REGULAR_BENIGN } from './metrics.js';
 const pct = (v: number, digits = 2) => (Number.isFinite(v) ? `${(v * 100).toFixed(digits)}%` : 'n/a');
 const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const spread = (s: Stat, f: (v: number) => string) => `${f(s.mean)} ± ${f(s.sd)} (${f(s.min)}–${f(s.max)})`;
+/** Package names are untrusted: keep them to characters that cannot break Markdown. */
+const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 60);
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const regular = (by: Record<string, { rows: number; flagged: number }>) => {
   const rows = REGULAR_BENIGN.reduce((a, s) => a + (by[s]?.rows ?? 0), 0);
@@ -226,6 +228,18 @@ export function renderModelCard(e: Evaluation): string {
       'unpopular projects a merge gate meets, and there are few of them.',
     `- Recall on families first seen after ${t.cutoff} is ${num(t.newFamilies.recall)} against ${num(s.summary.recall.mean)} ` +
       'in cross-validation: new families are what the outside holdout is made of.',
+    ...(t.missed && t.missed.length > 0
+      ? [
+          `- Later samples the time-split model missed (name × count, best score, rules that fired): ` +
+            t.missed
+              .map(
+                (m) =>
+                  `\`${safeName(m.name)}\` ×${m.count} (${num(m.maxScore, 3)}; ${m.rules.length > 0 ? m.rules.map(safeName).join(', ') : 'no rule'})`,
+              )
+              .join('; ') +
+            '. Those with no rule, or only weak ones, need new extractor signals more than a different model.',
+        ]
+      : []),
     '- The benign side is Debian-packaged software (upstream tarballs and wheels built from python3-* packages): popular, ' +
       'mature projects. Young projects on PyPI, generated code, vendored bundles and minified assets are under-represented.',
     '- The model sees what `src/features` extracts statically: payloads fetched at run time, code hidden in compiled ' +

@@ -311,7 +311,26 @@ function timeSplit(): Evaluation['timeSplit'] {
     newFamilies: recallOf((r) => !earlyFamilies.has(data.groups[r]!)),
     seenFamilies: recallOf((r) => earlyFamilies.has(data.groups[r]!)),
     verdict,
+    missed: missedByName(rows, score, stack.calibrated.thresholds.malicious),
   };
+}
+
+/** Later malicious samples scored below the threshold, by package name (most missed first), for the card. */
+function missedByName(rows: Int32Array, score: Float64Array, threshold: number) {
+  const byName = new Map<string, { count: number; maxScore: number; rules: Set<string> }>();
+  rows.forEach((r, k) => {
+    if (!data.y[r] || score[k]! >= threshold) return;
+    const row = data.rows[r]!;
+    const entry = byName.get(row.name) ?? { count: 0, maxScore: 0, rules: new Set<string>() };
+    entry.count++;
+    entry.maxScore = Math.max(entry.maxScore, score[k]!);
+    for (const rule of row.rules ?? []) entry.rules.add(rule);
+    byName.set(row.name, entry);
+  });
+  return [...byName]
+    .map(([name, v]) => ({ name, count: v.count, maxScore: v.maxScore, rules: [...v.rules].sort() }))
+    .sort((a, b) => b.count - a.count || a.maxScore - b.maxScore || (a.name < b.name ? -1 : 1))
+    .slice(0, 25);
 }
 
 function bundledModelInfo(path: string, digest: string): Evaluation['model'] {

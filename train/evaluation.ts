@@ -99,6 +99,8 @@ export interface Evaluation {
     seenFamilies: { rows: number; recall: number };
     /** The gate's verdicts (decide()) on the time-split test rows. */
     verdict?: Figures;
+    /** Later malicious samples the model missed, by package name, with the rules that fired on them. */
+    missed?: { name: string; count: number; maxScore: number; rules: string[] }[];
   };
   /** The gate's verdicts (decide(): score, located evidence, critical early evidence) per outer fold. */
   verdicts?: {
