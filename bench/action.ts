@@ -66,6 +66,9 @@ async function timedRun(
   env: Record<string, string>,
 ): Promise<{ seconds: number; rssMb: number | undefined; code: number; tail: string }> {
   const eventPath = join(ws, '..', 'event.json');
+  // The runner creates these files before the step runs; @actions/core refuses to write to missing ones.
+  writeFileSync(join(ws, '..', 'out'), '');
+  writeFileSync(join(ws, '..', 'summary'), '');
   writeFileSync(
     eventPath,
     JSON.stringify({

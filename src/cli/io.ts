@@ -7,7 +7,6 @@ export interface CliIO {
 }
 
 export interface Command {
-  summary: string;
   run(args: string[], io: CliIO): Promise<number>;
 }
 

@@ -24,12 +24,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${process.env.PMG_VERSION ?? '0.1.0'}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const entry = commands[name];
+  if (!entry) {
     io.stderr(`pypi-malware-gate: unknown command '${name}'\n${USAGE}\n`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof CliError) {

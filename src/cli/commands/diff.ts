@@ -6,7 +6,6 @@ import { formatOption, hasErrors, issueLines, parseCli } from './lockfile.js';
 const USAGE = 'usage: pypi-malware-gate diff <base-file> <head-file> [--format <id>] [--json]';
 
 export const diffCommand: Command = {
-  summary: 'packages added, changed and removed between two versions of a lockfile (--json)',
   async run(args, io) {
     const { values, positionals } = parseCli(args, USAGE);
     if (values.help) {

@@ -50,7 +50,6 @@ function itemsFor(
 }
 
 export const featuresCommand: Command = {
-  summary: 'write the feature table of a corpus for training (cached by sha256)',
   async run(args, io) {
     let values: { corpus?: string; out?: string; cache?: string; help?: boolean };
     try {

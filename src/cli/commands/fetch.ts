@@ -73,7 +73,6 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 
 export const fetchCommand: Command = {
-  summary: 'download and verify the artifacts a scan would analyse for name==version (--out DIR)',
   async run(args, io) {
     let parsed: ReturnType<typeof parse>;
     try {

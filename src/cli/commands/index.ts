@@ -1,17 +1,35 @@
-// One line per subcommand.
+// One line per subcommand. Each is loaded when it runs, not at start-up: the bundle embeds the model and
+// the parser's wasm, and a CLI that only prints its version or a lockfile should not pay for them.
 import type { Command } from '../io.js';
-import { diffCommand } from './diff.js';
-import { featuresCommand } from './features.js';
-import { fetchCommand } from './fetch.js';
-import { inspectCommand } from './inspect.js';
-import { lockfileCommand } from './lockfile.js';
-import { scanCommand } from './scan.js';
 
-export const commands: Record<string, Command> = {
-  lockfile: lockfileCommand,
-  diff: diffCommand,
-  scan: scanCommand,
-  inspect: inspectCommand,
-  fetch: fetchCommand,
-  features: featuresCommand,
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  lockfile: {
+    summary: 'parse a lockfile and print its packages (--json)',
+    load: async () => (await import('./lockfile.js')).lockfileCommand,
+  },
+  diff: {
+    summary: 'packages added, changed and removed between two versions of a lockfile (--json)',
+    load: async () => (await import('./diff.js')).diffCommand,
+  },
+  scan: {
+    summary: 'scan the packages a project pins (diff against --base, or everything); exit 1 on findings',
+    load: async () => (await import('./scan.js')).scanCommand,
+  },
+  inspect: {
+    summary: 'read archives (sdist, wheel; named anything) in memory and judge each (--json)',
+    load: async () => (await import('./inspect.js')).inspectCommand,
+  },
+  fetch: {
+    summary: 'download and verify the artifacts a scan would analyse for name==version (--out DIR)',
+    load: async () => (await import('./fetch.js')).fetchCommand,
+  },
+  features: {
+    summary: 'write the feature table of a corpus for training (cached by sha256)',
+    load: async () => (await import('./features.js')).featuresCommand,
+  },
 };

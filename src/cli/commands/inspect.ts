@@ -133,7 +133,6 @@ function topEvidence(r: InspectResult): string {
 }
 
 export const inspectCommand: Command = {
-  summary: 'read archives (sdist, wheel; named anything) in memory and say what they hold (--json)',
   async run(args, io) {
     let parsed: ReturnType<typeof parse>;
     try {

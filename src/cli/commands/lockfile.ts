@@ -33,7 +33,6 @@ export function hasErrors(result: LockfileResult): boolean {
 const USAGE = `usage: pypi-malware-gate lockfile <file> [--format ${FORMAT_IDS.join('|')}] [--json]`;
 
 export const lockfileCommand: Command = {
-  summary: 'parse a lockfile and print its packages (--json)',
   async run(args, io) {
     const { values, positionals } = parseCli(args, USAGE);
     if (values.help) {

@@ -18,7 +18,6 @@ import { CliError, type Command } from '../io.js';
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
 
 export const scanCommand: Command = {
-  summary: 'scan the packages a project pins (diff against --base, or everything); exit 1 on findings',
   async run(args, io) {
     let parsed: ReturnType<typeof parse>;
     try {
