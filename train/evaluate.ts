@@ -24,7 +24,7 @@ import { forest } from './learners/forest.js';
 import { gbdt } from './learners/gbdt.js';
 import { linear } from './learners/linear.js';
 import { tokenLogistic, tokenNaiveBayes } from './learners/text.js';
-import { type Figures, figuresAt, meanSd, recallAtFpr } from './metrics.js';
+import { type Figures, figuresAt, meanSd, recallAtFpr, sumCounts } from './metrics.js';
 import { verdictFlags } from './verdicts.js';
 import { buildModelJson, trainingDigest } from './model-file.js';
 import { deriveSeed } from './prng.js';
@@ -221,25 +221,7 @@ function addImportance(stack: TrainedStack, train: Int32Array, test: Int32Array)
 }
 
 function summarizeVerdicts(foldsOf: Figures[]): NonNullable<Evaluation['verdicts']> {
-  const total = {
-    tp: 0,
-    fp: 0,
-    tn: 0,
-    fn: 0,
-    bySource: {} as Record<string, { rows: number; flagged: number }>,
-  };
-  for (const f of foldsOf) {
-    total.tp += f.counts.tp;
-    total.fp += f.counts.fp;
-    total.tn += f.counts.tn;
-    total.fn += f.counts.fn;
-    for (const [source, v] of Object.entries(f.counts.bySource)) {
-      total.bySource[source] ??= { rows: 0, flagged: 0 };
-      const t = total.bySource[source];
-      t.rows += v.rows;
-      t.flagged += v.flagged;
-    }
-  }
+  const total = sumCounts(foldsOf);
   const sources = [...new Set(foldsOf.flatMap((f) => Object.keys(f.fprBySource)))];
   return {
     precision: meanSd(foldsOf.map((f) => f.precision)),

@@ -1,7 +1,7 @@
 // The shape of models/evaluation.json and how per-fold figures are summarized (mean, spread, and counts
 // summed over folds, each fold at its own model's default threshold).
 import type { Dataset } from './dataset.js';
-import { type Figures, meanSd, recallAtFpr, regularFpr, rocAuc } from './metrics.js';
+import { type Figures, meanSd, recallAtFpr, regularFpr, rocAuc, sumCounts } from './metrics.js';
 
 /** Feature names that would mean the model learned how the corpus was collected rather than malware. */
 export const LEAK_PATTERN = /pkg.?info|wheel|record|dist.?info|github|debian|timestamp|mtime|order/i;
@@ -135,25 +135,7 @@ export function summarize(
 ): LearnerResult {
   const stat = (pick: (f: FoldResult) => number) => meanSd(folds.map(pick));
   const benignSources = new Set(folds.flatMap((f) => Object.keys(f.figures.fprBySource)));
-  const total = {
-    tp: 0,
-    fp: 0,
-    tn: 0,
-    fn: 0,
-    bySource: {} as Record<string, { rows: number; flagged: number }>,
-  };
-  for (const f of folds) {
-    const c = f.figures.counts;
-    total.tp += c.tp;
-    total.fp += c.fp;
-    total.tn += c.tn;
-    total.fn += c.fn;
-    for (const [s, v] of Object.entries(c.bySource)) {
-      total.bySource[s] ??= { rows: 0, flagged: 0 };
-      total.bySource[s].rows += v.rows;
-      total.bySource[s].flagged += v.flagged;
-    }
-  }
+  const total = sumCounts(folds.map((f) => f.figures));
   const precision = total.tp / Math.max(1, total.tp + total.fp);
   const recall = total.tp / Math.max(1, total.tp + total.fn);
   const labels = Array.from(rows, (r) => data.y[r]!);

@@ -57,6 +57,25 @@ export function figuresAt(
   };
 }
 
+export type SummedCounts = Confusion & { bySource: Record<string, { rows: number; flagged: number }> };
+
+/** Confusion counts summed over folds, per source too. */
+export function sumCounts(figures: readonly Figures[]): SummedCounts {
+  const total: SummedCounts = { tp: 0, fp: 0, tn: 0, fn: 0, bySource: {} };
+  for (const { counts } of figures) {
+    total.tp += counts.tp;
+    total.fp += counts.fp;
+    total.tn += counts.tn;
+    total.fn += counts.fn;
+    for (const [source, v] of Object.entries(counts.bySource)) {
+      total.bySource[source] ??= { rows: 0, flagged: 0 };
+      total.bySource[source].rows += v.rows;
+      total.bySource[source].flagged += v.flagged;
+    }
+  }
+  return total;
+}
+
 /** Benign sources a threshold is held to (hard-benign rows were once listed as malware: reported apart). */
 export const REGULAR_BENIGN = ['benign-sdist', 'benign-wheel'];
 
