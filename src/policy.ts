@@ -1,12 +1,33 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
-import type { Evidence, PackageRef, Signal, VerdictLevel } from './types.js';
+import type { Evidence, PackageRef, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
   /** Calibrated score at or above which a package is malicious. */
   malicious: number;
   /** Calibrated score at or above which a package is suspicious. */
   suspicious: number;
+}
+
+/** A rule's setting from the config file: turned off, or its hits given another severity. */
+export interface RuleSetting {
+  enabled?: boolean;
+  severity?: Severity;
+}
+
+/**
+ * Rule settings from the config file: a disabled rule's hits are dropped, a severity override applies.
+ * Applied when a verdict is decided, not when a package is analysed, so cached analyses stay valid when
+ * the settings change.
+ */
+export function applyRuleSettings(evidence: Evidence[], rules: Record<string, RuleSetting>): Evidence[] {
+  if (Object.keys(rules).length === 0) return evidence;
+  return evidence
+    .filter((e) => rules[e.rule]?.enabled !== false)
+    .map((e) => {
+      const severity = rules[e.rule]?.severity;
+      return severity ? { ...e, severity } : e;
+    });
 }
 
 export interface AllowEntry {

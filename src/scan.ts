@@ -1,7 +1,7 @@
 // Orchestrates the stages for each package: resolve -> download -> readArchive -> extractFeatures ->
 // score -> signals -> policy. The stages are injected (real ones in the action and CLI, fakes in tests);
 // every failure becomes a per-package value, never an exception out of scan().
-import { type AllowEntry, decide, type Thresholds } from './policy.js';
+import { type AllowEntry, applyRuleSettings, decide, type RuleSetting, type Thresholds } from './policy.js';
 import type {
   Analysis,
   Artifact,
@@ -46,6 +46,8 @@ export interface ScanOptions {
   concurrency: number;
   thresholds: Thresholds;
   allow: AllowEntry[];
+  /** Per-rule settings from the config file, applied to evidence after the cache. */
+  rules?: Record<string, RuleSetting>;
   now: () => Date;
   modelVersion?: string;
   cache?: VerdictCache;
@@ -173,7 +175,7 @@ async function scanOne<F>(
         score: cached.score,
       });
       if (cached.score !== undefined) scores.push(cached.score);
-      verdict.evidence.push(...cached.evidence);
+      verdict.evidence.push(...applyRuleSettings(cached.evidence, options.rules ?? {}));
       verdict.reasons.push(...cached.notes);
     } catch (err) {
       const finding = findingOf(err);

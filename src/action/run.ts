@@ -138,6 +138,7 @@ export async function run(createStages: StageFactory): Promise<void> {
     concurrency: 8,
     thresholds: engine.thresholds,
     allow: config.allow,
+    rules: config.rules,
     now: () => new Date(),
     modelVersion: engine.modelVersion,
     cache: config.cache ? engine.cache : undefined,

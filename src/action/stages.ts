@@ -10,20 +10,9 @@ import { scoreVector } from '../model/index.js';
 import { createIndexClient, type RegistryFile } from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
-import type { Analysis, Evidence, PackageRef } from '../types.js';
+import type { Analysis, PackageRef } from '../types.js';
 import { defaultCacheDir, folderVerdictCache } from '../verdict-cache.js';
 import type { StageFactory } from './run.js';
-
-/** Rule settings from the config file: a disabled rule's hits are dropped, a severity override applies. */
-export function applyRuleSettings(evidence: Evidence[], rules: Config['rules']): Evidence[] {
-  if (Object.keys(rules).length === 0) return evidence;
-  return evidence
-    .filter((e) => rules[e.rule]?.enabled !== false)
-    .map((e) => {
-      const severity = rules[e.rule]?.severity;
-      return severity ? { ...e, severity } : e;
-    });
-}
 
 export interface EngineOptions {
   onNotice?: (message: string) => void;
@@ -46,11 +35,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       onNotice: notice,
     });
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
-    const analyse = async (bytes: Uint8Array): Promise<Analysis> => {
-      const view = await readArchive(bytes, { totalBytes: maxBytes });
-      const analysis = extractFeatures(view);
-      return { ...analysis, evidence: applyRuleSettings(analysis.evidence, config.rules) };
-    };
+    const read = (bytes: Uint8Array) => readArchive(bytes, { totalBytes: maxBytes });
     // The previous version's analysis, for the version diff: the sdist (install-time code) when there is one.
     const previous = new Map<string, Promise<Analysis>>();
     const analyseRef = (ref: PackageRef): Promise<Analysis> => {
@@ -61,7 +46,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
           const { files } = await client.resolve(ref);
           const file = files[0];
           if (!file) throw new Error(`${key}: no artifact on the index`);
-          return analyse((await client.download(file, ref)).bytes);
+          return extractFeatures(await read((await client.download(file, ref)).bytes));
         })();
         previous.set(key, pending);
       }
@@ -77,11 +62,8 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       resolve: (ref) => client.resolve(ref),
       sha256Of: (file) => client.sha256Of(file),
       download: (file, ref) => client.download(file, ref),
-      readArchive: (bytes) => readArchive(bytes, { totalBytes: maxBytes }),
-      extractFeatures: (view) => {
-        const analysis = extractFeatures(view);
-        return { ...analysis, evidence: applyRuleSettings(analysis.evidence, config.rules) };
-      },
+      readArchive: read,
+      extractFeatures,
       score: (analysis) => scoreVector(model, analysis.features, analysis.tokens),
       signals: (ref, prev) => signals.signals(ref, prev),
     };

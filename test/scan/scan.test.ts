@@ -136,6 +136,28 @@ describe('scan', () => {
     expect([...store.keys()]).toEqual(['sha-evil:m1']);
   });
 
+  it('applies rule settings after the cache, so a cached verdict follows a changed config', async () => {
+    const store = new Map<string, unknown>();
+    const cache: VerdictCache = {
+      get: async (k) => store.get(k) as never,
+      set: async (k, v) => void store.set(k, v),
+    };
+    const opts = { ...options, cache, modelVersion: 'm1' };
+    const [first] = await scan([{ ref: ref('evil') }], fakeStages(), opts);
+    expect(first!.verdict).toBe('malicious');
+    const [off] = await scan([{ ref: ref('evil') }], fakeStages(), {
+      ...opts,
+      rules: { 'install-exec-b64': { enabled: false } },
+    });
+    expect(off!.evidence).toEqual([]);
+    const [lowered] = await scan([{ ref: ref('evil') }], fakeStages(), {
+      ...opts,
+      rules: { 'install-exec-b64': { severity: 'low' } },
+    });
+    expect(lowered!.evidence[0]!.severity).toBe('low');
+    expect(store.size).toBe(1);
+  });
+
   it('applies the allowlist through policy', async () => {
     const [r] = await scan([{ ref: ref('evil') }], fakeStages(), {
       ...options,

@@ -90,6 +90,7 @@ export const scanCommand: Command = {
       concurrency: 8,
       thresholds: engine.thresholds,
       allow: config.allow,
+      rules: config.rules,
       now: () => new Date(),
       modelVersion: engine.modelVersion,
       cache: engine.cache,
