@@ -32,8 +32,11 @@ export function binaryKind(data: Uint8Array | undefined): BinaryKind {
 }
 
 /** The path without the sdist's top folder ("name-1.0/"), for depth and role checks. */
+/** Forward slashes, no leading "./": entry names as tar and zip writers differ on them. */
+export const cleanPath = (path: string): string => path.replace(/\\/g, '/').replace(/^\.\//, '');
+
 export function innerPath(path: string, sdistRoot: string | undefined): string {
-  const clean = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const clean = cleanPath(path);
   return sdistRoot && clean.startsWith(`${sdistRoot}/`) ? clean.slice(sdistRoot.length + 1) : clean;
 }
 

@@ -1,11 +1,12 @@
 // ArchiveView -> Analysis: the named feature vector, the hashed text tokens and the located evidence behind
 // them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
 // group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
+import { decodeText } from '../archive/index.js';
 import { fileRole, initPython, type ParsedFile, parsePython } from '../python/index.js';
 import { RULES, runRules, runTextRules, TEXT_RULES } from '../rules/index.js';
 import type { Analysis, ArchiveView, Evidence, Severity } from '../types.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
-import { FileStats, innerPath } from './files.js';
+import { cleanPath, FileStats, innerPath } from './files.js';
 import { IndicatorStats } from './indicators.js';
 import {
   metadataFeatures,
@@ -80,16 +81,11 @@ export async function initFeatures(): Promise<void> {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-function decode(data: Uint8Array): { text: string; lossy: boolean } {
-  const text = decoder.decode(data);
-  return { text, lossy: text.includes('\uFFFD') };
-}
-
 /** The sdist's single top folder ("name-1.0"), when every entry sits under one. */
 function commonRoot(view: ArchiveView): string | undefined {
   let root: string | undefined;
   for (const e of view.entries) {
-    const clean = e.path.replace(/\\/g, '/').replace(/^\.\//, '');
+    const clean = cleanPath(e.path);
     const slash = clean.indexOf('/');
     if (slash <= 0) return undefined;
     const top = clean.slice(0, slash);
@@ -164,17 +160,18 @@ export function extractFeatures(view: ArchiveView): Analysis {
       continue;
     }
     if (/\.(dist-info)\/METADATA$/.test(inner) || (base === 'PKG-INFO' && isShallow(inner))) {
-      metaSources.core ??= parseCoreMetadata(decode(data).text);
+      metaSources.core ??= parseCoreMetadata(decodeText(data).text);
       continue;
     }
     if (isShallow(inner) && /^(LICEN[CS]E|COPYING)/i.test(base)) licenseFile = true;
     if (isShallow(inner) && /^README/i.test(base)) readmeLength = Math.max(readmeLength, data.length);
-    if (isShallow(inner) && base === 'setup.cfg') metaSources.cfg = metadataFromSetupCfg(decode(data).text);
+    if (isShallow(inner) && base === 'setup.cfg')
+      metaSources.cfg = metadataFromSetupCfg(decodeText(data).text);
     if (isShallow(inner) && base === 'pyproject.toml')
-      metaSources.py = metadataFromPyproject(decode(data).text);
+      metaSources.py = metadataFromPyproject(decodeText(data).text);
 
     if (isPython) {
-      const decoded = decode(data);
+      const decoded = decodeText(data);
       text = decoded.text;
       if (decoded.lossy) lossy++;
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
@@ -187,7 +184,7 @@ export function extractFeatures(view: ArchiveView): Analysis {
       } else if (parsed.errorNodes > 0) errorFiles++;
       analysePython(parsed, entry.path);
     } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
-      const decoded = decode(data);
+      const decoded = decodeText(data);
       record(runTextRules(entry.path, decoded.text));
       for (const line of decoded.text.split(/\r?\n/, 2000)) ioc.addString(line, false);
     }
@@ -198,7 +195,8 @@ export function extractFeatures(view: ArchiveView): Analysis {
     const isTest = role === 'test';
     record(runRules(parsed).map((e) => ({ ...e, path: storedPath })));
     code.add(parsed);
-    obf.add(parsed, isTest);
+    const names = new Set(parsed.identifiers);
+    obf.add(parsed, names, isTest);
     if (role === 'setup') {
       other['install.setup_py'] = 1;
       other['install.setup_toplevel_statements']! += parsed.topLevelStatements;
@@ -219,7 +217,6 @@ export function extractFeatures(view: ArchiveView): Analysis {
     if (role === 'pth')
       other['install.pth_code_lines']! += parsed.lines.filter((l) => /^\s*import\s/.test(l)).length;
     unpackPayloads(parsed, storedPath, role, 0);
-    const names = new Set(parsed.identifiers);
     for (const name of names) tokens.add('id', name);
     for (const call of parsed.calls) tokens.add('call', call.name);
     for (const imp of parsed.imports) tokens.add('mod', imp.module || (imp.name ?? ''));

@@ -46,7 +46,8 @@ export class ObfuscationStats {
   semicolonLines = 0;
   chrCalls = 0;
 
-  add(file: ParsedFile, isTest: boolean): void {
+  /** `names`: the file's distinct identifiers (the caller has them already). */
+  add(file: ParsedFile, names: ReadonlySet<string>, isTest: boolean): void {
     if (isTest) return;
     for (const s of file.strings) {
       const n = s.length;
@@ -79,7 +80,7 @@ export class ObfuscationStats {
         this.semicolonLines++;
     }
     // Distinct names per file: the share does not depend on how often a name is used.
-    for (const id of new Set(file.identifiers)) {
+    for (const id of names) {
       this.names++;
       if (id.length <= 2) this.shortNames++;
       if (HEX_NAME.test(id)) this.hexNames.add(id);
