@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { readArchive } from '../archive/index.js';
 import { extractFeatures, FEATURE_NAMES } from './index.js';
 import { TOKEN_BUCKETS } from './tokens.js';
@@ -71,37 +72,36 @@ export function projectGroup(name: string): string {
     .replace(/-(python3?|py)$/, '');
 }
 
+/**
+ * The samples of malicious.tsv or hard-benign.tsv (a sha256 column; archives in the folder named after the
+ * file), labelled by which list they are on; group = family, or the project for hard-benign. Rows whose
+ * archive is absent are kept: the caller decides whether that is an error.
+ */
+export function labelledSamples(tsvPath: string): CorpusItem[] {
+  const malicious = basename(tsvPath).startsWith('malicious');
+  const folder = join(dirname(tsvPath), basename(tsvPath).replace(/\.tsv$/, ''));
+  const items: CorpusItem[] = [];
+  for (const r of tsv(tsvPath)) {
+    const path = join(folder, r.sha256 ?? '');
+    if (!r.sha256) continue;
+    items.push({
+      path,
+      label: malicious ? 1 : 0,
+      source: malicious ? 'malicious' : 'hard-benign',
+      group: malicious ? `mal:${r.family}` : `hard:${projectGroup(r.name ?? '')}`,
+      name: r.name ?? '',
+      ...(r.added ? { added: r.added } : {}),
+    });
+  }
+  return items;
+}
+
 /** Every archive of the corpus that is present on this machine, with its label and group. */
 export function listCorpus(corpusDir = defaultCorpusDir(), benign = defaultBenignDirs()): CorpusItem[] {
   const items: CorpusItem[] = [];
-  const malicious = join(corpusDir, 'malicious.tsv');
-  if (existsSync(malicious)) {
-    for (const r of tsv(malicious)) {
-      const path = join(corpusDir, 'malicious', r.sha256 ?? '');
-      if (existsSync(path))
-        items.push({
-          path,
-          label: 1,
-          source: 'malicious',
-          group: `mal:${r.family}`,
-          name: r.name ?? '',
-          added: r.added,
-        });
-    }
-  }
-  const hard = join(corpusDir, 'hard-benign.tsv');
-  if (existsSync(hard)) {
-    for (const r of tsv(hard)) {
-      const path = join(corpusDir, 'hard-benign', r.sha256 ?? '');
-      if (existsSync(path))
-        items.push({
-          path,
-          label: 0,
-          source: 'hard-benign',
-          group: `hard:${projectGroup(r.name ?? '')}`,
-          name: r.name ?? '',
-        });
-    }
+  for (const name of ['malicious.tsv', 'hard-benign.tsv']) {
+    const path = join(corpusDir, name);
+    if (existsSync(path)) items.push(...labelledSamples(path).filter((i) => existsSync(i.path)));
   }
   const sdists = join(corpusDir, 'benign-debian.tsv');
   if (existsSync(sdists) && existsSync(benign.sdists)) {
@@ -179,7 +179,8 @@ export async function cachedAnalysis(path: string, cacheDir: string | undefined)
   const result = await analyseFile(bytes, id);
   if (dir && file) {
     mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${basename(path).length}.tmp`;
+    // Worker threads share a pid: the thread id keeps two workers on one archive apart.
+    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
     writeFileSync(tmp, JSON.stringify(result));
     renameSync(tmp, file);
   }

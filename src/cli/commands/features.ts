@@ -1,9 +1,15 @@
 // `pypi-malware-gate features --corpus <dir-or-tsv> --out <file> [--cache DIR]`: the feature table for
 // training, one JSON row per archive (label, group, features, tokens), cached by sha256 so re-runs are fast.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CorpusItem, cachedAnalysis, defaultBenignDirs, listCorpus } from '../../features/corpus.js';
+import {
+  type CorpusItem,
+  cachedAnalysis,
+  defaultBenignDirs,
+  labelledSamples,
+  listCorpus,
+} from '../../features/corpus.js';
 import { initFeatures } from '../../features/index.js';
 import { CliError, type Command } from '../io.js';
 
@@ -13,7 +19,7 @@ const USAGE = `usage: pypi-malware-gate features --corpus <dir-or-tsv> --out <fi
   --out     where to write the table (JSON lines)
   --cache   analysis cache folder (default .cache/features)`;
 
-/** Unlabelled archives in a plain folder, or the rows of one TSV whose archives sit beside it. */
+/** The whole corpus, one labelled list (malicious.tsv, hard-benign.tsv), or unlabelled archives in a folder. */
 function itemsFor(
   corpus: string,
   env: Record<string, string | undefined>,
@@ -27,26 +33,13 @@ function itemsFor(
       .filter((f) => statSync(join(corpus, f)).isFile())
       .map((f) => ({ path: join(corpus, f), source: 'benign-sdist' as const, group: f, name: f }));
   }
-  const [head, ...lines] = readFileSync(corpus, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  const columns = (head ?? '').split('\t');
-  const sha = columns.indexOf('sha256');
-  if (sha === -1) throw new CliError(`${corpus}:1: no sha256 column`);
-  const folder = join(dirname(corpus), basename(corpus).replace(/\.tsv$/, ''));
-  const malicious = basename(corpus).startsWith('malicious');
-  return lines.map((line) => {
-    const cells = line.split('\t');
-    const get = (name: string) => cells[columns.indexOf(name)] ?? '';
-    return {
-      path: join(folder, cells[sha] ?? ''),
-      ...(malicious ? { label: 1 as const } : {}),
-      source: malicious ? ('malicious' as const) : ('hard-benign' as const),
-      group: get('family') || get('name'),
-      name: get('name'),
-      ...(get('added') ? { added: get('added') } : {}),
-    };
-  });
+  if (!/^(malicious|hard-benign)[^/]*\.tsv$/.test(basename(corpus)))
+    throw new CliError(
+      `--corpus ${corpus}: a list must be malicious*.tsv or hard-benign*.tsv (its name gives the label)`,
+    );
+  if (!readFileSync(corpus, 'utf8').split('\n', 1)[0]?.split('\t').includes('sha256'))
+    throw new CliError(`${corpus}:1: no sha256 column`);
+  return labelledSamples(corpus);
 }
 
 export const featuresCommand: Command = {
