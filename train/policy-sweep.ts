@@ -1,0 +1,50 @@
+// `npx tsx train/policy-sweep.ts`: what the gate's recall and benign FPR would be if critical
+// install/import-time evidence failed a package at other score floors than the shipped one (the suspicious
+// threshold), on the training stack's out-of-fold scores. It backs the choice in src/policy.ts's decide().
+import { allRows } from './dataset.js';
+import { loadTrainingData, log, parseCommon } from './inputs.js';
+import { defaultLearners, STACK_DEFAULTS, trainStack } from './stack.js';
+import { verdictFlags } from './verdicts.js';
+
+const { common } = parseCommon(process.argv.slice(2));
+const { data } = await loadTrainingData(common);
+const rows = allRows(data);
+const stack = trainStack(data, rows, { ...STACK_DEFAULTS, ...defaultLearners(), seed: common.seed, log });
+const { malicious, suspicious } = stack.calibrated.thresholds;
+const table = Array.from(rows, (r) => data.rows[r]!);
+const floors: [string, number][] = [
+  ['never alone', Number.POSITIVE_INFINITY],
+  [`suspicious threshold ${suspicious.toFixed(3)} (shipped)`, suspicious],
+  ['0.10', 0.1],
+  ['0.05', 0.05],
+  ['0.02', 0.02],
+  ['any score', 0],
+];
+process.stdout.write(
+  '| critical evidence fails at score | gate recall | benign FPR (sdists, wheels) | hard-benign |\n|---|---|---|---|\n',
+);
+for (const [label, floor] of floors) {
+  // decide() with the floor in place of the suspicious threshold (the middle band plays no other part in failing).
+  const flags = verdictFlags(table, stack.oof.score, { malicious, suspicious: Math.min(floor, malicious) });
+  let tp = 0;
+  let pos = 0;
+  let fp = 0;
+  let neg = 0;
+  let hard = 0;
+  let hardN = 0;
+  rows.forEach((r, k) => {
+    if (data.y[r]) {
+      pos++;
+      tp += flags[k]!;
+    } else if (data.sources[r] === 'hard-benign') {
+      hardN++;
+      hard += flags[k]!;
+    } else {
+      neg++;
+      fp += flags[k]!;
+    }
+  });
+  process.stdout.write(
+    `| ${label} | ${(tp / pos).toFixed(4)} | ${((fp / neg) * 100).toFixed(3)}% (${fp}/${neg}) | ${hard}/${hardN} |\n`,
+  );
+}
