@@ -121,6 +121,8 @@ export interface ArchiveView {
   bytesRead: number;
   /** What the reader noticed that is not an error: leading data, skipped corrupt headers, etc. */
   notes?: string[];
+  /** Members pip would extract that the reader could not give in full (the package is then unscannable). */
+  gaps?: Gap[];
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -156,6 +158,22 @@ export interface Evidence {
   message?: string;
 }
 
+/**
+ * Part of what pip could install that the gate did not analyse completely (an unreadable archive or
+ * member, a file too large to parse, an undecodable encoding, a budget that ran out, a wheel that was
+ * not fetched). A package with any gap cannot be `benign`: its verdict is `unscannable` (fail closed).
+ */
+export interface Gap {
+  /** The stage that could not finish. */
+  stage: 'resolve' | 'download' | 'archive' | 'decode' | 'parse' | 'analysis' | 'budget';
+  /** The artifact's filename, when one artifact is concerned. */
+  artifact?: string;
+  /** The path inside the artifact, when one member is concerned. */
+  path?: string;
+  /** What a user can act on: what was not analysed and why. */
+  reason: string;
+}
+
 export interface Analysis {
   /** Named numeric features, in the order of FEATURE_NAMES (src/features). */
   features: Record<string, number>;
@@ -164,6 +182,8 @@ export interface Analysis {
   evidence: Evidence[];
   /** Files that could not be parsed or decoded, with reasons. */
   notes: string[];
+  /** What was not analysed completely; any gap makes the package `unscannable`. */
+  gaps?: Gap[];
 }
 
 export type VerdictLevel = 'malicious' | 'suspicious' | 'benign';
@@ -190,13 +210,19 @@ export interface PackageVerdict {
   previousVersion?: string;
   status: 'ok' | 'error';
   error?: string;
-  verdict: VerdictLevel | 'error' | 'allowed';
+  /**
+   * 'unscannable': part of what pip could install was not analysed (see `gaps`); fails by default.
+   * 'error' is kept for failures outside the package (a bad lockfile entry).
+   */
+  verdict: VerdictLevel | 'error' | 'allowed' | 'unscannable';
   score?: number;
   artifacts: { filename: string; sha256: string; kind: Artifact['kind']; url?: string; score?: number }[];
   evidence: Evidence[];
   signals: Signal[];
   reasons: string[];
   allowedBy?: string;
+  /** What was not analysed, when the verdict is (or would be, before an allow entry) 'unscannable'. */
+  gaps?: Gap[];
   ms?: number;
 }
 

@@ -40,9 +40,15 @@ export const shortSnippet = (text: string, max = 90): string =>
 
 /** Packages a maintainer must look at, worst first. */
 export function flagged(report: ScanReport): PackageVerdict[] {
-  const rank = { malicious: 0, suspicious: 1, error: 2, allowed: 3, benign: 4 } as const;
+  const rank = { malicious: 0, unscannable: 1, error: 1, suspicious: 2, allowed: 3, benign: 4 } as const;
   return report.packages
-    .filter((p) => p.verdict === 'malicious' || p.verdict === 'suspicious' || p.verdict === 'error')
+    .filter(
+      (p) =>
+        p.verdict === 'malicious' ||
+        p.verdict === 'suspicious' ||
+        p.verdict === 'error' ||
+        p.verdict === 'unscannable',
+    )
     .sort((a, b) => rank[a.verdict] - rank[b.verdict] || (b.score ?? 0) - (a.score ?? 0));
 }
 
