@@ -1,6 +1,6 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
-import type { Evidence, PackageRef, Severity, Signal, VerdictLevel } from './types.js';
+import type { Evidence, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
   /** Calibrated score at or above which a package is malicious. */
@@ -161,4 +161,23 @@ export function decide(input: DecideInput): Decision {
     };
   }
   return { verdict: raw, raw, reasons };
+}
+
+export type FailOn = 'malicious' | 'suspicious' | 'never';
+
+/**
+ * The run's outcome, decided once: fail on a verdict at or above `failOn`, and fail when errors left
+ * nothing scanned (a run that scanned nothing because of errors must not pass green).
+ */
+export function outcome(report: ScanReport, failOn: FailOn): { failed: boolean; reason?: string } {
+  const { counts } = report;
+  if (counts.scanned === 0 && counts.errors > 0) {
+    return { failed: true, reason: `nothing was scanned: ${counts.errors} error(s)` };
+  }
+  if (failOn === 'never') return { failed: false };
+  if (counts.malicious > 0) return { failed: true, reason: `${counts.malicious} malicious package(s)` };
+  if (failOn === 'suspicious' && counts.suspicious > 0) {
+    return { failed: true, reason: `${counts.suspicious} suspicious package(s)` };
+  }
+  return { failed: false };
 }

@@ -273,21 +273,5 @@ export function buildReport(input: {
   };
 }
 
-export type FailOn = 'malicious' | 'suspicious' | 'never';
-
-/**
- * The run's outcome, decided once: fail on a verdict at or above `failOn`, and fail when errors left
- * nothing scanned (a run that scanned nothing because of errors must not pass green).
- */
-export function outcome(report: ScanReport, failOn: FailOn): { failed: boolean; reason?: string } {
-  const { counts } = report;
-  if (counts.scanned === 0 && counts.errors > 0) {
-    return { failed: true, reason: `nothing was scanned: ${counts.errors} error(s)` };
-  }
-  if (failOn === 'never') return { failed: false };
-  if (counts.malicious > 0) return { failed: true, reason: `${counts.malicious} malicious package(s)` };
-  if (failOn === 'suspicious' && counts.suspicious > 0) {
-    return { failed: true, reason: `${counts.suspicious} suspicious package(s)` };
-  }
-  return { failed: false };
-}
+// The run's outcome is policy: it lives next to decide(). Re-exported for existing importers.
+export { type FailOn, outcome } from './policy.js';
