@@ -33,6 +33,14 @@ export async function discoverLockfiles(root: string): Promise<string[]> {
     followSymbolicLinks: false,
     ignore: SKIP.map((d) => `**/${d}/**`),
   });
+  return selectLockfiles(files);
+}
+
+/**
+ * The dependency files among relative paths (a listing of the checkout or of a commit's git objects),
+ * sorted, with the same pyproject rule as discoverLockfiles.
+ */
+export function selectLockfiles(files: string[]): string[] {
   const found = files.filter((f) => formatFromName(f) !== undefined);
   const lockDirs = new Set(
     found
