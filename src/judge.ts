@@ -1,22 +1,41 @@
-// One archive's verdict without the index: the model's score and the located evidence, through the same
-// policy as a scan (no signals, no allowlist). Used by `inspect`; a scan adds the index's signals on top.
+// One artifact from bytes to what policy decides on, the same path for `scan` (per artifact, then per
+// package) and `inspect` (one file, no index): read the archive, extract features and evidence, score,
+// and name every part that was not analysed completely as a gap. A partial read is still analysed, so
+// malicious evidence in what was read is reported, but its gaps make the package unscannable.
 import type { LoadedModel } from './model/load.js';
 import { scoreVector } from './model/score.js';
-import { decide } from './policy.js';
-import type { Analysis, Evidence, VerdictLevel } from './types.js';
+import { decide, type Thresholds } from './policy.js';
+import type { Analysis, ArchiveView, Evidence, Gap, ModelScore, VerdictLevel } from './types.js';
 
-export interface Judgement {
+/** The stages from an artifact's bytes to its analysis; real ones from src/archive, src/features, src/model. */
+export interface AnalysisStages {
+  readArchive(bytes: Uint8Array, filename: string): ArchiveView | Promise<ArchiveView>;
+  extractFeatures(view: ArchiveView): Analysis | Promise<Analysis>;
+  /** The model; absent when no model is loaded (then policy works from evidence alone). */
+  score?(analysis: Analysis): ModelScore;
+}
+
+/** What was analysed for one artifact; what the verdict cache stores. */
+export interface ArtifactAnalysis {
   score?: number;
-  verdict: VerdictLevel;
-  /** Located evidence, what drove the score most first. */
+  /** Located evidence, most severe and what drove the score most first. */
   evidence: Evidence[];
+  notes: string[];
+  /** What was not analysed completely (empty when the artifact was read and analysed in full). */
+  gaps: Gap[];
+}
+
+export interface AnalysedArtifact extends ArtifactAnalysis {
+  view: ArchiveView;
+  /** Absent when nothing could be read. */
+  analysis?: Analysis;
   /** The features that pushed the score up most (logit units): the explanation when no rule fired. */
-  drivers: { feature: string; value: number; weight: number }[];
-  reasons: string[];
+  drivers: ModelScore['contributions'];
 }
 
 const SEVERITY: Record<Evidence['severity'], number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const CONTEXT: Record<string, number> = { install: 2, import: 1 };
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Evidence ordered by severity, then by how much its rule's feature added to the score, then by where it runs. */
 export function orderEvidence(evidence: Evidence[], weightOf: (feature: string) => number): Evidence[] {
@@ -30,30 +49,127 @@ export function orderEvidence(evidence: Evidence[], weightOf: (feature: string) 
   );
 }
 
-export function judge(analysis: Analysis, model: LoadedModel | undefined, now = new Date()): Judgement {
-  const scored = model ? scoreVector(model, analysis.features, analysis.tokens, { limit: 200 }) : undefined;
-  const weights = new Map(scored?.contributions.map((c) => [c.feature, c.weight]) ?? []);
-  const evidence = orderEvidence(analysis.evidence, (f) => weights.get(f) ?? 0);
+/**
+ * The archive's own gaps: a read the reader stopped (status 'error': corrupt, a bomb limit, an
+ * unsupported member) and members it flagged. A big data file cut at the per-file limit ('fileBytes') is
+ * not a gap by itself: the extractor names the cut files that matter (install/import-time code).
+ */
+export function archiveGaps(view: ArchiveView, artifact: string): Gap[] {
+  const gaps: Gap[] = (view.gaps ?? []).map((g) => ({ ...g, artifact: g.artifact ?? artifact }));
+  const stops = view.limitsHit.filter((l) => l !== 'fileBytes');
+  if (view.status === 'error' || stops.length > 0) {
+    const limits = stops.length > 0 ? ` (limits hit: ${stops.join(', ')})` : '';
+    gaps.unshift({
+      stage: 'archive',
+      artifact,
+      reason: `the archive could not be read in full: ${view.error ?? 'limit reached'}${limits}`,
+    });
+  }
+  return gaps;
+}
+
+/** Read, extract and score one artifact; never throws for a bad artifact (that is a gap). */
+export async function analyseArtifact(
+  bytes: Uint8Array,
+  filename: string,
+  stages: AnalysisStages,
+): Promise<AnalysedArtifact> {
+  let view: ArchiveView;
+  try {
+    view = await stages.readArchive(bytes, filename);
+  } catch (err) {
+    view = {
+      format: 'unknown',
+      kind: 'unknown',
+      entries: [],
+      status: 'error',
+      error: message(err),
+      limitsHit: [],
+      bytesRead: 0,
+    };
+  }
+  const gaps = archiveGaps(view, filename);
+  const notes: string[] = [];
+  if (view.limitsHit.length > 0) notes.push(`${filename}: archive limits hit: ${view.limitsHit.join(', ')}`);
+  if (view.entries.length === 0) return { view, evidence: [], notes, gaps, drivers: [] };
+
+  let analysis: Analysis;
+  let modelScore: ModelScore | undefined;
+  try {
+    analysis = await stages.extractFeatures(view);
+    modelScore = stages.score?.(analysis);
+  } catch (err) {
+    gaps.push({ stage: 'analysis', artifact: filename, reason: `analysis failed: ${message(err)}` });
+    return { view, evidence: [], notes, gaps, drivers: [] };
+  }
+  gaps.push(...(analysis.gaps ?? []).map((g) => ({ ...g, artifact: g.artifact ?? filename })));
+  const weights = new Map(modelScore?.contributions.map((c) => [c.feature, c.weight]) ?? []);
+  return {
+    view,
+    analysis,
+    ...(modelScore ? { score: modelScore.score } : {}),
+    evidence: orderEvidence(analysis.evidence, (f) => weights.get(f) ?? 0),
+    notes: [...analysis.notes, ...notes],
+    gaps,
+    drivers: (modelScore?.contributions ?? []).filter((c) => c.weight > 0).slice(0, 5),
+  };
+}
+
+/** The stages `inspect` runs, from the bundled model (scan gets the same ones from src/action/stages.ts). */
+export function modelStages(
+  model: LoadedModel | undefined,
+  read: AnalysisStages['readArchive'],
+  extract: AnalysisStages['extractFeatures'],
+): AnalysisStages {
+  return {
+    readArchive: read,
+    extractFeatures: extract,
+    ...(model
+      ? { score: (a: Analysis) => scoreVector(model, a.features, a.tokens, { limit: 200 }) }
+      : {}),
+  };
+}
+
+export interface Judgement {
+  score?: number;
+  verdict: VerdictLevel | 'unscannable';
+  evidence: Evidence[];
+  drivers: ModelScore['contributions'];
+  gaps: Gap[];
+  reasons: string[];
+}
+
+/**
+ * One artifact's verdict without the index, through the same policy as a scan (no signals, no
+ * allowlist): what `inspect` prints. A scan decides per package over all its artifacts and signals.
+ */
+export function judgeArtifact(
+  analysed: ArtifactAnalysis & { drivers: ModelScore['contributions'] },
+  thresholds: Thresholds | undefined,
+  now = new Date(),
+): Judgement {
   const decision = decide({
     ref: { name: '', version: null },
-    score: scored?.score,
-    thresholds: model?.thresholds ?? { malicious: 1.01, suspicious: 1.01 },
-    evidence,
+    score: analysed.score,
+    thresholds: thresholds ?? { malicious: 1.01, suspicious: 1.01 },
+    evidence: analysed.evidence,
     signals: [],
     allow: [],
     now,
+    gaps: analysed.gaps,
   });
-  const drivers = (scored?.contributions ?? []).filter((c) => c.weight > 0).slice(0, 5);
+  const { drivers } = analysed;
   const reasons = [...decision.reasons];
   if (decision.raw !== 'benign' && drivers.length > 0)
     reasons.push(
       `model drivers: ${drivers.map((d) => `${d.feature}=${Number(d.value.toFixed(3))} (+${d.weight.toFixed(2)})`).join(', ')}`,
     );
   return {
-    ...(scored ? { score: scored.score } : {}),
+    ...(analysed.score !== undefined ? { score: analysed.score } : {}),
     verdict: decision.raw,
-    evidence,
+    evidence: analysed.evidence,
     drivers,
+    gaps: analysed.gaps,
     reasons,
   };
 }

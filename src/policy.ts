@@ -1,6 +1,6 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
-import type { Evidence, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
+import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
   /** Calibrated score at or above which a package is malicious. */
@@ -50,12 +50,14 @@ export interface DecideInput {
   sha256s?: string[];
   allow: AllowEntry[];
   now: Date;
+  /** What pip could install and the gate did not analyse completely; any gap rules out `benign`. */
+  gaps?: Gap[];
 }
 
 export interface Decision {
-  verdict: VerdictLevel | 'allowed';
-  /** The verdict the evidence alone gives (before the allowlist). */
-  raw: VerdictLevel;
+  verdict: VerdictLevel | 'unscannable' | 'allowed';
+  /** The verdict the evidence and the gaps give (before the allowlist). */
+  raw: VerdictLevel | 'unscannable';
   reasons: string[];
   allowedBy?: string;
 }
@@ -90,8 +92,12 @@ const hasLocatedEvidence = (evidence: Evidence[]): boolean =>
  *   with located evidence, or critical install/import-time evidence with a score at least in the
  *   suspicious band (or no model at all).
  * - suspicious: score in the middle band, a high-scoring package with no located evidence, non-decisive
- *   high/critical signals alone (typosquat, fresh upload: warn, don't fail), or high-severity evidence.
- * - allowed: a matching, unexpired allowlist entry (expired entries are named in the reasons).
+ *   high/critical signals alone (typosquat, fresh upload: warn, don't fail), a pinned release the index
+ *   does not serve, or high-severity evidence.
+ * - unscannable: any gap (part of what pip could install was not analysed completely) unless the evidence
+ *   says malicious; this ranks above suspicious, since it fails the check by default.
+ * - allowed: a matching, unexpired allowlist entry (expired entries are named in the reasons); it applies
+ *   to unscannable packages too, and the gaps stay on the package as a trace.
  */
 export function decide(input: DecideInput): Decision {
   const reasons: string[] = [];
@@ -144,8 +150,24 @@ export function decide(input: DecideInput): Decision {
     raw = 'suspicious';
     for (const s of warnings) reasons.push(`signal ${s.id}: ${s.message}`);
   }
+  // A pinned release the index does not serve: PyPI deletes the malware it finds, and a PR that adds an
+  // extra index can serve the release from there. Never benign, whatever its severity says.
+  const missing = signals.filter((s) => AT_LEAST_SUSPICIOUS.has(s.id));
+  if (missing.length > 0 && raw === 'benign') {
+    raw = 'suspicious';
+    for (const s of missing) reasons.push(`signal ${s.id}: ${s.message}`);
+  }
 
-  if (raw === 'benign') return { verdict: 'benign', raw, reasons };
+  // Fail closed: what was not analysed completely cannot be called benign (nor merely suspicious, which
+  // passes by default). Malicious evidence in what was read still wins.
+  const gaps = input.gaps ?? [];
+  let level: VerdictLevel | 'unscannable' = raw;
+  if (gaps.length > 0 && raw !== 'malicious') {
+    level = 'unscannable';
+    reasons.unshift(...gaps.map((g) => `not analysed: ${gapText(g)}`));
+  }
+
+  if (level === 'benign') return { verdict: 'benign', raw: level, reasons };
 
   for (const entry of input.allow) {
     if (!entryMatches(entry, input)) continue;
@@ -155,29 +177,71 @@ export function decide(input: DecideInput): Decision {
     }
     return {
       verdict: 'allowed',
-      raw,
+      raw: level,
       reasons: [...reasons, `allowed: ${entry.reason}`],
       allowedBy: entry.reason,
     };
   }
-  return { verdict: raw, raw, reasons };
+  return { verdict: level, raw: level, reasons };
+}
+
+/** Signals that make a package at least suspicious whatever their severity. */
+const AT_LEAST_SUSPICIOUS = new Set(['release-missing']);
+
+/** One line for a gap: `artifact: path: stage: reason`, the parts that are known. */
+export function gapText(gap: Gap): string {
+  const where = [gap.artifact, gap.path].filter((p): p is string => Boolean(p)).join(': ');
+  return `${where ? `${where}: ` : ''}${gap.stage}: ${gap.reason}`;
 }
 
 export type FailOn = 'malicious' | 'suspicious' | 'never';
 
+export interface OutcomeOptions {
+  /**
+   * Whether unscannable packages and lockfile errors fail the check (default true). When false they are
+   * returned as warnings, never dropped; a run that analysed nothing fails either way.
+   */
+  failOnUnscannable?: boolean;
+}
+
+export interface Outcome {
+  failed: boolean;
+  /** Why it failed, every cause joined. */
+  reason?: string;
+  /** What did not fail the check but must be shown (unscannable packages with fail-on-unscannable off). */
+  warnings: string[];
+}
+
 /**
- * The run's outcome, decided once: fail on a verdict at or above `failOn`, and fail when errors left
- * nothing scanned (a run that scanned nothing because of errors must not pass green).
+ * The run's outcome, decided once:
+ * - a run that had packages or lockfiles to cover and analysed none fails, whatever the settings;
+ * - malicious packages fail unless fail-on is never; suspicious ones when fail-on is suspicious;
+ * - unscannable packages and lockfile errors (coverage below what the report lists) fail unless
+ *   fail-on-unscannable is false, which turns them into warnings. fail-on: never does not silence them.
  */
-export function outcome(report: ScanReport, failOn: FailOn): { failed: boolean; reason?: string } {
-  const { counts } = report;
-  if (counts.scanned === 0 && counts.errors > 0) {
-    return { failed: true, reason: `nothing was scanned: ${counts.errors} error(s)` };
+export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOptions = {}): Outcome {
+  const { counts, packages } = report;
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  // Allow entries for unscannable packages are explicit: a run of only those is not "nothing scanned".
+  const allowedUnscanned = packages.filter((p) => p.verdict === 'allowed' && (p.gaps?.length ?? 0) > 0).length;
+  if (counts.scanned === 0 && (packages.length > allowedUnscanned || counts.errors > 0)) {
+    return {
+      failed: true,
+      reason: `nothing was scanned: ${counts.unscannable} unscannable package(s), ${counts.errors} lockfile error(s)`,
+      warnings,
+    };
   }
-  if (failOn === 'never') return { failed: false };
-  if (counts.malicious > 0) return { failed: true, reason: `${counts.malicious} malicious package(s)` };
-  if (failOn === 'suspicious' && counts.suspicious > 0) {
-    return { failed: true, reason: `${counts.suspicious} suspicious package(s)` };
+  if (failOn !== 'never' && counts.malicious > 0) failures.push(`${counts.malicious} malicious package(s)`);
+  const uncovered = [
+    counts.unscannable > 0 ? `${counts.unscannable} unscannable package(s)` : '',
+    counts.errors > 0 ? `${counts.errors} lockfile error(s)` : '',
+  ].filter(Boolean);
+  if (uncovered.length > 0) {
+    if (options.failOnUnscannable ?? true) failures.push(...uncovered);
+    else warnings.push(`${uncovered.join(', ')} (not failing: fail-on-unscannable is false)`);
   }
-  return { failed: false };
+  if (failOn === 'suspicious' && counts.suspicious > 0)
+    failures.push(`${counts.suspicious} suspicious package(s)`);
+  return failures.length > 0 ? { failed: true, reason: failures.join(', '), warnings } : { failed: false, warnings };
 }

@@ -1,14 +1,12 @@
 // Orchestrates the stages for each package: resolve -> download -> readArchive -> extractFeatures ->
 // score -> signals -> policy. The stages are injected (real ones in the action and CLI, fakes in tests);
 // every failure becomes a per-package value, never an exception out of scan().
-import { type AllowEntry, applyRuleSettings, decide, type RuleSetting, type Thresholds } from './policy.js';
+import { type AnalysisStages, type ArtifactAnalysis, analyseArtifact } from './judge.js';
+import { type AllowEntry, applyRuleSettings, decide, gapText, type RuleSetting, type Thresholds } from './policy.js';
 import type {
-  Analysis,
   Artifact,
-  ArchiveView,
   Change,
-  Evidence,
-  ModelScore,
+  Gap,
   PackageRef,
   PackageVerdict,
   ScanReport,
@@ -16,29 +14,30 @@ import type {
   LockfileResult,
 } from './types.js';
 
-/** What was analysed for one artifact; what the verdict cache stores. */
-export interface ArtifactAnalysis {
-  score?: number;
-  evidence: Evidence[];
-  notes: string[];
+export type { ArtifactAnalysis } from './judge.js';
+
+/** What identifies a cached analysis: the artifact's sha256 and the model that scored it. */
+export interface VerdictKey {
+  sha256: string;
+  modelVersion?: string;
 }
 
+/** The verdict cache (src/verdict-cache.ts): a miss, not an error, for anything it cannot vouch for. */
 export interface VerdictCache {
-  get(key: string): Promise<ArtifactAnalysis | undefined>;
-  set(key: string, value: ArtifactAnalysis): Promise<void>;
+  get(key: VerdictKey): Promise<ArtifactAnalysis | undefined>;
+  set(key: VerdictKey, value: ArtifactAnalysis): Promise<void>;
 }
 
 /** The pipeline's stages; `F` is the registry's file descriptor, opaque here. */
-export interface ScanStages<F = unknown> {
-  /** The artifacts to analyse for a ref (already chosen: sdist and/or the wheel pip would install). */
-  resolve(ref: PackageRef): Promise<{ files: F[]; releaseUrl?: string }>;
+export interface ScanStages<F = unknown> extends AnalysisStages {
+  /**
+   * The artifacts to analyse for a ref (already chosen: sdist and the wheels pip would install), with what
+   * pip could install and will not be analysed (gaps) and what the user should see (notes).
+   */
+  resolve(ref: PackageRef): Promise<{ files: F[]; releaseUrl?: string; gaps?: Gap[]; notes?: string[] }>;
   /** The file's sha256 as the index states it, when known before download (lets the cache skip it). */
   sha256Of?(file: F): string | undefined;
   download(file: F, ref: PackageRef): Promise<Artifact>;
-  readArchive(bytes: Uint8Array, filename: string): ArchiveView | Promise<ArchiveView>;
-  extractFeatures(view: ArchiveView): Analysis | Promise<Analysis>;
-  /** The model; absent when no model is loaded (then the policy works from evidence alone). */
-  score?(analysis: Analysis): ModelScore;
   signals?(ref: PackageRef, previous: PackageRef | undefined): Promise<Signal[]>;
 }
 
@@ -91,17 +90,9 @@ export function itemsFromChanges(changes: Change[]): ScanItem[] {
     .map((c) => ({ ref: c.ref, change: c.kind === 'added' ? 'added' : 'changed', previous: c.previous }));
 }
 
-async function analyseArtifact<F>(artifact: Artifact, stages: ScanStages<F>): Promise<ArtifactAnalysis> {
-  const view = await stages.readArchive(artifact.bytes, artifact.filename);
-  if (view.status === 'error')
-    throw new Error(`${artifact.filename}: cannot read archive: ${view.error ?? 'unknown'}`);
-  const analysis = await stages.extractFeatures(view);
-  const modelScore = stages.score?.(analysis);
-  const notes = [...analysis.notes];
-  if (view.limitsHit.length > 0)
-    notes.push(`${artifact.filename}: archive limits hit: ${view.limitsHit.join(', ')}`);
-  return { score: modelScore?.score, evidence: analysis.evidence, notes };
-}
+/** A direct reference (git+, URL, local path) is installed from somewhere no index serves. */
+const isDirect = (ref: PackageRef): boolean =>
+  ref.source === 'url' || ref.source === 'vcs' || ref.source === 'path';
 
 async function scanOne<F>(
   item: ScanItem,
@@ -110,6 +101,7 @@ async function scanOne<F>(
 ): Promise<PackageVerdict> {
   const started = performance.now();
   const { ref } = item;
+  const label = `${ref.name}${ref.version ? `==${ref.version}` : ''}`;
   const verdict: PackageVerdict = {
     ref,
     change: item.change,
@@ -121,71 +113,75 @@ async function scanOne<F>(
     signals: [],
     reasons: [],
   };
-  const finish = (): PackageVerdict => {
-    verdict.ms = Math.round(performance.now() - started);
-    options.onPackage?.(verdict);
-    return verdict;
-  };
-  const fail = (error: string): PackageVerdict => {
-    verdict.status = 'error';
-    verdict.verdict = 'error';
-    verdict.error = error;
-    return finish();
-  };
-  if (ref.source === 'url' || ref.source === 'vcs' || ref.source === 'path') {
-    return fail(
-      `${ref.name}: direct ${ref.source} reference is not served by an index and cannot be scanned`,
-    );
-  }
-
+  // Everything pip could install for this package and the gate did not analyse completely.
+  const gaps: Gap[] = [];
   const findings: Signal[] = [];
-  let files: F[] = [];
-  try {
-    files = (await stages.resolve(ref)).files;
-  } catch (err) {
-    const finding = findingOf(err);
-    if (!finding) return fail(`${ref.name}${ref.version ? `==${ref.version}` : ''}: ${message(err)}`);
-    findings.push(finding);
-  }
-  if (files.length === 0 && findings.length === 0)
-    return fail(`${ref.name}: the index offers no artifact to analyse`);
-
   const scores: number[] = [];
-  const failures: string[] = [];
-  for (const file of files) {
+
+  if (isDirect(ref)) {
+    gaps.push({
+      stage: 'resolve',
+      reason: `direct ${ref.source} reference${ref.url ? ` ${ref.url}` : ''}: no index serves it, so it was not analysed`,
+    });
+  } else {
+    let files: F[] = [];
     try {
-      const known = stages.sha256Of?.(file);
-      const key = (sha: string) => `${sha}:${options.modelVersion ?? 'no-model'}`;
-      let cached = known && options.cache ? await options.cache.get(key(known)) : undefined;
-      let artifact: Artifact | undefined;
-      if (!cached) {
-        artifact = await stages.download(file, ref);
-        cached = options.cache ? await options.cache.get(key(artifact.sha256)) : undefined;
-        if (!cached) {
-          cached = await analyseArtifact(artifact, stages);
-          await options.cache?.set(key(artifact.sha256), cached);
-        }
-      }
-      const filename = artifact?.filename ?? String((file as { filename?: string }).filename ?? known);
-      verdict.artifacts.push({
-        filename,
-        sha256: artifact?.sha256 ?? known ?? '',
-        kind: artifact?.kind ?? 'other',
-        url: artifact?.url,
-        score: cached.score,
-      });
-      if (cached.score !== undefined) scores.push(cached.score);
-      verdict.evidence.push(...applyRuleSettings(cached.evidence, options.rules ?? {}));
-      verdict.reasons.push(...cached.notes);
+      const resolution = await stages.resolve(ref);
+      files = resolution.files;
+      gaps.push(...(resolution.gaps ?? []));
+      verdict.reasons.push(...(resolution.notes ?? []));
     } catch (err) {
       const finding = findingOf(err);
       if (finding) findings.push(finding);
-      else failures.push(message(err));
+      else gaps.push({ stage: 'resolve', reason: `${label}: ${message(err)}` });
+    }
+    if (files.length === 0 && !gaps.some((g) => g.stage === 'resolve'))
+      gaps.push({
+        stage: 'resolve',
+        reason:
+          findings.length > 0
+            ? `nothing was analysed: ${findings.map((f) => f.message).join('; ')}`
+            : `the index offers no artifact of ${label} to analyse`,
+      });
+    for (const file of files) {
+      const known = stages.sha256Of?.(file);
+      const stated = (file as { filename?: unknown }).filename;
+      let filename = typeof stated === 'string' ? stated : (known ?? 'artifact');
+      try {
+        let analysed = known && options.cache ? await options.cache.get(cacheKey(known, options)) : undefined;
+        let artifact: Artifact | undefined;
+        if (!analysed) {
+          artifact = await stages.download(file, ref);
+          filename = artifact.filename;
+          analysed = options.cache ? await options.cache.get(cacheKey(artifact.sha256, options)) : undefined;
+          if (!analysed) {
+            const { score, evidence, notes, gaps: found } = await analyseArtifact(
+              artifact.bytes,
+              artifact.filename,
+              stages,
+            );
+            analysed = { ...(score !== undefined ? { score } : {}), evidence, notes, gaps: found };
+            await options.cache?.set(cacheKey(artifact.sha256, options), analysed);
+          }
+        }
+        verdict.artifacts.push({
+          filename,
+          sha256: artifact?.sha256 ?? known ?? '',
+          kind: artifact?.kind ?? 'other',
+          url: artifact?.url,
+          score: analysed.score,
+        });
+        if (analysed.score !== undefined) scores.push(analysed.score);
+        verdict.evidence.push(...applyRuleSettings(analysed.evidence, options.rules ?? {}));
+        verdict.reasons.push(...analysed.notes);
+        gaps.push(...analysed.gaps);
+      } catch (err) {
+        const finding = findingOf(err);
+        if (finding) findings.push(finding);
+        gaps.push({ stage: 'download', artifact: filename, reason: message(err) });
+      }
     }
   }
-  verdict.reasons.push(...failures);
-  if (verdict.artifacts.length === 0 && findings.length === 0)
-    return fail(`${ref.name}: every artifact failed: ${failures.join('; ')}`);
 
   let stageSignals: Signal[] = [];
   try {
@@ -204,12 +200,26 @@ async function scanOne<F>(
     sha256s: verdict.artifacts.map((a) => a.sha256),
     allow: options.allow,
     now: options.now(),
+    gaps,
   });
   verdict.verdict = decision.verdict;
   verdict.reasons.unshift(...decision.reasons);
   verdict.allowedBy = decision.allowedBy;
-  return finish();
+  if (gaps.length > 0) verdict.gaps = gaps;
+  if (verdict.artifacts.length === 0) {
+    // Nothing was analysed at all: the first gap says why.
+    verdict.status = 'error';
+    verdict.error = gaps[0] ? gapText(gaps[0]) : `${label}: nothing was analysed`;
+  }
+  verdict.ms = Math.round(performance.now() - started);
+  options.onPackage?.(verdict);
+  return verdict;
 }
+
+const cacheKey = (sha256: string, options: ScanOptions): VerdictKey => ({
+  sha256,
+  ...(options.modelVersion ? { modelVersion: options.modelVersion } : {}),
+});
 
 /** Scan items with at most `concurrency` in flight; results keep the input order. */
 export async function scan<F>(
@@ -227,16 +237,18 @@ export async function scan<F>(
         results[index] = await scanOne(item, stages, options);
       } catch (err) {
         // scanOne catches per stage; this guards against a stage throwing synchronously where not expected.
+        const gap: Gap = { stage: 'analysis', reason: `${item.ref.name}: ${message(err)}` };
         results[index] = {
           ref: item.ref,
           change: item.change,
           status: 'error',
-          verdict: 'error',
-          error: `${item.ref.name}: ${message(err)}`,
+          verdict: 'unscannable',
+          error: gapText(gap),
           artifacts: [],
           evidence: [],
           signals: [],
-          reasons: [],
+          reasons: [`not analysed: ${gapText(gap)}`],
+          gaps: [gap],
         };
       }
     }
@@ -245,7 +257,16 @@ export async function scan<F>(
   return results;
 }
 
-/** Assemble the report and its counts (errors count lockfile errors as well as package errors). */
+/**
+ * A package counts as scanned when it has a verdict from a complete analysis (or malicious evidence in
+ * what was read); unscannable ones, and unscannable ones an allow entry let through, do not.
+ */
+export const isScanned = (p: PackageVerdict): boolean =>
+  p.verdict !== 'unscannable' &&
+  !(p.verdict === 'allowed' && (p.gaps?.length ?? 0) > 0) &&
+  (p.status === 'ok' || p.verdict === 'malicious');
+
+/** Assemble the report and its counts (errors are lockfile errors: files and entries that could not be read). */
 export function buildReport(input: {
   tool: ScanReport['tool'];
   mode: ScanReport['mode'];
@@ -256,17 +277,21 @@ export function buildReport(input: {
 }): ScanReport {
   const { packages, lockfiles } = input;
   const count = (v: PackageVerdict['verdict']) => packages.filter((p) => p.verdict === v).length;
-  const lockfileErrors = lockfiles.filter((l) => l.status === 'error').length;
+  const lockfileErrors = lockfiles.reduce(
+    (n, l) => n + (l.status === 'error' ? 1 : 0) + l.issues.filter((i) => i.kind === 'error').length,
+    0,
+  );
   return {
     tool: input.tool,
     mode: input.mode,
     lockfiles,
     packages,
     counts: {
-      scanned: packages.filter((p) => p.status === 'ok').length,
+      scanned: packages.filter(isScanned).length,
       malicious: count('malicious'),
       suspicious: count('suspicious'),
-      errors: count('error') + lockfileErrors,
+      unscannable: count('unscannable'),
+      errors: lockfileErrors,
     },
     startedAt: input.startedAt.toISOString(),
     ms: input.now.getTime() - input.startedAt.getTime(),

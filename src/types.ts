@@ -36,6 +36,8 @@ export interface PackageRef {
   extras?: string[];
   /** Groups / categories the lockfile puts it in (dev, optional extras, dependency groups). */
   groups?: string[];
+  /** 'file:line' of the pip constraint (-c) that pinned or redirected this requirement. */
+  constrainedBy?: string;
 }
 
 /** Something in a file that could not be turned into a PackageRef: reported, never dropped. */
@@ -212,9 +214,9 @@ export interface PackageVerdict {
   error?: string;
   /**
    * 'unscannable': part of what pip could install was not analysed (see `gaps`); fails by default.
-   * 'error' is kept for failures outside the package (a bad lockfile entry).
+   * Failures outside a package (a bad lockfile entry) are the lockfile's issues, not a verdict.
    */
-  verdict: VerdictLevel | 'error' | 'allowed' | 'unscannable';
+  verdict: VerdictLevel | 'allowed' | 'unscannable';
   score?: number;
   artifacts: { filename: string; sha256: string; kind: Artifact['kind']; url?: string; score?: number }[];
   evidence: Evidence[];
@@ -231,7 +233,16 @@ export interface ScanReport {
   mode: 'diff' | 'full';
   lockfiles: LockfileResult[];
   packages: PackageVerdict[];
-  counts: { scanned: number; malicious: number; suspicious: number; errors: number };
+  counts: {
+    /** Packages analysed completely (or malicious from what was read); not unscannable ones. */
+    scanned: number;
+    malicious: number;
+    suspicious: number;
+    /** Packages left unscannable (not counting those an allow entry let through). */
+    unscannable: number;
+    /** Lockfile errors: files that could not be parsed and entries that could not be read. */
+    errors: number;
+  };
   startedAt: string;
   ms: number;
 }

@@ -4,6 +4,7 @@ import type { ScanReport } from '../types.js';
 import {
   MARKER,
   flagged,
+  gapLines,
   lockfileProblems,
   passed,
   releaseUrl,
@@ -30,18 +31,20 @@ const verdictBadge = (v: string): string =>
     ? ':no_entry: malicious'
     : v === 'suspicious'
       ? ':warning: suspicious'
-      : ':grey_question: error';
+      : ':grey_question: unscannable';
 
 function header(report: ScanReport): string {
   const f = flagged(report);
   const { counts } = report;
   if (f.length === 0) {
-    return `${MARKER}\n### :white_check_mark: pypi-malware-gate: all clear\n\nScanned ${counts.scanned} package(s) (${report.mode} mode); nothing malicious or suspicious.\n`;
+    const errors = counts.errors > 0 ? ` ${counts.errors} lockfile error(s): see below.` : '';
+    return `${MARKER}\n### ${counts.errors > 0 ? ':warning:' : ':white_check_mark:'} pypi-malware-gate: ${counts.errors > 0 ? 'lockfile errors' : 'all clear'}\n\nScanned ${counts.scanned} package(s) (${report.mode} mode); nothing malicious, suspicious or unscannable.${errors}\n`;
   }
   const parts = [
     counts.malicious > 0 ? `**${counts.malicious} malicious**` : '',
+    counts.unscannable > 0 ? `**${counts.unscannable} unscannable**` : '',
     counts.suspicious > 0 ? `${counts.suspicious} suspicious` : '',
-    counts.errors > 0 ? `${counts.errors} could not be scanned` : '',
+    counts.errors > 0 ? `${counts.errors} lockfile error(s)` : '',
   ].filter(Boolean);
   return `${MARKER}\n### ${counts.malicious > 0 ? ':no_entry:' : ':warning:'} pypi-malware-gate: ${parts.join(', ')}\n\nScanned ${counts.scanned} package(s) (${report.mode} mode).\n`;
 }
@@ -49,17 +52,16 @@ function header(report: ScanReport): string {
 function table(report: ScanReport, options: CommentOptions, evidencePerPackage: number): string {
   const rows = flagged(report).map((p) => {
     const evidence =
-      p.verdict === 'error'
-        ? escapeMarkdown(p.error ?? 'error')
-        : [
-            ...notableSignals(p)
-              .slice(0, 2)
-              .map((s) => `${escapeMarkdown(s.id)}: ${escapeMarkdown(s.message)}`),
-            ...topEvidence(p, evidencePerPackage).map(
-              (e) =>
-                `${inlineCode(`${e.path}:${e.line}`)} ${escapeMarkdown(e.rule)}${e.message ? ` (${escapeMarkdown(shortSnippet(e.message, 120))})` : ''}: ${inlineCode(shortSnippet(e.snippet))}`,
-            ),
-          ].join('<br>') || escapeMarkdown(p.reasons[0] ?? '');
+      [
+        ...gapLines(p, evidencePerPackage).map((g) => `not analysed: ${escapeMarkdown(shortSnippet(g, 200))}`),
+        ...notableSignals(p)
+          .slice(0, 2)
+          .map((s) => `${escapeMarkdown(s.id)}: ${escapeMarkdown(s.message)}`),
+        ...topEvidence(p, evidencePerPackage).map(
+          (e) =>
+            `${inlineCode(`${e.path}:${e.line}`)} ${escapeMarkdown(e.rule)}${e.message ? ` (${escapeMarkdown(shortSnippet(e.message, 120))})` : ''}: ${inlineCode(shortSnippet(e.snippet))}`,
+        ),
+      ].join('<br>') || escapeMarkdown(p.reasons[0] ?? '');
     const where = `${escapeMarkdown(p.ref.file)}:${p.ref.line}`;
     return `| ${safeLink(p.ref.name, releaseUrl(p, options.indexUrl))} | ${escapeMarkdown(versionText(p))} | ${verdictBadge(p.verdict)} | ${scoreText(p)} | ${evidence} | ${where} |`;
   });
@@ -76,7 +78,9 @@ function passedSection(report: ScanReport): string {
   if (ok.length === 0) return '';
   const lines = ok.map(
     (p) =>
-      `- ${escapeMarkdown(p.ref.name)} ${escapeMarkdown(versionText(p))}${p.verdict === 'allowed' ? ` (allowed: ${escapeMarkdown(p.allowedBy ?? '')})` : ''}`,
+      `- ${escapeMarkdown(p.ref.name)} ${escapeMarkdown(versionText(p))}${p.verdict === 'allowed' ? ` (allowed: ${escapeMarkdown(p.allowedBy ?? '')})` : ''}${gapLines(p)
+        .map((g) => `<br>not analysed: ${escapeMarkdown(shortSnippet(g, 200))}`)
+        .join('')}`,
   );
   return `<details><summary>${ok.length} package(s) scanned and passed</summary>\n\n${lines.join('\n')}\n\n</details>`;
 }
@@ -93,9 +97,9 @@ function problemsSection(report: ScanReport): string {
 function howToAllow(report: ScanReport, options: CommentOptions): string {
   if (flagged(report).length === 0) return '';
   return [
-    '<details><summary>False positive? How to allow a package</summary>',
+    '<details><summary>False positive, or reviewed by hand? How to allow a package</summary>',
     '',
-    `Add an entry to ${inlineCode(options.configFile, false)} with a reason (and optionally a version, sha256 and expiry):`,
+    `Add an entry to ${inlineCode(options.configFile, false)} with a reason (and optionally a version, sha256 and expiry). It applies to an unscannable package too, and the report keeps saying what was not analysed:`,
     '',
     '```yaml',
     'allow:',

@@ -1,4 +1,5 @@
 // Shared, format-neutral helpers for reporters (no escaping here: that is escape.ts's job).
+import { gapText } from '../policy.js';
 import type { Evidence, PackageVerdict, ScanReport, Severity } from '../types.js';
 
 export const MARKER = '<!-- pypi-malware-gate -->';
@@ -40,16 +41,21 @@ export const shortSnippet = (text: string, max = 90): string =>
 
 /** Packages a maintainer must look at, worst first. */
 export function flagged(report: ScanReport): PackageVerdict[] {
-  const rank = { malicious: 0, unscannable: 1, error: 1, suspicious: 2, allowed: 3, benign: 4 } as const;
+  const rank = { malicious: 0, unscannable: 1, suspicious: 2, allowed: 3, benign: 4 } as const;
   return report.packages
-    .filter(
-      (p) =>
-        p.verdict === 'malicious' ||
-        p.verdict === 'suspicious' ||
-        p.verdict === 'error' ||
-        p.verdict === 'unscannable',
-    )
+    .filter((p) => p.verdict === 'malicious' || p.verdict === 'suspicious' || p.verdict === 'unscannable')
     .sort((a, b) => rank[a.verdict] - rank[b.verdict] || (b.score ?? 0) - (a.score ?? 0));
+}
+
+/**
+ * What was not analysed for a package, one line per gap (artifact: path: stage: reason), at most n and a
+ * count of the rest. Shown for unscannable packages, and for allowed ones as the trace of the allow entry.
+ */
+export function gapLines(p: PackageVerdict, n = 3): string[] {
+  const gaps = p.gaps ?? [];
+  const lines = gaps.slice(0, n).map(gapText);
+  if (gaps.length > n) lines.push(`and ${gaps.length - n} more`);
+  return lines;
 }
 
 export function passed(report: ScanReport): PackageVerdict[] {

@@ -3,13 +3,13 @@
 // related location. Text stays raw: SARIF is JSON, and code scanning renders message.text as plain text.
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { PackageVerdict, ScanReport } from '../types.js';
-import { flagged, scoreText, topEvidence, versionText } from './common.js';
+import { flagged, gapLines, scoreText, topEvidence, versionText } from './common.js';
 
 const MODEL_RULE = 'model-score';
-const ERROR_RULE = 'unscannable';
+const UNSCANNABLE_RULE = 'unscannable';
 
 function ruleIdFor(p: PackageVerdict): string {
-  if (p.verdict === 'error') return ERROR_RULE;
+  if (p.verdict === 'unscannable') return UNSCANNABLE_RULE;
   const decisive = p.signals.find((s) => s.decisive);
   if (decisive) return decisive.id;
   return topEvidence(p)[0]?.rule ?? p.signals[0]?.id ?? MODEL_RULE;
@@ -17,7 +17,11 @@ function ruleIdFor(p: PackageVerdict): string {
 
 const toUri = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
 
-export function renderSarif(report: ScanReport, informationUri = 'https://github.com/'): string {
+export function renderSarif(
+  report: ScanReport,
+  informationUri = 'https://github.com/',
+  options: { failOnUnscannable?: boolean } = {},
+): string {
   const rules = new Map<string, ReportingDescriptor>();
   const addRule = (id: string, description: string) => {
     if (!rules.has(id))
@@ -31,17 +35,20 @@ export function renderSarif(report: ScanReport, informationUri = 'https://github
       ruleId,
       ruleId === MODEL_RULE
         ? 'The model scores this package as likely malicious'
-        : ruleId === ERROR_RULE
-          ? 'A package that could not be scanned'
+        : ruleId === UNSCANNABLE_RULE
+          ? 'A package the gate could not analyse completely (fails closed)'
           : (first?.message ?? p.signals.find((s) => s.id === ruleId)?.message ?? `Detection ${ruleId}`),
     );
     const text =
-      p.verdict === 'error'
-        ? `${p.ref.name} ${versionText(p)} could not be scanned: ${p.error ?? 'error'}`
+      p.verdict === 'unscannable'
+        ? `${p.ref.name} ${versionText(p)} is unscannable: not analysed: ${gapLines(p, 5).join('; ')}`
         : `${p.ref.name} ${versionText(p)} is ${p.verdict} (score ${scoreText(p)}). ${p.reasons.slice(0, 3).join('; ')}`;
     return {
       ruleId,
-      level: p.verdict === 'malicious' ? 'error' : 'warning',
+      level:
+        p.verdict === 'malicious' || (p.verdict === 'unscannable' && (options.failOnUnscannable ?? true))
+          ? 'error'
+          : 'warning',
       message: { text },
       locations: [
         {
@@ -63,7 +70,13 @@ export function renderSarif(report: ScanReport, informationUri = 'https://github
       partialFingerprints: {
         packageVersion: `${p.ref.name}@${p.ref.version ?? ''}:${ruleId}`,
       },
-      properties: { package: p.ref.name, version: p.ref.version, verdict: p.verdict, score: p.score },
+      properties: {
+        package: p.ref.name,
+        version: p.ref.version,
+        verdict: p.verdict,
+        score: p.score,
+        ...(p.gaps ? { gaps: p.gaps } : {}),
+      },
     };
   });
   const log: Log = {

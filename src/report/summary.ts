@@ -1,20 +1,21 @@
 // The job summary: every package in one table, with timings (Markdown; written via GITHUB_STEP_SUMMARY).
 import type { ScanReport } from '../types.js';
-import { flagged, lockfileProblems, passed, scoreText, topEvidence, versionText } from './common.js';
+import { flagged, gapLines, lockfileProblems, passed, scoreText, topEvidence, versionText } from './common.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 
 export function renderSummary(report: ScanReport): string {
   const { counts } = report;
   const rows = [...flagged(report), ...passed(report)].map((p) => {
     const e = topEvidence(p)[0];
-    const evidence =
-      p.verdict === 'error'
-        ? escapeMarkdown(p.error ?? '')
-        : e
-          ? `${inlineCode(`${e.path}:${e.line}`)} ${escapeMarkdown(e.rule)}`
-          : p.verdict === 'allowed'
-            ? `allowed: ${escapeMarkdown(p.allowedBy ?? '')}`
-            : '';
+    const main = e
+      ? `${inlineCode(`${e.path}:${e.line}`)} ${escapeMarkdown(e.rule)}`
+      : p.verdict === 'allowed'
+        ? `allowed: ${escapeMarkdown(p.allowedBy ?? '')}`
+        : '';
+    // What was not analysed: the reason an unscannable package fails, the trace of an allow entry.
+    const evidence = [...gapLines(p).map((g) => `not analysed: ${escapeMarkdown(g)}`), main]
+      .filter(Boolean)
+      .join('<br>');
     return `| ${escapeMarkdown(p.ref.name)} | ${escapeMarkdown(versionText(p))} | ${p.verdict} | ${scoreText(p)} | ${evidence} | ${escapeMarkdown(p.ref.file)}:${p.ref.line} | ${p.ms ?? '-'} |`;
   });
   const problems = lockfileProblems(report).map(
@@ -23,7 +24,7 @@ export function renderSummary(report: ScanReport): string {
   return [
     '## pypi-malware-gate',
     '',
-    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.errors} error(s); ${report.mode} mode; ${(report.ms / 1000).toFixed(1)} s.`,
+    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s); ${report.mode} mode; ${(report.ms / 1000).toFixed(1)} s.`,
     '',
     ...(rows.length > 0
       ? [

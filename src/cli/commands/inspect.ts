@@ -1,12 +1,12 @@
 // `pypi-malware-gate inspect <file>... [--json]`: reads each archive (sdist, wheel, egg; any name, no
-// extension needed) in memory and prints one line per file. Exit 0 when every file was read, 1
-// otherwise (the lines still print), 2 for usage errors.
+// extension needed) in memory and prints one line per file. Exit 0 when every file was read and analysed
+// in full, 1 otherwise (an unreadable or unscannable file; the lines still print), 2 for usage errors.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ArchiveLimits, readArchive } from '../../archive/index.js';
 import { extractFeatures, initFeatures } from '../../features/index.js';
-import { judge } from '../../judge.js';
+import { analyseArtifact, judgeArtifact, modelStages } from '../../judge.js';
 import { bundledModel } from '../../model/bundled.js';
 import type { LoadedModel } from '../../model/load.js';
 import { escapeLog } from '../../report/escape.js';
@@ -16,8 +16,9 @@ import { CliError, type Command } from '../io.js';
 const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features]
   reads each archive in memory (never extracted or run), analyses it with the bundled model and prints
   one line per file; --json prints one JSON object per line: {file, status, error?, format, kind,
-  container, files, bytes, score, verdict, evidence, reasons?, drivers?, notes?}; --features adds the
-  named feature vector`;
+  container, files, bytes, score, verdict, evidence, gaps?, reasons?, drivers?, notes?}; --features adds
+  the named feature vector. The verdict is scan's, without the index: a file not read and analysed in
+  full is 'unscannable' (exit 1), with the gaps that say what was not analysed`;
 
 /**
  * Inputs larger than this are not read at all: the reader's own limits bound what it inflates, and
@@ -78,7 +79,11 @@ export async function inspectFile(path: string, options: InspectOptions): Promis
   } catch (err) {
     return failed(`cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const view = await readArchive(bytes, options.limits);
+  // The same path from bytes to a verdict as scan (src/judge.ts): a partial read is analysed, and its
+  // gaps make the verdict unscannable unless the evidence read is malicious.
+  const stages = modelStages(options.model, (b) => readArchive(b, options.limits), extractFeatures);
+  const analysed = options.analyse ? await analyseArtifact(bytes, path, stages) : undefined;
+  const view = analysed?.view ?? (await readArchive(bytes, options.limits));
   const result: InspectResult = {
     file: path,
     status: view.status,
@@ -91,18 +96,16 @@ export async function inspectFile(path: string, options: InspectOptions): Promis
   };
   if (view.limitsHit.length > 0) result.limitsHit = view.limitsHit;
 
-  // Analysis runs on ok and error views alike: an error view still carries what was read before the
-  // problem, and a bomb that stopped at a limit is itself something to report.
-  if (options.analyse && view.entries.length > 0) {
-    const analysis = extractFeatures(view);
-    const judged = judge(analysis, options.model);
+  if (analysed) {
+    const judged = judgeArtifact(analysed, options.model?.thresholds);
     if (judged.score !== undefined) result.score = Number(judged.score.toFixed(6));
     result.verdict = judged.verdict;
     result.evidence = judged.evidence;
+    if (judged.gaps.length > 0) result.gaps = judged.gaps;
     if (judged.verdict !== 'benign') result.reasons = judged.reasons;
     if (judged.drivers.length > 0 && judged.verdict !== 'benign') result.drivers = judged.drivers;
-    if (analysis.notes.length > 0) result.notes = analysis.notes;
-    if (options.features) result.features = analysis.features;
+    if (analysed.notes.length > 0) result.notes = analysed.notes;
+    if (options.features && analysed.analysis) result.features = analysed.analysis.features;
   }
 
   return result;
@@ -157,7 +160,7 @@ export const inspectCommand: Command = {
         features: values.features,
         model,
       });
-      if (result.status !== 'ok') allRead = false;
+      if (result.status !== 'ok' || result.verdict === 'unscannable') allRead = false;
       io.stdout(`${values.json ? JSON.stringify(result) : textLine(result)}\n`);
     }
     return allRead ? 0 : 1;
