@@ -2,14 +2,42 @@
 // esbuild, not @vercel/ncc: ncc crashed with TypeScript 7, produced a CJS bundle that cannot load
 // the ESM-only @actions/core, and corrupted .wasm assets in ESM mode (measured, see README Design).
 import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 
 // `node build.mjs [outdir]`: the staleness test builds into a temp dir and compares with dist/.
 const outdir = process.argv[2] ?? 'dist';
 
+// Assets embedded in the one-file bundle. Each `*-embedded.ts` module says "not embedded" when run from source
+// (the caller then reads node_modules or models/); here its source becomes static imports: the .wasm files
+// through the binary loader (plain bytes; a dynamic import() of a .wasm gets a CommonJS wrapper whose ESM
+// interop defines a getter per byte: seconds of start-up, issue 13), the model as text (parsed when needed).
+const embedded = {
+  'src/python/wasm-embedded.ts': [
+    "import runtime from 'web-tree-sitter/web-tree-sitter.wasm';",
+    "import grammar from 'tree-sitter-python/tree-sitter-python.wasm';",
+    'export const embeddedWasm = { runtime, grammar };',
+  ],
+  'src/model/model-embedded.ts': [
+    "import text from '../../models/model.json' with { type: 'text' };",
+    'export const embeddedModelText = text;',
+  ],
+};
+const embedAssets = {
+  name: 'embed-assets',
+  setup(build) {
+    build.onLoad({ filter: /-embedded\.ts$/ }, (args) => {
+      const file = relative(process.cwd(), args.path).split(sep).join('/');
+      const lines = embedded[file];
+      if (!lines) throw new Error(`build.mjs: no embedded contents for ${file}`);
+      return { loader: 'js', resolveDir: dirname(args.path), contents: lines.join('\n') };
+    });
+  },
+};
+
 const shared = {
   bundle: true,
+  plugins: [embedAssets],
   platform: 'node',
   format: 'esm',
   target: 'node20',

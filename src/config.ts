@@ -1,7 +1,7 @@
 // Configuration, parsed and validated once: the config file (YAML), then action inputs or CLI flags on
 // top. Defaults live here, in the schema, not in action.yml: the runner passes every action.yml default
 // as if the user had set it, so a default there would always override the config file.
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { AllowEntry } from './policy.js';
 
@@ -61,18 +61,86 @@ export interface Config {
   auditIssue: boolean;
   osv: boolean;
   osvUrl: string;
+  /** Where the config file was read from (relative to the workspace). */
+  configFile: string;
   allow: AllowEntry[];
   rules: Record<string, { enabled?: boolean; severity?: z.infer<typeof severity> }>;
 }
 
 export const DEFAULTS = {
+  mode: 'auto',
   failOn: 'malicious',
   comment: 'auto',
   indexUrl: 'https://pypi.org/simple/',
   sarifFile: 'pypi-malware-gate.sarif',
   maxArtifactMb: 50,
+  cache: true,
+  auditIssue: false,
+  osv: true,
   osvUrl: 'https://api.osv.dev',
+  configFile: '.github/pypi-malware-gate.yml',
 } as const;
+
+/**
+ * Every setting an action input or a CLI flag can give, by its RawSettings key: the input's name (the CLI
+ * flag has the same name), how a flag takes it, and what its default is called in the docs. A meta-test
+ * holds this, action.yml and the CLI's flags together; the runtime defaults are DEFAULTS above.
+ */
+export const SETTINGS: Record<
+  keyof RawSettings,
+  {
+    input: string;
+    /** bool: `--x` / `--no-x`; list: the flag repeats; string: one value. */
+    kind: 'string' | 'list' | 'bool';
+    /** Other CLI spellings (kept from earlier releases or shorter to type). */
+    aliases?: string[];
+    /** The default as the README states it. */
+    doc: string;
+    /** Set only where the action publishes to GitHub: the CLI has no flag for it. */
+    actionOnly?: true;
+  }
+> = {
+  lockfiles: { input: 'lockfiles', kind: 'list', aliases: ['lockfile'], doc: 'discover' },
+  mode: { input: 'mode', kind: 'string', doc: `\`${DEFAULTS.mode}\`` },
+  baseRef: { input: 'base-ref', kind: 'string', aliases: ['base'], doc: 'the pull request base' },
+  headRef: {
+    input: 'head-ref',
+    kind: 'string',
+    aliases: ['head'],
+    doc: 'the checkout (`pull_request_target`: the pull request head, read from git objects)',
+  },
+  failOn: { input: 'fail-on', kind: 'string', doc: `\`${DEFAULTS.failOn}\`` },
+  comment: { input: 'comment', kind: 'string', doc: `\`${DEFAULTS.comment}\``, actionOnly: true },
+  indexUrl: { input: 'index-url', kind: 'string', doc: `\`${DEFAULTS.indexUrl}\`` },
+  extraIndexUrls: { input: 'extra-index-urls', kind: 'list', doc: 'none' },
+  indexToken: { input: 'index-token', kind: 'string', doc: 'none' },
+  sarifFile: { input: 'sarif-file', kind: 'string', doc: `\`${DEFAULTS.sarifFile}\`` },
+  maxArtifactMb: { input: 'max-artifact-mb', kind: 'string', doc: `\`${DEFAULTS.maxArtifactMb}\`` },
+  cache: { input: 'cache', kind: 'bool', doc: `\`${DEFAULTS.cache}\`` },
+  auditIssue: { input: 'audit-issue', kind: 'bool', doc: `\`${DEFAULTS.auditIssue}\``, actionOnly: true },
+  osv: { input: 'osv', kind: 'bool', doc: `\`${DEFAULTS.osv}\`` },
+  osvUrl: { input: 'osv-url', kind: 'string', doc: `\`${DEFAULTS.osvUrl}\`` },
+  configFile: {
+    input: 'config-file',
+    kind: 'string',
+    aliases: ['config'],
+    doc: `\`${DEFAULTS.configFile}\``,
+  },
+};
+
+/**
+ * An unquoted allow `version: 1.10` is the YAML number 1.1: take what was written instead, so the entry
+ * matches release 1.10 and not 1.1.
+ */
+function keepVersionsAsWritten(doc: ReturnType<typeof parseDocument>): void {
+  const allow = isMap(doc.contents) ? doc.contents.get('allow', true) : undefined;
+  if (!isSeq(allow)) return;
+  for (const item of allow.items) {
+    const version = isMap(item) ? item.get('version', true) : undefined;
+    if (isScalar(version) && typeof version.value === 'number')
+      version.value = version.source ?? String(version.value);
+  }
+}
 
 /** Parse and validate the config file; errors name the file and line. */
 export function parseConfigFile(text: string, file: string): FileConfig {
@@ -83,6 +151,7 @@ export function parseConfigFile(text: string, file: string): FileConfig {
     const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
     throw new ConfigurationError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
+  keepVersionsAsWritten(doc);
   const value = doc.toJS() ?? {};
   const parsed = fileSchema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -128,6 +197,7 @@ export interface RawSettings {
   auditIssue?: string;
   osv?: string;
   osvUrl?: string;
+  configFile?: string;
 }
 
 const list = (s: string | undefined): string[] =>
@@ -180,7 +250,7 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
   const extra = list(raw.extraIndexUrls);
   return {
     lockfiles: list(raw.lockfiles).length > 0 ? list(raw.lockfiles) : (file.lockfiles ?? []),
-    mode: pick('mode', raw.mode, ['auto', 'diff', 'full'] as const) ?? 'auto',
+    mode: pick('mode', raw.mode, ['auto', 'diff', 'full'] as const) ?? DEFAULTS.mode,
     baseRef: set(raw.baseRef),
     headRef: set(raw.headRef),
     failOn: pick('fail-on', raw.failOn, failOn.options) ?? file['fail-on'] ?? DEFAULTS.failOn,
@@ -192,10 +262,11 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
     indexToken: set(raw.indexToken),
     sarifFile: set(raw.sarifFile) ?? DEFAULTS.sarifFile,
     maxArtifactMb,
-    cache: bool('cache', raw.cache, true),
-    auditIssue: bool('audit-issue', raw.auditIssue, false),
-    osv: bool('osv', raw.osv, file.osv ?? true),
+    cache: bool('cache', raw.cache, DEFAULTS.cache),
+    auditIssue: bool('audit-issue', raw.auditIssue, DEFAULTS.auditIssue),
+    osv: bool('osv', raw.osv, file.osv ?? DEFAULTS.osv),
     osvUrl: url('osv-url', set(raw.osvUrl) ?? DEFAULTS.osvUrl),
+    configFile: set(raw.configFile) ?? DEFAULTS.configFile,
     allow: (file.allow ?? []) as AllowEntry[],
     rules: file.rules ?? {},
   };

@@ -12,7 +12,7 @@ import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
 import type { Analysis, PackageRef } from '../types.js';
 import { defaultCacheDir, folderVerdictCache } from '../verdict-cache.js';
-import type { StageFactory } from './run.js';
+import type { StageFactory } from '../engine/run-scan.js';
 
 export interface EngineOptions {
   onNotice?: (message: string) => void;

@@ -4,6 +4,8 @@ export interface CliIO {
   stderr(s: string): void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Whether stderr is a terminal (progress lines are shown there by default). */
+  stderrIsTTY?: boolean;
 }
 
 export interface Command {

@@ -46,6 +46,7 @@ const io: CliIO = {
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   env: process.env,
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 function isEntryPoint(): boolean {

@@ -3,7 +3,7 @@
 // which inputs drove the score: path attributions (Saabas) for trees, weight * value for linear parts,
 // carried through the meta weights and calibration slope, in logit units.
 import type { ModelScore } from '../types.js';
-import type { CompiledBase, CompiledTokenLinear, LoadedModel } from './load.js';
+import type { CompiledBase, CompiledTokenLinear, LoadedModel } from './compile.js';
 import { clamp, FOREST_EPS, featureVector, probabilityLogit, sigmoid, tokenEntries } from './vector.js';
 
 export interface ModelScoreDetail extends ModelScore {

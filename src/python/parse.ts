@@ -25,7 +25,8 @@ const PROBE = "import os as o\nx = o.path.join('a', b=f'{c}')  # é\n";
 /** Loads web-tree-sitter and the Python grammar once; later calls return at once. */
 export function initPython(): Promise<void> {
   loading ??= (async () => {
-    const [runtime, grammarWasm] = await Promise.all([runtimeWasm(), pythonGrammarWasm()]);
+    const runtime = runtimeWasm();
+    const grammarWasm = pythonGrammarWasm();
     // Emscripten makes the options object the module itself: it then holds the binding's exports.
     const module = { wasmBinary: runtime };
     await Parser.init(module as Parameters<typeof Parser.init>[0]);

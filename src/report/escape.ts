@@ -4,6 +4,48 @@
 
 const ZWJ = '\u200d';
 
+/**
+ * Characters that change how text is shown without showing themselves: bidi embeddings, overrides and
+ * isolates (Trojan Source), zero-width spaces and joiners, the BOM, invisible operators, tag characters
+ * (all of Unicode's "format" category), and the line and paragraph separators.
+ */
+const INVISIBLE = /[\p{Cf}\u2028\u2029]/gu;
+
+const codePointEscape = (c: string): string => {
+  const cp = c.codePointAt(0)!;
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+};
+
+/** Untrusted text with every invisible or reordering character shown as a visible escape (`\u202e`). */
+export function showInvisible(text: string): string {
+  return text.replace(INVISIBLE, codePointEscape);
+}
+
+/**
+ * A JSON document (the JSON report, SARIF) with invisible characters written as JSON escapes: the parsed
+ * data is unchanged, but a reader of the file sees `\u202e` instead of reordered text. Outside strings JSON
+ * has no such characters, so the whole text can be rewritten.
+ */
+export function escapeJsonInvisible(json: string): string {
+  return json.replace(INVISIBLE, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(
+      '',
+    ),
+  );
+}
+
+/**
+ * Untrusted text for a terminal (the CLI's text output and progress lines): control characters other
+ * than newline and tab (an ESC would start a terminal escape sequence) as `\xNN`, invisible characters
+ * as `\uNNNN`.
+ */
+export function escapeTerminal(text: string): string {
+  return showInvisible(text).replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** HTML-escape the characters that open tags or entities. */
 export function escapeHtml(text: string): string {
   return text
@@ -28,7 +70,9 @@ function defuse(text: string): string {
  * no mentions or links.
  */
 export function escapeMarkdown(text: string): string {
-  const oneLine = text.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+  const oneLine = showInvisible(text)
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   // Order matters: break links first, then Markdown punctuation, then the HTML characters (whose
   // entities must not be Markdown-escaped afterwards).
   const md = defuse(oneLine).replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`);
@@ -41,7 +85,9 @@ export function escapeMarkdown(text: string): string {
  * (GitHub honours `\|` inside code spans in tables). Newlines become spaces.
  */
 export function inlineCode(text: string, inTable = true): string {
-  let body = text.replace(/\r\n|\r|\n/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+  let body = showInvisible(text)
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   if (inTable) body = body.replace(/\|/g, '\\|');
   if (body.trim() === '') body = `${body} `;
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
@@ -50,12 +96,29 @@ export function inlineCode(text: string, inTable = true): string {
 }
 
 /**
- * Untrusted text for a log line: no line may start a `::` workflow command, and no newline may start a
- * new one. Uses the same percent-encoding the runner's command parser decodes (%, CR, LF), and breaks
- * `::` everywhere so the text is inert even when it is not at line start.
+ * Break the runner's workflow commands inside untrusted text: `::` (the current syntax, honoured at the
+ * start of a line) everywhere, and the older `##[` syntax, which the runner finds anywhere in a line
+ * (`x##[stop-commands]token` would silence every later annotation). Invisible characters are shown.
+ */
+function neutraliseCommands(text: string): string {
+  return showInvisible(text).replace(/##\[/g, '##\\[').replace(/::/g, `:${ZWJ}:`);
+}
+
+/**
+ * Untrusted text for a log line: no line may start a `::` workflow command, no `##[` command may appear,
+ * and no newline may start a new line. Uses the same percent-encoding the runner's command parser decodes
+ * (%, CR, LF).
  */
 export function escapeLog(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/::/g, `:${ZWJ}:`);
+  return neutraliseCommands(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
+}
+
+/**
+ * Untrusted text for an annotation's message or property (core.error / core.warning percent-encode
+ * CR, LF and % themselves, and `:` `,` in properties): the commands broken, invisible characters shown.
+ */
+export function escapeAnnotation(text: string): string {
+  return neutraliseCommands(text);
 }
 
 /** A URL from the index is only linked when it is plain http(s); everything else is shown as code. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../src/action/collect.js';
+import { collect } from '../../src/engine/collect.js';
 
 const files: Record<string, string> = {
   'requirements.txt': 'requests==2.32.3\nevil-pkg==1.0\nurllib3==2.2.0\n',

@@ -53,13 +53,11 @@ describe('action end to end (bundled)', () => {
     }
   }, 60_000);
 
-  it('rejects an unknown key in the config file with its line', async () => {
+  it('rejects an unknown key in the config file at the base commit, with its line', async () => {
     const gh = await startGitHubServer();
     try {
-      const ws = makeRepo(
-        {},
-        { 'requirements.txt': '', '.github/pypi-malware-gate.yml': 'comment: auto\nfial-on: never\n' },
-      );
+      const config = { '.github/pypi-malware-gate.yml': 'comment: auto\nfial-on: never\n' };
+      const ws = makeRepo({ 'requirements.txt': '', ...config }, { 'requirements.txt': '', ...config });
       const r = await runAction(ws, gh.url);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/configuration error: \.github\/pypi-malware-gate\.yml:2: .*unknown key/);

@@ -6,8 +6,28 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { parse } from 'yaml';
 
 let buildDir: string;
+
+/** The variable the runner sets for an input (core.getInput's rule: spaces to '_', upper case). */
+export const inputVariable = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+
+/**
+ * INPUT_* for every input in action.yml, set to its default as the runner does (an expression default
+ * such as `${{ github.token }}` becomes a test token), so a new input cannot be missed here.
+ */
+export function actionYmlInputs(): Record<string, string> {
+  const action = parse(readFileSync(join(import.meta.dirname, '../../action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  const env: Record<string, string> = {};
+  for (const [name, input] of Object.entries(action.inputs)) {
+    const value = String(input.default ?? '');
+    env[inputVariable(name)] = value.startsWith('${{') ? 'test-token' : value;
+  }
+  return env;
+}
 export const cleanup: string[] = [];
 
 /** Builds dist into a temp dir before the suite, removes temp dirs after it. */
@@ -91,20 +111,16 @@ export async function runAction(
     GITHUB_OUTPUT: outputs,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_API_URL: apiUrl,
-    // action.yml defaults, passed as the runner passes them.
-    'INPUT_CONFIG-FILE': '.github/pypi-malware-gate.yml',
-    'INPUT_SARIF-FILE': 'pypi-malware-gate.sarif',
-    INPUT_CACHE: 'true',
-    'INPUT_AUDIT-ISSUE': 'false',
-    INPUT_MODE: 'auto',
-    'INPUT_GITHUB-TOKEN': 'test-token',
+    // Every input action.yml declares, with its default, as the runner passes them.
+    ...actionYmlInputs(),
+    // This suite's own defaults: no real index, no OSV.
     'INPUT_INDEX-URL': 'http://127.0.0.1:9/simple/',
     INPUT_OSV: 'false',
     // A verdict cache of the run's own, so runs do not see each other's verdicts.
     PMG_CACHE_DIR: join(ws.dir, '..', `${ws.headSha}-cache`),
     ...extraEnv,
   };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  for (const [k, v] of Object.entries(inputs)) env[inputVariable(k)] = v;
   const child = spawn('node', [join(buildDir, 'index.js')], { cwd: ws.dir, env });
   let stdout = '';
   child.stdout.on('data', (d) => {

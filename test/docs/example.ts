@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collect } from '../../src/action/collect.js';
+import { collect } from '../../src/engine/collect.js';
 import { engineFactory } from '../../src/action/stages.js';
 import { resolveConfig } from '../../src/config.js';
 import { renderComment } from '../../src/report/comment.js';

@@ -1,20 +1,11 @@
 // The README's inputs/outputs tables, rendered from action.yml (shared by scripts/readme-usage.ts and the test).
 import { parse } from 'yaml';
-import { DEFAULTS } from '../../src/config.js';
+import { SETTINGS } from '../../src/config.js';
 
 /** Inputs whose action.yml default is empty: the real default lives in the validated config schema. */
-const SCHEMA_DEFAULTS: Record<string, string> = {
-  lockfiles: 'discover',
-  'base-ref': 'the pull request base',
-  'head-ref': 'the checked-out commit',
-  'fail-on': `\`${DEFAULTS.failOn}\``,
-  comment: `\`${DEFAULTS.comment}\``,
-  'index-url': `\`${DEFAULTS.indexUrl}\``,
-  'extra-index-urls': 'none',
-  'index-token': 'none',
-  'max-artifact-mb': `\`${DEFAULTS.maxArtifactMb}\``,
-  'osv-url': `\`${DEFAULTS.osvUrl}\``,
-};
+const SCHEMA_DEFAULTS: Record<string, string> = Object.fromEntries(
+  Object.values(SETTINGS).map((s) => [s.input, s.doc]),
+);
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string }>;

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, TOKEN_BUCKETS } from '../../src/features/index.js';
+import { bundledModel } from '../../src/model/bundled.js';
 import { featureDrift, loadModel, scoreVector } from '../../src/model/index.js';
 
 const path = new URL('../../models/model.json', import.meta.url);
@@ -34,5 +35,13 @@ describe.skipIf(!present)('models/model.json (skipped while it does not exist: r
     const model = loadModel(text);
     expect(featureDrift(model, FEATURE_NAMES)).toEqual([]);
     expect(model.tokenBuckets).toBe(TOKEN_BUCKETS);
+  });
+
+  it('is what bundledModel() serves without the schema check at start-up (same file, same compiled model)', () => {
+    const checked = loadModel(text);
+    const served = bundledModel();
+    expect(served.json).toEqual(checked.json);
+    expect(served.base).toEqual(checked.base);
+    expect(served.thresholds).toEqual(checked.thresholds);
   });
 });

@@ -1,142 +1,188 @@
-// `pypi-malware-gate scan [path] [--base <git-ref>] [--format text|json|markdown|sarif] [--index-url URL]
-//  [--fail-on ...] [--lockfile FILE ...] [--config FILE]`: the action's engine and exit policy from a shell.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `pypi-malware-gate scan [path]`: the CLI's door to the engine the action runs (src/engine/run-scan.ts).
+// Every action input that is not about publishing to GitHub is a flag of the same name (src/config.ts
+// SETTINGS); this file only turns flags into settings and prints or writes what the engine returns.
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { collect } from '../../action/collect.js';
 import { engineFactory } from '../../action/stages.js';
-import { ConfigurationError, type FileConfig, parseConfigFile, resolveConfig } from '../../config.js';
-import { discoverLockfiles } from '../../lockfiles/index.js';
+import { ConfigurationError, type RawSettings, SETTINGS } from '../../config.js';
+import { gitCli } from '../../engine/git.js';
+import type { Logger } from '../../engine/logger.js';
+import { runScan } from '../../engine/run-scan.js';
+import { UnsafeOutputError, writeNewFile } from '../../engine/write-file.js';
 import { renderComment } from '../../report/comment.js';
+import { escapeJsonInvisible, escapeTerminal } from '../../report/escape.js';
 import { renderJson } from '../../report/json.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
-import { buildReport, outcome, scan } from '../../scan.js';
-import { CliError, type Command } from '../io.js';
+import { CliError, type CliIO, type Command } from '../io.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** The settings with a CLI flag: all but those that only matter when publishing to GitHub. */
+const FLAGS = Object.entries(SETTINGS).filter(([, s]) => !s.actionOnly) as [
+  keyof RawSettings,
+  (typeof SETTINGS)[keyof RawSettings],
+][];
 
 export const scanCommand: Command = {
   async run(args, io) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err));
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parse(args);
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    const format = values.format ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format))
-      throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
+    const format = (values.format ?? 'text') as Format;
+    if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
     const root = resolve(io.cwd, positionals[0] ?? '.');
-    const startedAt = new Date();
-    let config: ReturnType<typeof resolveConfig>;
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new CliError(`${positionals[0] ?? '.'}: no such folder to scan`);
+    const settings = settingsFrom(values, root, io.env);
+    const progress = values.progress === true || (values.progress === undefined && io.stderrIsTTY === true);
+    let result: Awaited<ReturnType<typeof runScan>>;
     try {
-      const configFile = values.config ?? '.github/pypi-malware-gate.yml';
-      let file: FileConfig = {};
-      if (existsSync(join(root, configFile)))
-        file = parseConfigFile(readFileSync(join(root, configFile), 'utf8'), configFile);
-      config = resolveConfig(
+      result = await runScan(
+        { settings },
         {
-          failOn: values['fail-on'],
-          indexUrl: values['index-url'],
-          lockfiles: (values.lockfile ?? []).join('\n'),
+          workspace: root,
+          git: gitCli(root),
+          logger: stderrLogger(io, progress),
+          clock: () => new Date(),
+          createStages: engineFactory({
+            onNotice: (m) => io.stderr(`notice: ${escapeTerminal(m)}\n`),
+            env: io.env,
+          }),
+          tool: { name: 'pypi-malware-gate', version: process.env.PMG_VERSION ?? '0.1.0' },
         },
-        file,
       );
     } catch (err) {
       if (err instanceof ConfigurationError) throw new CliError(err.message);
       throw err;
     }
-    const files = config.lockfiles.length > 0 ? config.lockfiles : await discoverLockfiles(root);
-    const base = values.base;
-    const readHead = (p: string) => {
-      try {
-        return readFileSync(join(root, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const readBase = async (p: string): Promise<string | null> => {
-      try {
-        execFileSync('git', ['rev-parse', '--verify', `${base}^{commit}`], { cwd: root, stdio: 'ignore' });
-      } catch {
-        throw new Error(`git ref ${base} not found`);
-      }
-      try {
-        return execFileSync('git', ['show', `${base}:${p}`], {
-          cwd: root,
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'ignore'],
-        });
-      } catch {
-        return null;
-      }
-    };
-    const mode = base ? 'diff' : 'full';
-    const collected = await collect({ files, mode, readHead, readBase: base ? readBase : undefined });
-    for (const note of collected.notes) io.stderr(`${note}\n`);
-    const engine = await engineFactory({ onNotice: (m) => io.stderr(`notice: ${m}\n`), env: io.env })(
-      config,
-      root,
-    );
-    await engine.prepare?.(collected.items.map((i) => i.ref));
-    const packages = await scan(collected.items, engine.stages, {
-      concurrency: 8,
-      thresholds: engine.thresholds,
-      allow: config.allow,
-      rules: config.rules,
-      now: () => new Date(),
-      modelVersion: engine.modelVersion,
-      cache: engine.cache,
-    });
-    const report = buildReport({
-      tool: {
-        name: 'pypi-malware-gate',
-        version: process.env.PMG_VERSION ?? '0.1.0',
-        modelVersion: engine.modelVersion,
-      },
-      mode,
-      lockfiles: collected.lockfiles,
-      packages,
-      startedAt,
-      now: new Date(),
-    });
-    const render = {
-      text: () => renderText(report),
-      json: () => renderJson(report),
-      sarif: () => renderSarif(report),
+    const { report, config, outcome } = result;
+    const rendered = {
+      text: () => escapeTerminal(renderText(report)),
+      json: () => escapeJsonInvisible(renderJson(report)),
+      sarif: () => escapeJsonInvisible(renderSarif(report)),
       markdown: () =>
-        `${renderComment(report, { indexUrl: config.indexUrl, configFile: values.config ?? '.github/pypi-malware-gate.yml' })}\n`,
-    }[format as (typeof FORMATS)[number]];
-    io.stdout(render());
-    const result = outcome(report, config.failOn);
-    if (result.failed) io.stderr(`pypi-malware-gate: ${result.reason}\n`);
-    return result.failed ? 1 : 0;
+        `${renderComment(report, { indexUrl: config.indexUrl, configFile: config.configFile })}\n`,
+    }[format]();
+    try {
+      if (values.output) writeNewFile(resolve(io.cwd, values.output), rendered);
+      else io.stdout(rendered);
+      if (settings.sarifFile)
+        writeNewFile(resolve(io.cwd, settings.sarifFile), escapeJsonInvisible(renderSarif(report)));
+    } catch (err) {
+      if (err instanceof UnsafeOutputError) throw new CliError(err.message);
+      throw err;
+    }
+    if (outcome.failed) io.stderr(`pypi-malware-gate: ${escapeTerminal(outcome.reason ?? 'failed')}\n`);
+    return outcome.failed ? 1 : 0;
   },
 };
 
-const USAGE = `usage: pypi-malware-gate scan [path] [--base <git-ref>] [--format text|json|markdown|sarif]
-       [--index-url URL] [--fail-on malicious|suspicious|never] [--lockfile FILE ...] [--config FILE]
+/** Progress and notes on stderr: warnings always, the per-package lines when asked or on a terminal. */
+function stderrLogger(io: CliIO, progress: boolean): Logger {
+  const line = (s: string) => io.stderr(`${escapeTerminal(s)}\n`);
+  return {
+    info: (m) => progress && line(m),
+    warning: (m, where) => line(`warning: ${where?.file ? `${where.file}: ` : ''}${m}`),
+    startGroup: (title) => progress && line(`== ${title}`),
+    endGroup: () => {},
+  };
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+function settingsFrom(values: Values, root: string, env: CliIO['env']): RawSettings {
+  const settings: RawSettings = {};
+  const flags = values as Record<string, string | string[] | boolean | undefined>;
+  for (const [key, s] of FLAGS) {
+    const names = [s.input, ...(s.aliases ?? [])];
+    if (s.kind === 'bool') {
+      const on = names.some((n) => flags[n] === true);
+      const off = names.some((n) => flags[`no-${n}`] === true);
+      if (on && off) throw new CliError(`--${s.input} and --no-${s.input} contradict each other`);
+      if (on || off) settings[key] = on ? 'true' : 'false';
+      continue;
+    }
+    const given = names.flatMap((n) => {
+      const v = flags[n];
+      return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
+    });
+    if (given.length === 0) continue;
+    if (s.kind === 'string' && given.length > 1) throw new CliError(`--${s.input} is given more than once`);
+    settings[key] = given.join('\n');
+  }
+  settings.indexToken ??= env.PMG_INDEX_TOKEN;
+  if (settings.lockfiles)
+    settings.lockfiles = settings.lockfiles
+      .split('\n')
+      .map((p) => inCheckout(p, root))
+      .join('\n');
+  return settings;
+}
+
+/** An absolute --lockfile inside the scanned folder becomes relative to it; one outside is refused. */
+function inCheckout(path: string, root: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(root, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new CliError(`--lockfile ${path} is outside the folder being scanned (${root})`);
+  return rel.split(sep).join('/');
+}
+
+const flagHelp = FLAGS.map(([, s]) => {
+  const spell = s.kind === 'bool' ? `--[no-]${s.input}` : `--${s.input} ${s.kind === 'list' ? 'X ...' : 'X'}`;
+  const also = s.aliases?.length ? ` (also --${s.aliases.join(', --')})` : '';
+  return `  ${spell}${also}  default: ${s.doc.replace(/`/g, '')}`;
+}).join('\n');
+
+const USAGE = `usage: pypi-malware-gate scan [path] [options]
+
+Scans the packages a project pins, as the action does: with --base, only those added or changed since
+that git ref (the config file is then read from the base commit, as on a pull request); without, all.
+With --head, the lockfiles are read from that commit's git objects instead of the folder.
+
+  --format text|json|markdown|sarif   what to print (default text)
+  --output FILE                       write it to FILE (a new file; an existing symlink is refused)
+  --progress / --no-progress          one line per package on stderr (default: when stderr is a terminal)
+${flagHelp}
+  index token: --index-token or the PMG_INDEX_TOKEN environment variable
+
 exit: 0 clean, 1 failed by policy (or nothing scanned because of errors), 2 usage or configuration error`;
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      base: { type: 'string' },
-      format: { type: 'string' },
-      'index-url': { type: 'string' },
-      'fail-on': { type: 'string' },
-      lockfile: { type: 'string', multiple: true },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    format: { type: 'string' },
+    output: { type: 'string' },
+    progress: { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [, s] of FLAGS)
+    for (const name of [s.input, ...(s.aliases ?? [])]) {
+      if (s.kind === 'bool') {
+        options[name] = { type: 'boolean' };
+        options[`no-${name}`] = { type: 'boolean' };
+      } else options[name] = { type: 'string', multiple: true };
+    }
+  try {
+    const parsed = parseArgs({ args, allowPositionals: true, options });
+    const values = parsed.values as Record<string, string | string[] | boolean | undefined> & {
+      format?: string;
+      output?: string;
+      progress?: boolean;
+      help?: boolean;
+    };
+    if (values['no-progress']) values.progress = false;
+    for (const k of ['format', 'output'] as const)
+      if (Array.isArray(values[k])) throw new CliError(`--${k} is given more than once`);
+    if (parsed.positionals.length > 1) throw new CliError('give at most one folder to scan');
+    return { values, positionals: parsed.positionals };
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
 }

@@ -1,4 +1,4 @@
-// Lockfiles -> what to scan. Diff mode parses each lockfile at head and at base and keeps added and
+// Lockfiles -> what to scan, for the action and the CLI alike. Diff mode parses each lockfile at head and at base and keeps added and
 // changed packages; full mode keeps everything. File access is passed in (git, contents API, disk).
 import { diffPackages, parseLockfile } from '../lockfiles/index.js';
 import type { ScanItem } from '../scan.js';
@@ -16,6 +16,8 @@ export interface CollectInput {
 export interface Collected {
   lockfiles: LockfileResult[];
   items: ScanItem[];
+  /** The items by the lockfile that first named them (a package pinned in two files is scanned once). */
+  byLockfile: Map<string, ScanItem[]>;
   /** Human-readable notes (e.g. a base that could not be read, so the file was scanned in full). */
   notes: string[];
 }
@@ -29,13 +31,18 @@ export async function collect(input: CollectInput): Promise<Collected> {
   const items: ScanItem[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
+  const byLockfile = new Map<string, ScanItem[]>();
+  let current: ScanItem[] = [];
   const push = (item: ScanItem) => {
     const id = identity(item.ref);
     if (seen.has(id)) return;
     seen.add(id);
     items.push(item);
+    current.push(item);
   };
   for (const file of input.files) {
+    current = [];
+    byLockfile.set(file, current);
     const content = input.readHead(file);
     if (content === undefined) {
       lockfiles.push({
@@ -70,5 +77,5 @@ export async function collect(input: CollectInput): Promise<Collected> {
     for (const ref of diff.added) push({ ref, change: 'added' });
     for (const { ref, previous } of diff.changed) push({ ref, change: 'changed', previous });
   }
-  return { lockfiles, items, notes };
+  return { lockfiles, items, byLockfile, notes };
 }

@@ -1,0 +1,219 @@
+// The one scan flow behind both doors (the action and the CLI's `scan`): settings -> trusted config ->
+// lockfiles at head and base -> scan with one progress line per package -> report and outcome. The doors
+// only read their inputs and publish what this returns; every edge (files, git, GitHub, clock, stages,
+// log) comes in through `deps`.
+import type { GitHubApi } from '../action/github.js';
+import { type Config, ConfigurationError, type RawSettings, resolveConfig } from '../config.js';
+import { selectLockfiles } from '../lockfiles/index.js';
+import { outcome } from '../policy.js';
+import { buildReport, type ScanItem, type ScanOptions, type ScanStages, scan } from '../scan.js';
+import type { PackageRef, PackageVerdict, ScanReport } from '../types.js';
+import { collect } from './collect.js';
+import { loadTrustedConfig } from './config-source.js';
+import type { GitObjects } from './git.js';
+import type { Logger } from './logger.js';
+import { checkoutTree, commitTree, type SourceTree } from './tree.js';
+
+/** The engine for a config: the real stages (src/action/stages.ts) or fakes in tests. */
+export type StageFactory = (
+  config: Config,
+  workspace: string,
+) => Promise<{
+  stages: ScanStages<unknown>;
+  /** Once per scan, before it: e.g. one OSV batch for every package instead of one request each. */
+  prepare?: (refs: PackageRef[]) => Promise<void>;
+  thresholds: ScanOptions['thresholds'];
+  modelVersion?: string;
+  cache?: ScanOptions['cache'];
+}>;
+
+/** What the GitHub event says, when the action runs; the CLI has none. */
+export interface RunEvent {
+  name: string;
+  /** The pull request's (or merge group's) base commit. */
+  baseSha?: string;
+  /** The pull request's head commit. */
+  headSha?: string;
+  prNumber?: number;
+}
+
+export interface RunRequest {
+  /** Action inputs or CLI flags; empty or undefined means "not set" (then the config file, then defaults). */
+  settings: RawSettings;
+  event?: RunEvent;
+}
+
+export interface RunScanDeps {
+  /** The checkout's root on disk. */
+  workspace: string;
+  git: GitObjects;
+  logger: Logger;
+  /** Reads a file at a commit the checkout lacks (the contents API); absent in the CLI. */
+  github?: Pick<GitHubApi, 'getContent'>;
+  clock: () => Date;
+  createStages: StageFactory;
+  tool: { name: string; version: string };
+}
+
+export interface RunResult {
+  config: Config;
+  report: ScanReport;
+  outcome: { failed: boolean; reason?: string };
+  /** Set when the pull request changes the config file (the base commit's was used). */
+  configChange?: string;
+}
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+const CONCURRENCY = 8;
+
+export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<RunResult> {
+  const startedAt = deps.clock();
+  const { event } = request;
+  const { logger } = deps;
+  // Inputs alone first: a bad input is reported before any file is read.
+  const early = resolveConfig(request.settings);
+  const base = early.baseRef ?? event?.baseSha;
+  const mode =
+    early.mode === 'auto'
+      ? (event ? PR_EVENTS.has(event.name) : base !== undefined)
+        ? 'diff'
+        : 'full'
+      : early.mode;
+  if (mode === 'diff' && !base)
+    throw new ConfigurationError('diff mode needs a base: run on pull_request, or set base-ref (--base)');
+  const head = await headTree(early, event, deps);
+  const baseTree = base ? await commitIfPresent(base, deps, false) : undefined;
+  const readBase = base ? baseReader(base, baseTree, deps) : undefined;
+
+  const trusted = await loadTrustedConfig(request.settings, early.configFile, {
+    head,
+    readBase,
+    baseLabel: base ? `the base commit ${base.slice(0, 12)}` : undefined,
+  });
+  const { config } = trusted;
+  if (trusted.change)
+    logger.warning(trusted.change, { title: 'pypi-malware-gate: configuration', file: config.configFile });
+
+  const files = await lockfilePaths(config, head);
+  const collected = await collect({
+    files,
+    mode,
+    readHead: (p) => head.read(p),
+    readBase: mode === 'diff' ? readBase : undefined,
+  });
+  for (const note of collected.notes) logger.warning(note);
+  const from = head.sha ? ` (head ${head.label}, read from git objects)` : '';
+  logger.info(
+    `${mode} mode: ${files.length} lockfile(s), ${collected.items.length} package(s) to scan${from}`,
+  );
+
+  const engine = await deps.createStages(config, deps.workspace);
+  await engine.prepare?.(collected.items.map((i) => i.ref));
+  const options: ScanOptions = {
+    concurrency: CONCURRENCY,
+    thresholds: engine.thresholds,
+    allow: config.allow,
+    rules: config.rules,
+    now: deps.clock,
+    modelVersion: engine.modelVersion,
+    cache: config.cache ? engine.cache : undefined,
+  };
+  const verdicts = new Map<ScanItem, PackageVerdict>();
+  const total = collected.items.length;
+  let done = 0;
+  // One log group per lockfile, its packages scanned together and each line printed as it finishes.
+  for (const lockfile of collected.lockfiles) {
+    const items = collected.byLockfile.get(lockfile.file) ?? [];
+    logger.startGroup(`${lockfile.file} (${lockfile.format}, ${lockfile.status}, ${items.length} to scan)`);
+    if (lockfile.error) logger.info(`error: ${lockfile.error}`);
+    for (const issue of lockfile.issues)
+      logger.info(`${issue.kind}: ${issue.file}:${issue.line ?? '?'}: ${issue.message}`);
+    const results = await scan(items, engine.stages, {
+      ...options,
+      onPackage: (v) => logger.info(progressLine(++done, total, v)),
+    });
+    for (const [i, item] of items.entries()) verdicts.set(item, results[i]!);
+    logger.endGroup();
+  }
+  const packages = collected.items.map((item) => verdicts.get(item)!);
+
+  const report = buildReport({
+    tool: { ...deps.tool, modelVersion: engine.modelVersion },
+    mode,
+    lockfiles: collected.lockfiles,
+    packages,
+    startedAt,
+    now: deps.clock(),
+  });
+  const { counts } = report;
+  logger.info(
+    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.errors} error(s) in ${(report.ms / 1000).toFixed(1)} s`,
+  );
+  return { config, report, outcome: outcome(report, config.failOn), configChange: trusted.change };
+}
+
+/** `[37/153] benign     requests 2.32.3 (1.2 s)`, and the error when there is one. */
+export function progressLine(done: number, total: number, v: PackageVerdict): string {
+  const version = v.ref.version ?? v.ref.specifier ?? '';
+  const seconds = ((v.ms ?? 0) / 1000).toFixed(1);
+  return `[${done}/${total}] ${v.verdict.padEnd(11)} ${v.ref.name} ${version} (${seconds} s)${v.error ? `: ${v.error}` : ''}`;
+}
+
+/**
+ * Where the head's lockfiles are read: the checkout, or (head-ref given, or a pull_request_target event,
+ * whose checkout is the base) the head commit's git objects, fetched when missing and never checked out.
+ */
+async function headTree(config: Config, event: RunEvent | undefined, deps: RunScanDeps): Promise<SourceTree> {
+  const rev = config.headRef ?? (event?.name === 'pull_request_target' ? event.headSha : undefined);
+  if (!rev) return checkoutTree(deps.workspace);
+  const tree = await commitIfPresent(rev, deps, true, event?.prNumber);
+  if (!tree)
+    throw new ConfigurationError(
+      `the head commit ${rev} is not in the checkout and could not be fetched from origin (check out with fetch-depth: 0, or keep persist-credentials so it can be fetched)`,
+    );
+  return tree;
+}
+
+/** A commit's tree from git objects, fetching it (or the pull request's head ref) when asked to. */
+async function commitIfPresent(
+  rev: string,
+  deps: RunScanDeps,
+  fetch: boolean,
+  prNumber?: number,
+): Promise<SourceTree | undefined> {
+  let sha = deps.git.commit(rev);
+  if (!sha && fetch) {
+    if (deps.git.fetch(rev)) sha = deps.git.commit(rev);
+    if (
+      !sha &&
+      prNumber !== undefined &&
+      deps.git.fetch(`+refs/pull/${prNumber}/head:refs/remotes/pull/${prNumber}/head`)
+    )
+      sha = deps.git.commit(rev);
+  }
+  return sha ? commitTree(deps.git, sha) : undefined;
+}
+
+/** The base's content of a path: git objects when the checkout has the commit, else the contents API. */
+function baseReader(
+  base: string,
+  tree: SourceTree | undefined,
+  deps: RunScanDeps,
+): (path: string) => Promise<string | null> {
+  return async (path) => {
+    if (tree) return tree.read(path) ?? null;
+    if (!deps.github)
+      throw new Error(
+        'the base commit is not in the checkout and there is no github-token for the contents API',
+      );
+    return deps.github.getContent(path, base);
+  };
+}
+
+async function lockfilePaths(config: Config, tree: SourceTree): Promise<string[]> {
+  if (config.lockfiles.length === 0) return selectLockfiles(await tree.glob(['**/*']));
+  const found = await tree.glob(config.lockfiles);
+  // A literal path that matches nothing is still listed, so it is reported as missing, not dropped.
+  const literal = config.lockfiles.filter((p) => !/[*?[\]{}]/.test(p) && !found.includes(p));
+  return [...new Set([...found, ...literal])].sort();
+}
