@@ -1,9 +1,29 @@
 // Callees as dotted chains (`sp.Popen` -> subprocess.Popen through import aliases) and literal string values.
 import type { RawNode, TreeReader } from './binding.js';
+import { type FoldContext, foldString, needsFolding } from './fold.js';
 import { decodeEscapes, literalPrefix } from './strings.js';
 
-/** A call's callee as a dotted chain rooted at a local name or a module, or an unknown receiver. */
-export type Chain = { root: string; module: boolean; attrs: string[] } | { unknown: string };
+/**
+ * A call's callee as a dotted chain rooted at a local name or a module, or an unknown receiver. `normalised`
+ * marks a chain read through getattr / __import__ / a namespace subscript or a folded name, so evidence can
+ * show the resolved form beside the source text.
+ */
+export type Chain =
+  | { root: string; module: boolean; attrs: string[]; normalised?: boolean }
+  | { unknown: string };
+
+// Functions that import a module by name, and that read an attribute by name, whatever they are bound to.
+const IMPORTERS = new Set([
+  '__import__',
+  'builtins.__import__',
+  '__builtins__.__import__',
+  'importlib.import_module',
+  'import_module',
+  'importlib.__import__',
+]);
+const GETATTR = new Set(['getattr', 'builtins.getattr', '__builtins__.getattr']);
+// Namespaces whose subscript by name reaches a global, a builtin or a module.
+const NAMESPACE_CALLS = new Set(['globals', 'locals', 'vars']);
 
 const LITERAL = /^([a-zA-Z]*)('''|"""|'|")([\s\S]*)\2$/;
 const DOT = 46;
@@ -51,7 +71,20 @@ export function dottedChain(text: string): Chain | undefined {
   return root === undefined || CONSTANTS.has(root) ? undefined : { root, module: false, attrs };
 }
 
-export function chainOf(r: TreeReader, node: RawNode | null | undefined): Chain {
+/** A string argument: a literal, or (with a fold context) a constant expression that spells one. */
+function nameArg(
+  r: TreeReader,
+  node: RawNode | undefined,
+  fold?: FoldContext,
+): { value: string; folded: boolean } | undefined {
+  const literal = literalString(r, node);
+  if (literal !== undefined) return { value: literal, folded: false };
+  if (!fold || !node || !needsFolding(r.type(node))) return undefined;
+  const value = foldString(fold, node);
+  return value === undefined ? undefined : { value, folded: true };
+}
+
+export function chainOf(r: TreeReader, node: RawNode | null | undefined, fold?: FoldContext): Chain {
   if (!node) return { unknown: '' };
   switch (r.type(node)) {
     case 'identifier':
@@ -59,34 +92,40 @@ export function chainOf(r: TreeReader, node: RawNode | null | undefined): Chain 
     case 'attribute': {
       const attribute = r.child(node, 'attribute');
       const attr = attribute ? r.text(attribute) : '';
-      const object = chainOf(r, r.child(node, 'object'));
+      const object = chainOf(r, r.child(node, 'object'), fold);
       return 'root' in object ? { ...object, attrs: [...object.attrs, attr] } : { unknown: attr };
     }
     case 'parenthesized_expression':
-      return chainOf(r, r.namedChildren(node)[0]);
+      return chainOf(r, r.namedChildren(node)[0], fold);
+    case 'subscript':
+      return fold ? subscriptChain(r, node, fold) : { unknown: '' };
     case 'call': {
       const fn = r.child(node, 'function');
-      const fnText = fn ? r.text(fn) : undefined;
-      const isImport =
-        fnText === '__import__' || fnText === 'importlib.import_module' || fnText === 'import_module';
-      if (!isImport && fnText !== 'getattr') return { unknown: '' };
+      const rawFnText = fn ? r.text(fn) : undefined;
+      const fnText = rawFnText !== undefined && fold?.alias ? fold.alias(rawFnText) : rawFnText;
+      const isImport = fnText !== undefined && IMPORTERS.has(fnText);
+      const isGetattr = fnText !== undefined && GETATTR.has(fnText);
+      if (!isImport && !isGetattr) return { unknown: '' };
       const argsNode = r.child(node, 'arguments');
       const args = argsNode ? r.namedChildren(argsNode) : [];
       if (isImport) {
-        const module = literalString(r, args[0]);
+        const module = nameArg(r, args[0], fold);
         // __import__('a.b') returns the top package a; import_module('a.b') returns a.b.
         if (module !== undefined) {
+          const dunder = fnText.endsWith('__import__');
           return {
-            root: fnText === '__import__' ? (module.split('.')[0] ?? module) : module,
+            root: dunder ? (module.value.split('.')[0] ?? module.value) : module.value,
             module: true,
             attrs: [],
+            ...(module.folded || rawFnText !== fnText ? { normalised: true } : {}),
           };
         }
       }
-      if (fnText === 'getattr' && args.length >= 2) {
-        const attr = literalString(r, args[1]);
-        const object = chainOf(r, args[0]);
-        if (attr !== undefined && 'root' in object) return { ...object, attrs: [...object.attrs, attr] };
+      if (isGetattr && args.length >= 2) {
+        const attr = nameArg(r, args[1], fold);
+        const object = chainOf(r, args[0], fold);
+        if (attr !== undefined && 'root' in object)
+          return { ...object, attrs: [...object.attrs, attr.value], normalised: true };
       }
       return { unknown: '' };
     }
@@ -95,8 +134,44 @@ export function chainOf(r: TreeReader, node: RawNode | null | undefined): Chain 
   }
 }
 
+/**
+ * `X.__dict__[name]`, `vars(X)[name]`, `globals()[name]`, `sys.modules[name]`, `__builtins__[name]`: a
+ * namespace read by a (folded) name is the name itself.
+ */
+function subscriptChain(r: TreeReader, node: RawNode, fold: FoldContext): Chain {
+  const value = r.child(node, 'value');
+  const index = r.children(node, 'subscript');
+  if (!value || index.length !== 1) return { unknown: '' };
+  const key = nameArg(r, index[0], fold);
+  if (!key || !/^[A-Za-z_][\w.]*$/.test(key.value)) return { unknown: '' };
+  if (r.type(value) === 'call') {
+    const fn = r.child(value, 'function');
+    const fnText = fn ? r.text(fn) : '';
+    if (!NAMESPACE_CALLS.has(fnText)) return { unknown: '' };
+    const argsNode = r.child(value, 'arguments');
+    const args = argsNode ? r.namedChildren(argsNode) : [];
+    if (args.length === 0) return { root: key.value, module: false, attrs: [], normalised: true };
+    const object = chainOf(r, args[0], fold);
+    return 'root' in object
+      ? { ...object, attrs: [...object.attrs, key.value], normalised: true }
+      : { unknown: '' };
+  }
+  const object = chainOf(r, value, fold);
+  if (!('root' in object)) return { unknown: '' };
+  const last = object.attrs[object.attrs.length - 1];
+  if (last === '__dict__')
+    return { ...object, attrs: [...object.attrs.slice(0, -1), key.value], normalised: true };
+  if (object.attrs.length === 0 && (object.root === '__builtins__' || object.root === 'builtins'))
+    return { root: 'builtins', module: true, attrs: [key.value], normalised: true };
+  if (object.attrs.length === 1 && object.attrs[0] === 'modules' && object.root === 'sys')
+    return { root: key.value, module: true, attrs: [], normalised: true };
+  return { unknown: '' };
+}
+
 export function resolve(chain: Chain, bindings: Map<string, string>): string {
   if ('unknown' in chain) return chain.unknown ? `<expr>.${chain.unknown}` : '<expr>';
-  const base = chain.module ? chain.root : (bindings.get(chain.root) ?? chain.root);
+  const bound = chain.module ? chain.root : (bindings.get(chain.root) ?? chain.root);
+  // The builtins namespace has three spellings; one name lets the rules match it once.
+  const base = bound === '__builtins__' || bound === '__builtin__' ? 'builtins' : bound;
   return [base, ...chain.attrs].join('.');
 }

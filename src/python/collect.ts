@@ -8,6 +8,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { NODE_WORDS, nodeAt, type RawNode, type TreeReader } from './binding.js';
 import { type Chain, chainOf, dottedChain, literalString, resolve, stringValue } from './chain.js';
+import { foldContext, foldPath, foldString } from './fold.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
 import type { CallSite, ImportRecord, ParsedFile, SetupCall } from './types.js';
 
@@ -27,6 +28,29 @@ const KINDS = [
 // Base classes whose run() executes during `pip install` / `setup.py <command>`.
 const INSTALL_COMMAND_BASE =
   /\b(install|develop|egg_info|build_py|build_ext|build|sdist|bdist_egg|bdist_wheel|install_lib|install_scripts|easy_install|_install|_develop)\b/;
+// Names that, bound to another name, hide a code runner or a name lookup (`e = exec`).
+const CODE_RUNNERS = new Set([
+  'exec',
+  'eval',
+  'compile',
+  'execfile',
+  '__import__',
+  'getattr',
+  '__builtins__',
+  'builtins',
+]);
+// Right-hand sides worth folding: expressions that may spell a constant string.
+const FOLDABLE = new Set([
+  'string',
+  'concatenated_string',
+  'binary_operator',
+  'subscript',
+  'call',
+  'identifier',
+]);
+const FOLDABLE_CALL =
+  /(join|chr|decode|fromhex|unhexlify|decompress|format|replace|lower|upper|bytes|bytearray|str|encode)\s*\(/;
+const PATH_CALL = /(^|\.)(path\.join|joinpath|Path|PurePath|PosixPath|WindowsPath|expanduser)$/;
 const MAIN_GUARD = /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/;
 
 /** A function or class body, or the __main__ guard: code from a node's start up to `end` runs with `role`. */
@@ -63,6 +87,10 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
   const guards = topLevel(r, root, file, top);
 
   const bindings = new Map<string, string>();
+  /** Local names bound to a code runner or a name read through getattr/__import__ (their calls are marked). */
+  const hidden = new Set<string>();
+  const fold = foldContext(r);
+  fold.alias = (name) => bindings.get(name) ?? name;
   const pendingCalls: { chain: Chain; site: CallSite }[] = [];
   const scopes: Scope[] = [];
   const currentRole = () => scopes[scopes.length - 1]?.role ?? top;
@@ -92,18 +120,53 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
     }
   };
 
+  /** A value folded from an expression, added beside the literals so string rules see what it spells. */
+  const addFolded = (value: string, node: RawNode) => {
+    if (value.length < 3) return;
+    const raw = text.slice(node.start, Math.min(r.end(node), node.start + CUT));
+    file.strings.push({
+      value,
+      raw,
+      line: node.row + 1,
+      role: currentRole(),
+      length: value.length,
+      folded: true,
+    });
+  };
+  const foldable = (node: RawNode, type: string) =>
+    type === 'binary_operator' ||
+    type === 'subscript' ||
+    (type === 'call' && FOLDABLE_CALL.test(text.slice(node.start, node.start + 120)));
+
   const onAssignment = (node: RawNode) => {
     // `sp = subprocess` / `run = os.system` / `b = __import__('base64')`: later calls resolve through the alias.
     const left = r.child(node, 'left');
     if (!left || r.type(left) !== 'identifier') return;
+    const name = r.text(left);
     const right = r.child(node, 'right');
     const type = right ? r.type(right) : '';
-    if (!right || (type !== 'identifier' && type !== 'attribute' && type !== 'call')) return;
-    const chain = (type !== 'call' && exact && dottedChain(r.text(right))) || chainOf(r, right);
-    if ('unknown' in chain) return;
-    if (type === 'call' && chain.module) bindings.set(r.text(left), resolve(chain, bindings));
-    else if (type !== 'call' && !chain.module && bindings.has(chain.root))
-      bindings.set(r.text(left), resolve(chain, bindings));
+    // `m = 'o' + 's'` / `n = m`: names bound to constant strings, for later folds (last binding wins).
+    const value =
+      right && FOLDABLE.has(type) && (type === 'string' || type === 'identifier' || foldable(right, type))
+        ? foldString(fold, right)
+        : undefined;
+    if (value !== undefined) {
+      fold.constants.set(name, value);
+      if (right && type !== 'string' && type !== 'identifier') addFolded(value, right);
+    } else fold.constants.delete(name);
+    if (!right || (type !== 'identifier' && type !== 'attribute' && type !== 'call' && type !== 'subscript'))
+      return;
+    const chain =
+      (type === 'identifier' || type === 'attribute') && exact ? dottedChain(r.text(right)) : undefined;
+    const resolved = chain ?? chainOf(r, right, fold);
+    if ('unknown' in resolved) return;
+    if (type === 'call' || type === 'subscript') {
+      if (resolved.module || resolved.normalised) bindings.set(name, resolve(resolved, bindings));
+      if (resolved.normalised) hidden.add(name);
+    } else if (!resolved.module && (bindings.has(resolved.root) || CODE_RUNNERS.has(resolved.root))) {
+      bindings.set(name, resolve(resolved, bindings));
+      if (CODE_RUNNERS.has(resolved.root) || hidden.has(resolved.root)) hidden.add(name);
+    }
   };
 
   const onCall = (node: RawNode, line: number) => {
@@ -117,7 +180,18 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
     if (!chain) {
       const fn = r.child(node, 'function');
       fnText = textOr(fn, '');
-      chain = chainOf(r, fn);
+      chain = chainOf(r, fn, fold);
+    }
+    for (const arg of argNodes) {
+      const argType = r.type(arg);
+      if (!foldable(arg, argType)) continue;
+      const value = foldString(fold, arg);
+      if (value !== undefined) addFolded(value, arg);
+    }
+    // Paths built from pieces (os.path.join(home, '.ssh', 'id_rsa')): the joined form, unknown parts as '*'.
+    if (PATH_CALL.test(fnText) && argNodes.length > 0) {
+      const path = foldPath(fold, argNodes);
+      if (path) addFolded(path, node);
     }
     const site: CallSite = {
       name: '',
@@ -209,6 +283,8 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
   }
   for (const { chain, site } of pendingCalls) {
     site.name = resolve(chain, bindings);
+    if ('root' in chain && (chain.normalised || (!chain.module && hidden.has(chain.root))))
+      site.resolved = true;
     file.calls.push(site);
   }
 }

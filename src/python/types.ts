@@ -20,6 +20,8 @@ export interface CallSite {
   /** The call's source text, cut to 200 characters. */
   text: string;
   nestedIn?: string;
+  /** Set when `name` was read through folding, getattr, __import__, a namespace subscript or an alias of a code runner. */
+  resolved?: boolean;
 }
 
 export interface StringLiteral {
@@ -30,6 +32,8 @@ export interface StringLiteral {
   line: number;
   role: CodeRole;
   length: number;
+  /** Set for a value folded from an expression ('a' + 'b', ''.join, os.path.join, decoders), not a literal. */
+  folded?: boolean;
 }
 
 export interface Definition {

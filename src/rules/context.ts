@@ -1,5 +1,5 @@
 // Shared pieces of the rules: call-name patterns, severity by where code runs, a factory for call rules.
-import type { CallSite, CodeRole, ParsedFile } from '../python/index.js';
+import type { CallSite, CodeRole, ParsedFile, StringLiteral } from '../python/index.js';
 import type { EvidenceCategory, Severity } from '../types.js';
 import type { Rule, RuleHit } from './types.js';
 
@@ -21,7 +21,16 @@ export function severityFor(role: CodeRole, table: Record<CodeRole, Severity>): 
 export const ORDER: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export function callHit(call: CallSite, severity: Severity, message: string): RuleHit {
-  return { line: call.line, snippet: call.text, role: call.role, severity, message };
+  // A name read through getattr / __import__ / folding: the message shows what the snippet spells.
+  const shown = call.resolved ? `${message} (resolved: ${call.name})` : message;
+  return { line: call.line, snippet: call.text, role: call.role, severity, message: shown };
+}
+
+/** A string rule's message, with the folded value when the string was built from pieces. */
+export function stringMessage(s: StringLiteral, label: string): string {
+  if (!s.folded) return label;
+  const value = s.value.length > 80 ? `${s.value.slice(0, 80)}...` : s.value;
+  return `${label} (resolved: ${JSON.stringify(value)})`;
 }
 
 interface CallRuleSpec {
@@ -82,7 +91,7 @@ export function stringRule(spec: {
               line: s.line,
               role: s.role,
               severity: severityFor(s.role, spec.severities),
-              message: label,
+              message: stringMessage(s, label),
             });
             break;
           }

@@ -1,4 +1,4 @@
-import { severityFor } from './context.js';
+import { severityFor, stringMessage } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // Secrets only a stealer wants (browser logins, tokens, wallets) weigh more than paths that tools and docs
@@ -48,7 +48,7 @@ export const credentialPaths: Rule = {
         line: s.line,
         role: s.role,
         severity: severityFor(s.role, found ? strong : weak),
-        message: label,
+        message: stringMessage(s, label),
       });
     }
     return hits;
