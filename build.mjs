@@ -4,9 +4,14 @@
 import { chmodSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
+import { writeDigest } from './scripts/analysis-digest.mjs';
 
 // `node build.mjs [outdir]`: the staleness test builds into a temp dir and compares with dist/.
 const outdir = process.argv[2] ?? 'dist';
+
+// The verdict cache key's digest of the reader, parser, rules and extractor: refreshed before bundling so
+// a build never carries a stale one (commit src/analysis-digest.ts with the change that moved it).
+if (writeDigest()) console.log('src/analysis-digest.ts updated: commit it with your change');
 
 // Assets embedded in the one-file bundle. Each `*-embedded.ts` module says "not embedded" when run from source
 // (the caller then reads node_modules or models/); here its source becomes static imports: the .wasm files

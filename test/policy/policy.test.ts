@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DecideInput, decide, isExpired } from '../../src/policy.js';
-import type { Evidence, Signal } from '../../src/types.js';
+import { type DecideInput, decide, gapText, isExpired } from '../../src/policy.js';
+import type { Evidence, Gap, Signal } from '../../src/types.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const thresholds = { malicious: 0.8, suspicious: 0.5 };
@@ -16,6 +16,12 @@ const located: Evidence = {
 const criticalInstall: Evidence = { ...located, severity: 'critical', context: 'install' };
 const mal: Signal = { id: 'osv:MAL-2026-1', severity: 'critical', message: 'known malware', decisive: true };
 const typo: Signal = { id: 'typosquat', severity: 'high', message: 'close to requests' };
+const missing: Signal = { id: 'release-missing', severity: 'medium', message: 'evil-pkg==1.0 is not on the index' };
+const refused: Gap = {
+  stage: 'archive',
+  artifact: 'evil_pkg-1.0-py3-none-any.whl',
+  reason: 'the archive could not be read in full: ratio limit',
+};
 
 const base: DecideInput = {
   ref: { name: 'Evil_Pkg', version: '1.0' },
@@ -88,6 +94,21 @@ describe('decide', () => {
       { signals: [mal], allow: [{ package: 'evil-pkg', reason: 'x', expires: '2026-06-01' }] },
       'allowed',
     ],
+    ['a pinned release the index does not serve is at least suspicious', { signals: [missing] }, 'suspicious'],
+    ['a gap rules out benign', { gaps: [refused] }, 'unscannable'],
+    ['a gap outranks suspicious (it fails by default)', { score: 0.6, gaps: [refused] }, 'unscannable'],
+    ['malicious evidence wins over a gap', { score: 0.9, evidence: [located], gaps: [refused] }, 'malicious'],
+    ['a decisive signal wins over a gap', { signals: [mal], gaps: [refused] }, 'malicious'],
+    [
+      'an allow entry applies to an unscannable package',
+      { gaps: [refused], allow: [{ package: 'evil-pkg', version: '1.0', reason: 'reviewed' }] },
+      'allowed',
+    ],
+    [
+      'an expired allow entry does not',
+      { gaps: [refused], allow: [{ package: 'evil-pkg', reason: 'x', expires: '2026-01-01' }] },
+      'unscannable',
+    ],
   ];
   it.each(table)('%s', (_name, over, verdict) => {
     expect(decide({ ...base, ...over }).verdict).toBe(verdict);
@@ -105,6 +126,25 @@ describe('decide', () => {
   it('keeps the raw verdict and the reason when allowed', () => {
     const d = decide({ ...base, signals: [mal], allow: [{ package: 'evil-pkg', reason: 'vendored fork' }] });
     expect(d).toMatchObject({ verdict: 'allowed', raw: 'malicious', allowedBy: 'vendored fork' });
+  });
+});
+
+describe('gaps in the decision', () => {
+  it('names each gap first in the reasons, and keeps the raw verdict when allowed', () => {
+    const d = decide({ ...base, gaps: [refused, { stage: 'parse', path: 'pkg/setup.py', reason: 'too large' }] });
+    expect(d.reasons.slice(0, 2)).toEqual([
+      'not analysed: evil_pkg-1.0-py3-none-any.whl: archive: the archive could not be read in full: ratio limit',
+      'not analysed: pkg/setup.py: parse: too large',
+    ]);
+    const allowed = decide({ ...base, gaps: [refused], allow: [{ package: 'evil-pkg', reason: 'reviewed' }] });
+    expect(allowed).toMatchObject({ verdict: 'allowed', raw: 'unscannable', allowedBy: 'reviewed' });
+  });
+
+  it('gapText shows only the parts that are known', () => {
+    expect(gapText({ stage: 'resolve', reason: 'no index' })).toBe('resolve: no index');
+    expect(gapText({ stage: 'decode', artifact: 'a.whl', path: 'a/x.py', reason: 'utf-7' })).toBe(
+      'a.whl: a/x.py: decode: utf-7',
+    );
   });
 });
 
