@@ -1,17 +1,22 @@
 // The index client: Simple Repository API pages (PEP 691 JSON, falling back to PEP 503 HTML by
-// Content-Type) from the index-url and any extra indexes (merged, as pip does), the choice of artifacts
-// for a PackageRef, and verified downloads. Answers that are evidence (a pinned release gone, bytes that
-// differ from a stated hash) are thrown as RegistryFinding; failures to get an answer as RegistryError.
+// Content-Type) from the indexes a package is locked to (the lockfile's, when the trusted configuration
+// names them; else index-url and extra indexes, merged as pip does), the choice of the files pip would
+// install on the target platforms, and verified downloads. Answers that are evidence (a pinned release
+// gone, bytes that differ from a stated hash, an index nobody configured) are thrown as RegistryFinding;
+// failures to get an answer as RegistryError. Credentials go only to their own index's origin, over https
+// or to a loopback host.
 import { createHash } from 'node:crypto';
-import { compare, valid } from '@renovatebot/pep440';
-import type { Artifact, PackageRef } from '../types.js';
+import { compare, satisfies, valid } from '@renovatebot/pep440';
+import type { Artifact, Gap, PackageRef } from '../types.js';
 import { type ArtifactCache, createArtifactCache } from './cache.js';
-import { hashMismatch, RegistryError, releaseMissing } from './errors.js';
-import { type HttpSettings, httpGet } from './http.js';
+import { hashMismatch, RegistryError, releaseMissing, untrustedIndex } from './errors.js';
+import { credentialsAllowed, type HttpSettings, httpGet } from './http.js';
+import { type IndexHealth, indexKey } from './indexes.js';
 import { createLimiter } from './limit.js';
 import { maskSecrets, maskUrl } from './mask.js';
 import { type IndexFile, parseHtmlPage, parseJsonPage } from './page.js';
-import { selectArtifacts } from './select.js';
+import { selectForTargets } from './select.js';
+import { DEFAULT_PLATFORMS, type TargetPlatform, targetPlatform } from './tags.js';
 import { newestSatisfying } from './version.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
@@ -23,11 +28,22 @@ export interface IndexClientOptions {
   indexUrl?: string;
   extraIndexUrls?: string[];
   /**
+   * Indexes a lockfile may name besides index-url and extra-index-urls (config `allowed-indexes`). They
+   * get no token; credentials written in their URL go to their own origin only.
+   */
+  allowedIndexes?: string[];
+  /**
    * Basic-auth password for private indexes (user: the URL's, else `__token__`). Sent only to the
-   * configured indexes' own hosts, and never to pypi.org / pythonhosted.org, so a token for a private
-   * index does not leak to the public one.
+   * configured indexes' own origins (index-url, extra-index-urls), over https or to a loopback host, and
+   * never to pypi.org / pythonhosted.org, so a token for a private index does not leak to the public one.
    */
   token?: string;
+  /** Target platform ids (see KNOWN_PLATFORMS); default Linux x86_64, Windows amd64, macOS arm64. */
+  platforms?: string[];
+  /** CPython 3.<minor> versions to pick wheels for; default 3.9-3.14. */
+  pythonMinors?: number[];
+  /** Most files analysed per release (sdists and wheels); the rest are a Gap. Default 24. */
+  maxFilesPerRelease?: number;
   /** Default 50 MB (max-artifact-mb). Counted while streaming, not taken from Content-Length. */
   maxArtifactBytes?: number;
   /** Default 64 MB: the largest PyPI project pages are a few MB. */
@@ -70,24 +86,40 @@ export interface ProjectPage {
 }
 
 export interface Resolution {
+  /** What pip would install on the targets: sdists first, then each distinct wheel picked. */
   files: RegistryFile[];
   releaseUrl?: string;
   /** The version chosen: the pinned one, or the newest satisfying one for an unpinned ref. */
   version: string;
+  /** Masked URLs of the indexes asked for this ref. */
+  indexes: string[];
+  /** What the user should see: the files of the release that were not analysed, and why. */
+  notes: string[];
+  /** What pip could install and the gate will not analyse (over the per-release cap). */
+  gaps: Gap[];
 }
 
 export interface IndexClient {
-  /** Masked index URLs, in the order they are asked. */
+  /** Masked URLs of the configured indexes (index-url, then extra-index-urls), in the order they are asked. */
   readonly indexes: string[];
-  getProject(name: string): Promise<ProjectPage>;
-  resolve(ref: PackageRef): Promise<Resolution>;
+  /**
+   * The project's page merged over the indexes the ref is locked to (the configured ones without a ref).
+   * `declared`: index URLs the ref's lockfile gives every package (requirements --index-url/--extra-index-url).
+   */
+  getProject(name: string, ref?: PackageRef, declared?: string[]): Promise<ProjectPage>;
+  resolve(ref: PackageRef, declared?: string[]): Promise<Resolution>;
   sha256Of(file: RegistryFile): string | undefined;
   download(file: RegistryFile, ref: PackageRef): Promise<Artifact>;
+  /** Per first-asked index: how many refs it was asked for and how many it answered usefully. */
+  health(): IndexHealth[];
 }
 
 interface IndexInfo {
   /** Without credentials, ending in '/'. */
   base: string;
+  /** indexKey(base): what lockfile URLs are compared by. */
+  key: string;
+  origin: string;
   label: string;
   authorization?: string;
 }
@@ -121,6 +153,21 @@ function splitCredentials(raw: string): { url: URL; user: string; password: stri
 
 const sameVersion = (a: string, b: string): boolean => (valid(a) && valid(b) ? compare(a, b) === 0 : a === b);
 
+/**
+ * pip's version matching for a pin: `==1.0` also matches `1.0+local` (PEP 440: a public pin ignores the
+ * candidate's local label); `==1.0+cpu` matches only that local version.
+ */
+export function matchesPin(candidate: string, pinned: string): boolean {
+  if (!valid(candidate) || !valid(pinned)) return candidate === pinned;
+  try {
+    return satisfies(candidate, `==${pinned}`);
+  } catch {
+    return sameVersion(candidate, pinned);
+  }
+}
+
+const isUrl = (source: string | undefined): source is string => !!source && /^https?:\/\//i.test(source);
+
 const SUPPORTED_HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
 
 /** Lockfile hashes ("sha256:<hex>") by algorithm. */
@@ -140,38 +187,62 @@ function lockDigests(hashes: readonly string[]): Map<string, Set<string>> {
 
 export function createIndexClient(options: IndexClientOptions = {}): IndexClient {
   const secrets: string[] = [];
-  const authByOrigin = new Map<string, string>();
   const addSecret = (s: string) => {
     if (s && !secrets.includes(s)) secrets.push(s, encodeURIComponent(s));
   };
   if (options.token) addSecret(options.token);
-
-  const indexes: IndexInfo[] = [options.indexUrl ?? DEFAULT_INDEX_URL, ...(options.extraIndexUrls ?? [])].map(
-    (raw) => {
-      let split: ReturnType<typeof splitCredentials>;
-      try {
-        split = splitCredentials(raw);
-      } catch {
-        throw new RegistryError(`not a URL: ${maskSecrets(maskUrl(raw), secrets)}`);
-      }
-      const { url, user } = split;
-      let { password } = split;
-      addSecret(password);
-      if (!password && options.token && !isPublicPypi(url.hostname)) password = options.token;
-      if (!url.pathname.endsWith('/')) url.pathname += '/';
-      const info: IndexInfo = { base: url.toString(), label: maskUrl(raw) };
-      if (user || password) {
-        info.authorization = basic(user || '__token__', password);
-        addSecret(info.authorization.slice('Basic '.length));
-        if (!authByOrigin.has(url.origin)) authByOrigin.set(url.origin, info.authorization);
-      }
-      if (!info.label.endsWith('/')) info.label += '/';
-      return info;
-    },
-  );
-
   const now = options.now ?? (() => new Date());
   const notice = options.onNotice ?? (() => {});
+  const warned = new Set<string>();
+  const noticeOnce = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    notice(message);
+  };
+
+  /** An index from the trusted configuration; `withToken`: index-url and extra-index-urls, not allowed-indexes. */
+  function makeIndex(raw: string, withToken: boolean): IndexInfo {
+    let split: ReturnType<typeof splitCredentials>;
+    try {
+      split = splitCredentials(raw);
+    } catch {
+      throw new RegistryError(`not a URL: ${maskSecrets(maskUrl(raw), secrets)}`);
+    }
+    const { url, user } = split;
+    let { password } = split;
+    addSecret(password);
+    if (!password && withToken && options.token && !isPublicPypi(url.hostname)) password = options.token;
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    const info: IndexInfo = {
+      base: url.toString(),
+      key: indexKey(url.toString()),
+      origin: url.origin,
+      label: maskUrl(raw),
+    };
+    if (!info.label.endsWith('/')) info.label += '/';
+    if (user || password) {
+      if (credentialsAllowed(url)) {
+        info.authorization = basic(user || '__token__', password);
+        addSecret(info.authorization.slice('Basic '.length));
+      } else {
+        noticeOnce(`${info.label}: credentials are not sent over plain http to another machine; use https`);
+      }
+    }
+    return info;
+  }
+
+  const configured = [options.indexUrl ?? DEFAULT_INDEX_URL, ...(options.extraIndexUrls ?? [])].map((raw) =>
+    makeIndex(raw, true),
+  );
+  const trusted = new Map<string, IndexInfo>();
+  for (const index of configured) if (!trusted.has(index.key)) trusted.set(index.key, index);
+  for (const raw of options.allowedIndexes ?? []) {
+    const index = makeIndex(raw, false);
+    if (!trusted.has(index.key)) trusted.set(index.key, index);
+  }
+  const byLabel = new Map<string, IndexInfo>();
+  for (const index of trusted.values()) if (!byLabel.has(index.label)) byLabel.set(index.label, index);
+
   const http: HttpSettings = {
     fetch: options.fetch ?? globalThis.fetch,
     limiter: createLimiter(options.concurrency ?? 8),
@@ -186,14 +257,66 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
   };
   const maxArtifactBytes = options.maxArtifactBytes ?? 50 * 1024 * 1024;
   const maxPageBytes = options.maxPageBytes ?? 64 * 1024 * 1024;
+  const maxFiles = options.maxFilesPerRelease ?? 24;
+  const targets: TargetPlatform[] = (options.platforms ?? DEFAULT_PLATFORMS).map((id) => {
+    try {
+      return targetPlatform(id);
+    } catch (err) {
+      throw new RegistryError((err as Error).message);
+    }
+  });
   const userAgent = options.userAgent ?? 'pypi-malware-gate';
   const cache: ArtifactCache | undefined = options.cacheDir
     ? createArtifactCache(options.cacheDir, notice)
     : undefined;
   const mask = (text: string) => maskSecrets(text, secrets);
-  const pages = new Map<string, Promise<ProjectPage>>();
+  const pages = new Map<string, Promise<ParsedPageFrom | null>>();
+  const health = new Map<string, IndexHealth>();
 
-  async function fetchPage(index: IndexInfo, name: string) {
+  /**
+   * The indexes pip would ask for this ref: the one its lockfile locks it to (else index-url) with the
+   * lockfile's and the configuration's extra indexes, or only the locked one for formats that pin a
+   * package to one index (uv, poetry, Pipfile, pdm, pylock: `declared` is then absent). Every one must be
+   * trusted; the gate never asks an index the configuration does not name.
+   */
+  function indexesFor(ref: PackageRef | undefined, declared: string[] | undefined): IndexInfo[] {
+    const locked = isUrl(ref?.source) ? ref.source : undefined;
+    if (locked === undefined && !declared?.length) return configured;
+    const wanted =
+      locked !== undefined && declared === undefined
+        ? [locked]
+        : [locked ?? configured[0]!.base, ...(declared ?? []), ...configured.slice(1).map((i) => i.base)];
+    const out: IndexInfo[] = [];
+    const untrusted: string[] = [];
+    for (const raw of wanted) {
+      let key: string;
+      try {
+        key = indexKey(raw);
+      } catch {
+        untrusted.push(raw);
+        continue;
+      }
+      const index = trusted.get(key);
+      if (!index) untrusted.push(raw);
+      else if (!out.includes(index)) out.push(index);
+    }
+    if (untrusted.length > 0) {
+      const where = ref ? `${ref.file}:${ref.line}` : 'the lockfile';
+      const names = untrusted.map((u) => mask(maskUrl(u))).join(', ');
+      throw untrustedIndex(
+        `${ref?.name ?? 'a package'}: ${where} has pip fetch it from ${names}, which the configuration does not name ` +
+          '(index-url, extra-index-urls, allowed-indexes in the base branch): the index was not asked; add it there if it is trusted',
+      );
+    }
+    return out;
+  }
+
+  interface ParsedPageFrom {
+    files: IndexFile[];
+    versions: string[];
+  }
+
+  async function fetchPage(index: IndexInfo, name: string): Promise<ParsedPageFrom | null> {
     const url = `${index.base}${encodeURIComponent(name)}/`;
     const headers: Record<string, string> = { accept: ACCEPT, 'user-agent': userAgent };
     if (index.authorization) headers.authorization = index.authorization;
@@ -214,28 +337,48 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     }
   }
 
-  async function loadProject(name: string): Promise<ProjectPage> {
+  function page(index: IndexInfo, name: string): Promise<ParsedPageFrom | null> {
+    const key = `${index.key}\n${name}`;
+    let pending = pages.get(key);
+    if (!pending) {
+      pending = fetchPage(index, name);
+      pages.set(key, pending);
+    }
+    return pending;
+  }
+
+  async function loadProject(name: string, indexes: IndexInfo[]): Promise<ProjectPage> {
     // Every index is asked, as pip does: a name on an extra index is a candidate even when the main one has it.
-    const answers = await Promise.all(indexes.map((index) => fetchPage(index, name)));
-    const page: ProjectPage = { name, files: [], versions: [], foundOn: [] };
+    const answers = await Promise.all(indexes.map((index) => page(index, name)));
+    const merged: ProjectPage = { name, files: [], versions: [], foundOn: [] };
     answers.forEach((answer, i) => {
       if (!answer) return;
       const index = indexes[i]!;
-      page.foundOn.push(index.label);
-      page.files.push(...answer.files.map((f) => ({ ...f, index: index.label })));
-      for (const v of answer.versions) if (!page.versions.includes(v)) page.versions.push(v);
+      merged.foundOn.push(index.label);
+      merged.files.push(...answer.files.map((f) => ({ ...f, index: index.label })));
+      for (const v of answer.versions) if (!merged.versions.includes(v)) merged.versions.push(v);
     });
-    return page;
+    return merged;
   }
 
-  function getProject(name: string): Promise<ProjectPage> {
-    const key = normalizeProjectName(name);
-    let page = pages.get(key);
-    if (!page) {
-      page = loadProject(key);
-      pages.set(key, page);
+  const projects = new Map<string, Promise<ProjectPage>>();
+  function project(name: string, indexes: IndexInfo[]): Promise<ProjectPage> {
+    const normalized = normalizeProjectName(name);
+    const key = `${indexes.map((i) => i.key).join(' ')}\n${normalized}`;
+    let pending = projects.get(key);
+    if (!pending) {
+      pending = loadProject(normalized, indexes);
+      projects.set(key, pending);
     }
-    return page;
+    return pending;
+  }
+
+  function getProject(name: string, ref?: PackageRef, declared?: string[]): Promise<ProjectPage> {
+    try {
+      return project(name, indexesFor(ref, declared));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   function releaseUrl(file: RegistryFile | undefined, name: string, version: string): string | undefined {
@@ -248,48 +391,141 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     return `${file.index}${encodeURIComponent(name)}/`;
   }
 
-  /** The files to analyse among one version's files, honouring the lockfile's hashes. */
-  function choose(files: RegistryFile[], ref: PackageRef, label: string): RegistryFile[] {
+  /** The files pip may install under the lockfile's hashes: with --require-hashes, only locked ones. */
+  function allowedByLock(files: RegistryFile[], ref: PackageRef, label: string): RegistryFile[] {
     const locked = lockDigests(ref.hashes).get('sha256');
-    if (!locked) return selectArtifacts(files, ref.name);
+    if (!locked) return files;
     const sha = (f: RegistryFile) => f.hashes.sha256?.toLowerCase();
     const matching = files.filter((f) => locked.has(sha(f) ?? ''));
-    if (matching.length > 0) {
-      // The lock may pin only files for another platform: then analyse what it pins rather than nothing.
-      const chosen = selectArtifacts(matching, ref.name);
-      return chosen.length > 0 ? chosen : matching.slice(0, 1);
-    }
-    const unhashed = files.filter((f) => sha(f) === undefined);
-    if (unhashed.length === 0) {
+    // Files whose sha256 the index does not state are downloaded and checked against the lock instead.
+    const unknown = files.filter((f) => sha(f) === undefined);
+    if (matching.length === 0 && unknown.length === 0) {
       throw hashMismatch(
         `${label}: none of the ${files.length} file(s) the index serves matches the lockfile's hashes: ` +
           'the files differ from the ones the lockfile pins',
       );
     }
-    // The index states no sha256 for these: download and check them against the lock instead.
-    const chosen = selectArtifacts(unhashed, ref.name);
-    return chosen.length > 0 ? chosen : unhashed.slice(0, 1);
+    return [...matching, ...unknown];
   }
 
-  async function resolve(ref: PackageRef): Promise<Resolution> {
-    const page = await getProject(ref.name);
+  /** What to analyse among the candidate files: pip's pick per target, the sdists, the cap; notes on the rest. */
+  function choose(
+    candidates: RegistryFile[],
+    release: RegistryFile[],
+    ref: PackageRef,
+    label: string,
+  ): Pick<Resolution, 'files' | 'notes' | 'gaps'> {
+    const selection = selectForTargets(candidates, {
+      project: ref.name,
+      targets,
+      pythonMinors: options.pythonMinors,
+    });
+    let files = selection.chosen;
+    const notes: string[] = [];
+    const gaps: Gap[] = [];
+    if (files.length === 0) {
+      // Nothing installs on the targets (wheels for other platforms only, no sdist): pip there would fail,
+      // but the project may run elsewhere, so analyse what the release offers rather than nothing.
+      files = candidates.filter((f) => f.kind === 'wheel' || f.kind === 'sdist');
+      if (files.length > 0)
+        notes.push(
+          `${label}: no file installs on the target platforms (${targets.map((t) => t.id).join(', ')}); analysed what the release offers`,
+        );
+    }
+    if (files.length > maxFiles) {
+      for (const file of files.slice(maxFiles)) {
+        gaps.push({
+          stage: 'download',
+          artifact: file.filename,
+          reason: `${label}: ${files.length} files would be installed on the target platforms, more than the ${maxFiles} analysed per release; ${file.filename} was not analysed`,
+        });
+      }
+      files = files.slice(0, maxFiles);
+    }
+    const analysed = new Set(files);
+    const left = [
+      ...selection.notAnalysed.filter((n) => !analysed.has(n.file)),
+      ...release
+        .filter((f) => !candidates.includes(f))
+        .map((file) => ({ file, reason: 'not among the files the lockfile hashes allow' })),
+    ];
+    const lockedShas = lockDigests(ref.hashes).get('sha256');
+    const lockedLeft = left.filter((n) => lockedShas?.has(n.file.hashes.sha256?.toLowerCase() ?? ''));
+    if (left.length > 0) {
+      const shown = left.slice(0, 20).map((n) => `${n.file.filename} (${n.reason})`);
+      notes.push(
+        `${label}: not analysed: ${shown.join('; ')}${left.length > shown.length ? `; and ${left.length - shown.length} more` : ''}`,
+      );
+    }
+    if (lockedLeft.length > 0) {
+      notes.push(
+        `${label}: ${ref.file}:${ref.line} pins the hashes of ${lockedLeft.length} file(s) the gate did not analyse (no target platform installs them): ${lockedLeft
+          .slice(0, 10)
+          .map((n) => n.file.filename)
+          .join(', ')}`,
+      );
+    }
+    return { files, notes, gaps };
+  }
+
+  function record(
+    index: IndexInfo | undefined,
+    outcome: 'found' | 'unknownProject' | 'missingRelease' | 'failed',
+  ) {
+    if (!index) return;
+    const h = health.get(index.label) ?? {
+      index: index.label,
+      asked: 0,
+      found: 0,
+      unknownProject: 0,
+      missingRelease: 0,
+      failed: 0,
+    };
+    h.asked++;
+    h[outcome]++;
+    health.set(index.label, h);
+  }
+
+  async function resolve(ref: PackageRef, declared?: string[]): Promise<Resolution> {
+    const indexes = indexesFor(ref, declared);
+    const labels = indexes.map((i) => i.label);
+    let result: ProjectPage;
+    try {
+      result = await project(ref.name, indexes);
+    } catch (err) {
+      record(indexes[0], 'failed');
+      throw err;
+    }
+    const where = labels.join(', ');
+    if (result.foundOn.length === 0) {
+      record(indexes[0], 'unknownProject');
+      throw new RegistryError(
+        `${ref.name}: the project is not on the index (${where}): pip could not install it from there ` +
+          '(a mistyped index-url, or a project the index removed: PyPI removes malware it finds)',
+      );
+    }
     if (ref.version !== null) {
-      const label = `${ref.name}==${ref.version}`;
-      const own = page.files.filter((f) => f.version !== null && sameVersion(f.version, ref.version!));
-      if (own.length === 0) {
-        const where = indexes.map((i) => i.label).join(', ');
+      const pinned = ref.version;
+      const label = `${ref.name}==${pinned}`;
+      const release = result.files.filter((f) => f.version !== null && matchesPin(f.version, pinned));
+      if (release.length === 0) {
+        record(indexes[0], 'missingRelease');
         throw releaseMissing(
-          page.foundOn.length === 0
-            ? `${label}: the project is not on the index (${where}); PyPI deletes malware it finds, so a pinned project that vanished is evidence`
-            : `${label}: the index has ${ref.name} but no file for the pinned version ${ref.version}; PyPI deletes malware it finds, so a pinned release that vanished is evidence`,
+          `${label}: the index has ${ref.name} but no file for the pinned version ${pinned} (${where}); PyPI deletes malware it finds, so a pinned release that vanished is evidence`,
         );
       }
-      const files = choose(own, ref, label);
-      return { files, version: ref.version, releaseUrl: releaseUrl(files[0], page.name, ref.version) };
+      record(indexes[0], 'found');
+      const chosen = choose(allowedByLock(release, ref, label), release, ref, label);
+      return {
+        ...chosen,
+        version: pinned,
+        indexes: labels,
+        releaseUrl: releaseUrl(chosen.files[0], result.name, pinned),
+      };
     }
     const specifier = ref.specifier ?? '';
     const byVersion = new Map<string, RegistryFile[]>();
-    for (const f of page.files) {
+    for (const f of result.files) {
       if (f.version === null) continue;
       const key = [...byVersion.keys()].find((v) => sameVersion(v, f.version!)) ?? f.version;
       byVersion.set(key, [...(byVersion.get(key) ?? []), f]);
@@ -299,21 +535,27 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       specifier,
     );
     if (version === null) {
+      record(indexes[0], 'missingRelease');
       throw new RegistryError(
-        page.foundOn.length === 0
-          ? `${ref.name}: the project is not on the index`
-          : `${ref.name}${specifier}: no non-yanked final release satisfies the specifier`,
+        `${ref.name}${specifier}: no non-yanked final release satisfies the specifier (${where})`,
       );
     }
+    record(indexes[0], 'found');
     notice(
       `${ref.name}${specifier ? ` ${specifier}` : ''} is not pinned: scanned ${version}, the newest release that satisfies it; unpinned scans are not reproducible`,
     );
     const label = `${ref.name}==${version}`;
-    const files = choose(byVersion.get(version)!, ref, label);
-    return { files, version, releaseUrl: releaseUrl(files[0], page.name, version) };
+    const release = byVersion.get(version)!;
+    const chosen = choose(allowedByLock(release, ref, label), release, ref, label);
+    return {
+      ...chosen,
+      version,
+      indexes: labels,
+      releaseUrl: releaseUrl(chosen.files[0], result.name, version),
+    };
   }
 
-  /** Where to GET a file and with which credentials (only the index's own origin gets them). */
+  /** Where to GET a file and with which credentials: only its own index's, and only on that index's origin. */
   function fileRequest(file: RegistryFile): { url: string; headers: Record<string, string> } {
     let split: ReturnType<typeof splitCredentials>;
     try {
@@ -328,13 +570,15 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       );
     }
     const headers: Record<string, string> = { 'user-agent': userAgent };
-    if (user || password) {
+    if ((user || password) && credentialsAllowed(url)) {
+      // Credentials the index itself wrote into the link: they are the index's to give, for that URL only.
       addSecret(password);
       headers.authorization = basic(user, password);
       addSecret(headers.authorization.slice('Basic '.length));
     } else {
-      const auth = authByOrigin.get(url.origin);
-      if (auth) headers.authorization = auth;
+      const index = byLabel.get(file.index);
+      if (index?.authorization && index.origin === url.origin && credentialsAllowed(url))
+        headers.authorization = index.authorization;
     }
     return { url: url.toString(), headers };
   }
@@ -398,10 +642,11 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
   }
 
   return {
-    indexes: indexes.map((i) => i.label),
+    indexes: configured.map((i) => i.label),
     getProject,
     resolve,
     sha256Of: (file) => file.hashes.sha256?.toLowerCase(),
     download,
+    health: () => [...health.values()].map((h) => ({ ...h })),
   };
 }

@@ -26,3 +26,12 @@ export function releaseMissing(message: string): RegistryFinding {
 export function hashMismatch(message: string): RegistryFinding {
   return new RegistryFinding({ id: 'hash-mismatch', severity: 'critical', decisive: true, message });
 }
+
+/**
+ * A lockfile locks a package to an index the trusted configuration does not name (index-url,
+ * extra-index-urls, allowed-indexes): pip would fetch it from there, so a pull request could point a
+ * package at its own index. Decisive: the check fails until the configuration allows that index.
+ */
+export function untrustedIndex(message: string): RegistryFinding {
+  return new RegistryFinding({ id: 'untrusted-index', severity: 'critical', decisive: true, message });
+}

@@ -1,7 +1,9 @@
 // One GET with everything an index client needs around Node's fetch: an idle timeout per request, retries
 // with exponential backoff on 429/5xx/network errors (honouring Retry-After, capped), a shared concurrency
 // limiter, an overall deadline, and a body size cap counted while streaming (Content-Length is only a hint
-// an attacker controls). Errors name the URL with credentials masked.
+// an attacker controls). Redirects are followed here, not by fetch, so the Authorization header provably
+// stays on its origin and never travels over plain http to another machine. Errors name the URL with
+// credentials masked.
 import { RegistryError } from './errors.js';
 import type { Limiter } from './limit.js';
 import { maskSecrets, maskUrl } from './mask.js';
@@ -43,6 +45,20 @@ export interface HttpAnswer {
 }
 
 type Attempt = HttpAnswer | { retry: string; afterMs?: number };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/** Loopback hosts: the only ones that may receive credentials over plain http (a local proxy or test index). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Whether credentials may be sent to this URL: https, or plain http to a loopback host. */
+export function credentialsAllowed(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | null, now: Date): number | undefined {
@@ -111,12 +127,37 @@ async function once(
       : undefined;
   try {
     arm();
-    const response = await settings.fetch(request.url, {
-      headers: request.headers,
-      signal: controller.signal,
-      redirect: 'follow',
-    });
-    arm();
+    let url = new URL(request.url);
+    const headers = { ...request.headers };
+    let response: Response;
+    for (let hop = 0; ; hop++) {
+      // Last line of defence: whatever the caller decided, no credentials over plain http off this machine.
+      if (!credentialsAllowed(url)) delete headers.authorization;
+      response = await settings.fetch(url.toString(), {
+        headers,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      arm();
+      if (!REDIRECTS.has(response.status)) break;
+      await response.body?.cancel().catch(() => {});
+      const location = response.headers.get('location');
+      if (!location) throw fail(`HTTP ${response.status} without a Location header`);
+      if (hop >= MAX_REDIRECTS) throw fail(`more than ${MAX_REDIRECTS} redirects`);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw fail(`HTTP ${response.status} to an unusable Location`);
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        throw fail(`redirected to a ${next.protocol} URL; only http(s) is fetched`);
+      next.username = '';
+      next.password = '';
+      // Credentials are for the origin they were given for: another host, port or scheme gets none.
+      if (next.origin !== url.origin) delete headers.authorization;
+      url = next;
+    }
     const { status } = response;
     if (status === 429 || status >= 500) {
       await response.body?.cancel().catch(() => {});
@@ -128,7 +169,7 @@ async function once(
     const contentType = response.headers.get('content-type') ?? '';
     if (status === 404 || status === 410) {
       await response.body?.cancel().catch(() => {});
-      return { status, url: response.url || request.url, contentType, body: new Uint8Array() };
+      return { status, url: url.toString(), contentType, body: new Uint8Array() };
     }
     if (status < 200 || status >= 300) {
       await response.body?.cancel().catch(() => {});
@@ -141,7 +182,7 @@ async function once(
       throw fail(`${mb(declared)} is larger than the ${mb(request.maxBytes)} limit (${request.limitName})`);
     }
     const body = await readCapped(response, request, arm, fail);
-    return { status, url: response.url || request.url, contentType, body };
+    return { status, url: url.toString(), contentType, body };
   } catch (err) {
     if (err instanceof RegistryError) throw err;
     if (deadlineHit) throw fail('the overall deadline passed during the request');

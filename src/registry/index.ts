@@ -5,16 +5,35 @@ export {
   DEFAULT_INDEX_URL,
   type IndexClient,
   type IndexClientOptions,
+  matchesPin,
   normalizeProjectName,
   type ProjectPage,
   type RegistryFile,
   type Resolution,
 } from './client.js';
-export { hashMismatch, RegistryError, RegistryFinding, releaseMissing } from './errors.js';
+export { hashMismatch, RegistryError, RegistryFinding, releaseMissing, untrustedIndex } from './errors.js';
 export { type DistKind, type ParsedFilename, parseFilename } from './filename.js';
-export { type HttpAnswer, type HttpGet, type HttpSettings, httpGet, retryAfterMs } from './http.js';
+export {
+  credentialsAllowed,
+  type HttpAnswer,
+  type HttpGet,
+  type HttpSettings,
+  httpGet,
+  isLoopbackHost,
+  retryAfterMs,
+} from './http.js';
+export { type IndexHealth, indexKey, indexProblems } from './indexes.js';
 export { createLimiter, type Limiter } from './limit.js';
 export { maskSecrets, maskUrl } from './mask.js';
 export { type IndexFile, type ParsedPage, parseHtmlPage, parseJsonPage } from './page.js';
-export { type SelectableFile, selectArtifacts } from './select.js';
+export { type SelectableFile, type Selection, type SelectOptions, selectForTargets } from './select.js';
+export {
+  cpythonTags,
+  DEFAULT_PLATFORMS,
+  DEFAULT_PYTHON_MINORS,
+  KNOWN_PLATFORMS,
+  type TargetPlatform,
+  targetPlatform,
+  wheelTags,
+} from './tags.js';
 export { newestSatisfying, type VersionCandidate } from './version.js';

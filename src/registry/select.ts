@@ -1,56 +1,170 @@
-// Which of a release's files to analyse: the sdist (install-time code lives in setup.py) and the
-// wheel pip would install on a Linux CPython runner (pure wheel first, else newest manylinux x86_64).
+// Which of a release's files to analyse: what pip would install on each target platform, for each Python
+// version, plus the sdists of the versions picked (pip builds them wherever no wheel fits). pip's choice
+// among the candidates of a pinned requirement (pip/_internal/index/package_finder.py, _sort_key): a
+// non-yanked file first, then the highest version (`==1.0` also matches `1.0+local`), then the wheel whose
+// best tag comes earliest in the interpreter's supported-tag order, then the highest build tag, then the
+// first listed. Wheels no target would pick are returned as not analysed, with the reason.
+import { compare, satisfies, valid } from '@renovatebot/pep440';
 import { parseFilename } from './filename.js';
+import { buildTag, cpythonTags, DEFAULT_PYTHON_MINORS, type TargetPlatform, wheelTags } from './tags.js';
 
 export interface SelectableFile {
   filename: string;
   hashes: Record<string, string>;
+  requiresPython?: string;
+  yanked?: boolean | string;
 }
 
-function isPureWheel(filename: string, project: string): boolean {
-  const tags = parseFilename(filename, project).tags;
-  if (!tags) return false;
-  if (tags.abi !== 'none' || tags.platform !== 'any') return false;
-  return tags.python.split('.').some((py) => py === 'py3' || py === 'py2.py3');
+export interface SelectOptions {
+  project: string;
+  targets: TargetPlatform[];
+  /** CPython 3.<minor> versions to consider; default 3.9-3.14. */
+  pythonMinors?: number[];
 }
 
-function manylinuxGlibc(filename: string, project: string): number | null {
-  const tags = parseFilename(filename, project).tags;
-  if (!tags) return null;
-  if (!tags.python.split('.').some((py) => py.startsWith('cp3') || py.startsWith('py3'))) return null;
-  let best: number | null = null;
-  for (const platform of tags.platform.split('.')) {
-    const match = /^manylinux(?:_(\d+)_(\d+)|(1|2010|2014))_x86_64$/.exec(platform);
-    if (!match) continue;
-    const legacy: Record<string, number> = { '1': 2.05, '2010': 2.12, '2014': 2.17 };
-    const glibc = match[3] ? (legacy[match[3]] ?? 0) : Number(match[1]) + Number(match[2]) / 100;
-    best = best === null ? glibc : Math.max(best, glibc);
+export interface Selection<T> {
+  /** sdists first, then wheels in the order the targets first picked them. */
+  chosen: T[];
+  /** For each chosen file, the targets that pick it ("linux-x86_64 cp312", "sdist"). */
+  pickedBy: Map<T, string[]>;
+  /** Files of the release that no target would install, with why. */
+  notAnalysed: { file: T; reason: string }[];
+}
+
+/** Whether a requires-python specifier admits CPython 3.<minor> (any patch release). */
+function allowsPython(requiresPython: string | undefined, minor: number): boolean {
+  const spec = requiresPython?.trim();
+  if (!spec) return true;
+  try {
+    return satisfies(`3.${minor}.0`, spec) || satisfies(`3.${minor}.99`, spec);
+  } catch {
+    return true; // an unreadable specifier: pip ignores it too (it logs and keeps the file)
+  }
+}
+
+const versionOf = (filename: string, project: string): string | null =>
+  parseFilename(filename, project).version;
+
+function compareVersions(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return valid(a) && valid(b) ? compare(a, b) : 0;
+}
+
+const sameVersion = (a: string | null, b: string | null): boolean =>
+  a === b || (a !== null && b !== null && valid(a) !== null && valid(b) !== null && compare(a, b) === 0);
+
+interface Candidate<T> {
+  file: T;
+  order: number;
+  version: string | null;
+  yanked: boolean;
+  tags: string[] | null;
+  build: [number, string] | null;
+  sdist: boolean;
+}
+
+function better<T>(a: Candidate<T>, rankA: number, b: Candidate<T>, rankB: number): boolean {
+  if (a.yanked !== b.yanked) return !a.yanked;
+  const byVersion = compareVersions(a.version, b.version);
+  if (byVersion !== 0) return byVersion > 0;
+  if (rankA !== rankB) return rankA < rankB;
+  const [na, sa] = a.build ?? [-1, ''];
+  const [nb, sb] = b.build ?? [-1, ''];
+  if (na !== nb) return na > nb;
+  if (sa !== sb) return sa > sb;
+  return a.order < b.order;
+}
+
+/** pip's pick among `candidates` for one interpreter whose supported tags rank as `rank`. */
+function pick<T>(
+  candidates: Candidate<T>[],
+  rank: Map<string, number>,
+  minor: number,
+): Candidate<T> | undefined {
+  let best: Candidate<T> | undefined;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    if (!allowsPython((c.file as SelectableFile).requiresPython, minor)) continue;
+    let r: number;
+    if (c.sdist) r = Number.POSITIVE_INFINITY;
+    else {
+      r = Number.POSITIVE_INFINITY;
+      for (const tag of c.tags ?? []) {
+        const at = rank.get(tag);
+        if (at !== undefined && at < r) r = at;
+      }
+      if (r === Number.POSITIVE_INFINITY) continue; // not installable here
+    }
+    if (!best || better(c, r, best, bestRank)) {
+      best = c;
+      bestRank = r;
+    }
   }
   return best;
 }
 
-/** Chooses up to one sdist and one wheel; with lockfile hashes only files whose sha256 is locked count. */
-export function selectArtifacts<T extends SelectableFile>(
-  files: T[],
-  project: string,
-  lockHashes: string[] = [],
-): T[] {
-  const locked = new Set(
-    lockHashes.filter((h) => h.startsWith('sha256:')).map((h) => h.slice('sha256:'.length).toLowerCase()),
-  );
-  const candidates =
-    locked.size === 0 ? files : files.filter((f) => locked.has((f.hashes.sha256 ?? '').toLowerCase()));
-  const chosen: T[] = [];
-  const sdist = candidates.find((f) => parseFilename(f.filename, project).kind === 'sdist');
-  if (sdist) chosen.push(sdist);
-  const pure = candidates.find((f) => isPureWheel(f.filename, project));
-  if (pure) chosen.push(pure);
-  else {
-    const linux = candidates
-      .map((f) => ({ f, glibc: manylinuxGlibc(f.filename, project) }))
-      .filter((x): x is { f: T; glibc: number } => x.glibc !== null)
-      .sort((a, b) => b.glibc - a.glibc)[0];
-    if (linux) chosen.push(linux.f);
+/** The files pip would install for the targets, from the candidate files of the requirement's version(s). */
+export function selectForTargets<T extends SelectableFile>(files: T[], options: SelectOptions): Selection<T> {
+  const minors = options.pythonMinors ?? DEFAULT_PYTHON_MINORS;
+  const candidates: Candidate<T>[] = [];
+  const notAnalysed: { file: T; reason: string }[] = [];
+  files.forEach((file, order) => {
+    const parsed = parseFilename(file.filename, options.project);
+    if (parsed.kind === 'wheel' || parsed.kind === 'sdist') {
+      candidates.push({
+        file,
+        order,
+        version: versionOf(file.filename, options.project),
+        yanked: file.yanked !== undefined && file.yanked !== false,
+        tags: parsed.kind === 'wheel' ? wheelTags(file.filename) : null,
+        build: parsed.kind === 'wheel' ? buildTag(file.filename) : null,
+        sdist: parsed.kind === 'sdist',
+      });
+    } else {
+      notAnalysed.push({
+        file,
+        reason: `${parsed.kind === 'egg' ? 'an egg' : 'not a wheel or sdist'}: pip does not install it`,
+      });
+    }
+  });
+
+  const pickedBy = new Map<T, string[]>();
+  const note = (file: T, by: string) => pickedBy.set(file, [...(pickedBy.get(file) ?? []), by]);
+  const pickedVersions = new Set<string | null>();
+  for (const target of options.targets) {
+    for (const minor of minors) {
+      const seen = new Set<T>();
+      for (const platforms of target.orders) {
+        const tags = cpythonTags(minor, platforms);
+        const rank = new Map(tags.map((t, i) => [t, i]));
+        const chosen = pick(candidates, rank, minor);
+        if (!chosen || seen.has(chosen.file)) continue;
+        seen.add(chosen.file);
+        pickedVersions.add(chosen.version);
+        note(chosen.file, `${target.id} cp3${minor}`);
+      }
+    }
   }
-  return chosen;
+  // The sdist of every version picked: pip builds it wherever no wheel fits (another platform, Python).
+  for (const c of candidates) {
+    if (c.sdist && [...pickedVersions].some((v) => sameVersion(v, c.version))) note(c.file, 'sdist');
+  }
+  const sdists = candidates.filter((c) => c.sdist && pickedBy.has(c.file)).map((c) => c.file);
+  const wheels = [...pickedBy.keys()].filter((f) => !sdists.includes(f));
+  const chosen = [...sdists, ...wheels];
+  const targetNames = options.targets.map((t) => t.id).join(', ');
+  for (const c of candidates) {
+    if (pickedBy.has(c.file)) continue;
+    notAnalysed.push({
+      file: c.file,
+      reason: c.sdist
+        ? 'an sdist of a version no target picks'
+        : c.tags === null
+          ? 'a wheel name pip cannot read'
+          : `no target (${targetNames}; CPython 3.${minors[0]}-3.${minors[minors.length - 1]}) would install it`,
+    });
+  }
+  return { chosen, pickedBy, notAnalysed };
 }

@@ -49,6 +49,8 @@ export type Fault = (
   | { kind: 'tamper' }
   /** Send files chunked, without Content-Length (size caps must be counted while streaming). */
   | { kind: 'chunked' }
+  /** Answer 302 to the same path on another origin (or a path on this one when `to` starts with '/'). */
+  | { kind: 'redirect'; to: string }
 ) & {
   /** Which requests it hits: default 'any'. */
   on?: 'page' | 'file' | 'any';
@@ -66,6 +68,8 @@ export interface RecordedRequest {
   accept?: string;
   /** Whether the request carried an Authorization header, and whether it was the right one. */
   hadAuth: boolean;
+  /** The Authorization header as received. */
+  authorization?: string;
   authorized: boolean;
   status: number;
   format?: 'json' | 'html';
@@ -84,6 +88,12 @@ export interface IndexServerOptions {
   latencyMs?: number;
   /** Send links in HTML pages relative to the page (default) or absolute. JSON always uses absolute URLs. */
   absoluteHtmlLinks?: boolean;
+  /** Address to listen on; default 127.0.0.1 (127.0.0.2 is another loopback host for credential tests). */
+  bind?: string;
+  /** Host name to put in the server's URLs (e.g. 'localhost' for a server bound to 127.0.0.1). */
+  hostname?: string;
+  /** Origin to put in file links instead of this server's own (files hosted elsewhere, like PyPI's). */
+  filesAt?: string;
 }
 
 export interface IndexServer {
@@ -191,7 +201,7 @@ export async function startIndexServer(options: IndexServerOptions): Promise<Ind
       files: project.versions.flatMap((v) =>
         v.files.map((f) => ({
           filename: f.filename,
-          url: `${origin}${fileHref(name, f.filename)}`,
+          url: `${options.filesAt ?? origin}${fileHref(name, f.filename)}`,
           hashes: f.sha256 === false ? {} : { sha256: f.sha256 ?? sha256(f.bytes) },
           ...(f.requiresPython ? { 'requires-python': f.requiresPython } : {}),
           yanked: f.yanked ?? false,
@@ -207,8 +217,9 @@ export async function startIndexServer(options: IndexServerOptions): Promise<Ind
       v.files.map((f) => {
         const path = fileHref(name, f.filename);
         const href =
-          (options.absoluteHtmlLinks ? `${origin}${path}` : `../..${path}`) +
-          (f.sha256 === false ? '' : `#sha256=${f.sha256 ?? sha256(f.bytes)}`);
+          (options.filesAt || options.absoluteHtmlLinks
+            ? `${options.filesAt ?? origin}${path}`
+            : `../..${path}`) + (f.sha256 === false ? '' : `#sha256=${f.sha256 ?? sha256(f.bytes)}`);
         const attrs = [`href="${escapeHtml(href)}"`];
         if (f.requiresPython) attrs.push(`data-requires-python="${escapeHtml(f.requiresPython)}"`);
         if (f.yanked === true) attrs.push('data-yanked');
@@ -255,6 +266,10 @@ export async function startIndexServer(options: IndexServerOptions): Promise<Ind
     const limited = takeFault(record.kind, record.project, ['rate-limit']);
     if (limited?.kind === 'rate-limit') {
       return send(429, 'too many requests', limited.retryAfter ? { 'retry-after': limited.retryAfter } : {});
+    }
+    const moved = takeFault(record.kind, record.project, ['redirect']);
+    if (moved?.kind === 'redirect') {
+      return send(302, '', { location: moved.to.startsWith('/') ? moved.to : `${moved.to}${record.path}` });
     }
     const broken = takeFault(record.kind, record.project, ['server-error']);
     if (broken?.kind === 'server-error') return send(broken.status ?? 503, 'service unavailable');
@@ -346,6 +361,7 @@ export async function startIndexServer(options: IndexServerOptions): Promise<Ind
         : {}),
       ...(req.headers.accept ? { accept: req.headers.accept } : {}),
       hadAuth: auth !== undefined,
+      ...(auth !== undefined ? { authorization: auth } : {}),
       authorized: expectedAuth === undefined || auth === expectedAuth,
       status: 0,
     };
@@ -359,8 +375,9 @@ export async function startIndexServer(options: IndexServerOptions): Promise<Ind
       res.end(String(err));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const bind = options.bind ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, bind, resolve));
+  origin = `http://${options.hostname ?? bind}:${(server.address() as AddressInfo).port}`;
 
   return {
     url: `${origin}/simple/`,

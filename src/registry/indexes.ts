@@ -1,0 +1,60 @@
+// Which index a lockfile URL names, and whether the indexes answered: a key to compare index URLs by
+// (credentials, case, default port and trailing slash aside), and the run-level check that fails a run
+// whose index answered nothing useful for most pins (a mistyped index-url must not pass green).
+
+/** Old spellings of the public index, which pip and Pipfile.lock still carry. */
+const PUBLIC_ALIASES = new Set(['https://pypi.python.org/simple/', 'https://pypi.org/simple/']);
+
+/** A URL's identity as an index: scheme, host and port lower-cased, path ending in '/', no credentials. */
+export function indexKey(raw: string): string {
+  const url = new URL(raw);
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  url.search = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  const key = url.toString();
+  return PUBLIC_ALIASES.has(key) ? 'https://pypi.org/simple/' : key;
+}
+
+/** How one index served the refs it was asked for first (its refs' primary index). */
+export interface IndexHealth {
+  /** Masked URL. */
+  index: string;
+  /** Refs resolved with this index first. */
+  asked: number;
+  /** Refs for which it (with the extra indexes) served files of the wanted release. */
+  found: number;
+  /** Refs whose project it does not know (404). */
+  unknownProject: number;
+  /** Refs whose project it knows but not the pinned release. */
+  missingRelease: number;
+  /** Refs it did not answer (HTTP errors, unreadable pages, timeouts). */
+  failed: number;
+}
+
+/**
+ * Indexes that answered nothing useful for most of their pins: the run fails with a message naming the
+ * index, whatever the per-package verdicts (a mistyped index-url is a configuration error, not 153
+ * separate package problems). `minAsked`: below it a single unknown project is left to the per-package
+ * verdict; default 3.
+ */
+export function indexProblems(health: IndexHealth[], minAsked = 3): string[] {
+  const problems: string[] = [];
+  for (const h of health) {
+    if (h.asked === 0) continue;
+    const useless = h.asked - h.found;
+    const mostlyUseless = h.asked >= minAsked && useless * 2 > h.asked;
+    if (h.found > 0 && !mostlyUseless) continue;
+    const parts = [
+      h.unknownProject ? `${h.unknownProject} unknown project(s)` : '',
+      h.missingRelease ? `${h.missingRelease} missing release(s)` : '',
+      h.failed ? `${h.failed} failed request(s)` : '',
+    ].filter(Boolean);
+    problems.push(
+      `index ${h.index} served nothing for ${useless} of the ${h.asked} package(s) asked (${parts.join(', ')}): ` +
+        'check index-url / extra-index-urls and the index token',
+    );
+  }
+  return problems;
+}
