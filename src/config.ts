@@ -34,6 +34,7 @@ const ruleSetting = z.strictObject({ enabled: z.boolean().optional(), severity: 
 /** The config file: every key optional; unknown keys are errors. */
 export const fileSchema = z.strictObject({
   'fail-on': failOn.optional(),
+  'fail-on-unscannable': z.boolean().optional(),
   comment: commentMode.optional(),
   'index-url': z.url().optional(),
   'extra-index-urls': z.array(z.url()).optional(),
@@ -51,6 +52,8 @@ export interface Config {
   baseRef?: string;
   headRef?: string;
   failOn: z.infer<typeof failOn>;
+  /** Whether an unscannable package (not analysed completely) fails the check; false makes it a warning. */
+  failOnUnscannable: boolean;
   comment: z.infer<typeof commentMode>;
   indexUrl: string;
   extraIndexUrls: string[];
@@ -70,6 +73,7 @@ export interface Config {
 export const DEFAULTS = {
   mode: 'auto',
   failOn: 'malicious',
+  failOnUnscannable: true,
   comment: 'auto',
   indexUrl: 'https://pypi.org/simple/',
   sarifFile: 'pypi-malware-gate.sarif',
@@ -110,6 +114,11 @@ export const SETTINGS: Record<
     doc: 'the checkout (`pull_request_target`: the pull request head, read from git objects)',
   },
   failOn: { input: 'fail-on', kind: 'string', doc: `\`${DEFAULTS.failOn}\`` },
+  failOnUnscannable: {
+    input: 'fail-on-unscannable',
+    kind: 'bool',
+    doc: `\`${DEFAULTS.failOnUnscannable}\``,
+  },
   comment: { input: 'comment', kind: 'string', doc: `\`${DEFAULTS.comment}\``, actionOnly: true },
   indexUrl: { input: 'index-url', kind: 'string', doc: `\`${DEFAULTS.indexUrl}\`` },
   extraIndexUrls: { input: 'extra-index-urls', kind: 'list', doc: 'none' },
@@ -187,6 +196,7 @@ export interface RawSettings {
   baseRef?: string;
   headRef?: string;
   failOn?: string;
+  failOnUnscannable?: string;
   comment?: string;
   indexUrl?: string;
   extraIndexUrls?: string;
@@ -254,6 +264,11 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
     baseRef: set(raw.baseRef),
     headRef: set(raw.headRef),
     failOn: pick('fail-on', raw.failOn, failOn.options) ?? file['fail-on'] ?? DEFAULTS.failOn,
+    failOnUnscannable: bool(
+      'fail-on-unscannable',
+      raw.failOnUnscannable,
+      file['fail-on-unscannable'] ?? DEFAULTS.failOnUnscannable,
+    ),
     comment: pick('comment', raw.comment, commentMode.options) ?? file.comment ?? DEFAULTS.comment,
     indexUrl: url('index-url', set(raw.indexUrl) ?? file['index-url'] ?? DEFAULTS.indexUrl),
     extraIndexUrls: (extra.length > 0 ? extra : (file['extra-index-urls'] ?? [])).map((u) =>

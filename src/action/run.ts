@@ -66,9 +66,14 @@ async function publish(
   ctx: { api?: GitHubApi; workspace: string; event: RunEvent },
 ): Promise<void> {
   const jsonPath = writeNewFile(JSON_REPORT, escapeJsonInvisible(renderJson(report)), ctx.workspace);
-  const sarifPath = writeNewFile(config.sarifFile, escapeJsonInvisible(renderSarif(report)), ctx.workspace);
+  const strict = { failOnUnscannable: config.failOnUnscannable };
+  const sarifPath = writeNewFile(
+    config.sarifFile,
+    escapeJsonInvisible(renderSarif(report, undefined, strict)),
+    ctx.workspace,
+  );
 
-  for (const a of annotations(report)) {
+  for (const a of annotations(report, strict)) {
     const props = {
       title: escapeAnnotation(a.title),
       file: escapeAnnotation(a.file),

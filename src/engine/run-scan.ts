@@ -5,7 +5,7 @@
 import type { GitHubApi } from '../action/github.js';
 import { type Config, ConfigurationError, type RawSettings, resolveConfig } from '../config.js';
 import { selectLockfiles } from '../lockfiles/index.js';
-import { outcome } from '../policy.js';
+import { type Outcome, outcome } from '../policy.js';
 import { buildReport, type ScanItem, type ScanOptions, type ScanStages, scan } from '../scan.js';
 import type { PackageRef, PackageVerdict, ScanReport } from '../types.js';
 import { collect } from './collect.js';
@@ -58,7 +58,8 @@ export interface RunScanDeps {
 export interface RunResult {
   config: Config;
   report: ScanReport;
-  outcome: { failed: boolean; reason?: string };
+  /** Failed or not, why, and the warnings to show (unscannable packages with fail-on-unscannable off). */
+  outcome: Outcome;
   /** Set when the pull request changes the config file (the base commit's was used). */
   configChange?: string;
 }
@@ -147,9 +148,11 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   });
   const { counts } = report;
   logger.info(
-    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.errors} error(s) in ${(report.ms / 1000).toFixed(1)} s`,
+    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s) in ${(report.ms / 1000).toFixed(1)} s`,
   );
-  return { config, report, outcome: outcome(report, config.failOn), configChange: trusted.change };
+  const result = outcome(report, config.failOn, { failOnUnscannable: config.failOnUnscannable });
+  for (const warning of result.warnings) logger.warning(`pypi-malware-gate: ${warning}`);
+  return { config, report, outcome: result, configChange: trusted.change };
 }
 
 /** `[37/153] benign     requests 2.32.3 (1.2 s)`, and the error when there is one. */

@@ -64,7 +64,8 @@ export const scanCommand: Command = {
     const rendered = {
       text: () => escapeTerminal(renderText(report)),
       json: () => escapeJsonInvisible(renderJson(report)),
-      sarif: () => escapeJsonInvisible(renderSarif(report)),
+      sarif: () =>
+        escapeJsonInvisible(renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable })),
       markdown: () =>
         `${renderComment(report, { indexUrl: config.indexUrl, configFile: config.configFile })}\n`,
     }[format]();
@@ -72,7 +73,10 @@ export const scanCommand: Command = {
       if (values.output) writeNewFile(resolve(io.cwd, values.output), rendered);
       else io.stdout(rendered);
       if (settings.sarifFile)
-        writeNewFile(resolve(io.cwd, settings.sarifFile), escapeJsonInvisible(renderSarif(report)));
+        writeNewFile(
+          resolve(io.cwd, settings.sarifFile),
+          escapeJsonInvisible(renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable })),
+        );
     } catch (err) {
       if (err instanceof UnsafeOutputError) throw new CliError(err.message);
       throw err;
