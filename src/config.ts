@@ -4,6 +4,7 @@
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { AllowEntry } from './policy.js';
+import { DEFAULT_PLATFORMS, KNOWN_PLATFORMS } from './registry/tags.js';
 
 /** A user mistake in configuration: reported as one clear message, exit code 2 in the CLI. */
 export class ConfigurationError extends Error {
@@ -38,6 +39,10 @@ export const fileSchema = z.strictObject({
   comment: commentMode.optional(),
   'index-url': z.url().optional(),
   'extra-index-urls': z.array(z.url()).optional(),
+  /** Indexes a lockfile may lock packages to besides index-url and extra-index-urls (they get no token). */
+  'allowed-indexes': z.array(z.url()).optional(),
+  /** Where the project runs: pip's pick of wheel for each is analysed. */
+  platforms: z.array(z.enum(KNOWN_PLATFORMS as [string, ...string[]])).min(1).optional(),
   'max-artifact-mb': z.number().positive().optional(),
   lockfiles: z.array(z.string()).optional(),
   osv: z.boolean().optional(),
@@ -57,6 +62,10 @@ export interface Config {
   comment: z.infer<typeof commentMode>;
   indexUrl: string;
   extraIndexUrls: string[];
+  /** Config file only: further indexes a lockfile may name (never sent the token). */
+  allowedIndexes: string[];
+  /** Config file only: target platform ids (src/registry/tags.ts). */
+  platforms: string[];
   indexToken?: string;
   sarifFile: string;
   maxArtifactMb: number;
@@ -274,6 +283,8 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
     extraIndexUrls: (extra.length > 0 ? extra : (file['extra-index-urls'] ?? [])).map((u) =>
       url('extra-index-urls', u),
     ),
+    allowedIndexes: (file['allowed-indexes'] ?? []).map((u) => url('allowed-indexes', u)),
+    platforms: file.platforms ?? [...DEFAULT_PLATFORMS],
     indexToken: set(raw.indexToken),
     sarifFile: set(raw.sarifFile) ?? DEFAULTS.sarifFile,
     maxArtifactMb,

@@ -350,3 +350,18 @@ describe('index health', () => {
     expect(indexProblems([{ ...h, asked: 2, found: 1, unknownProject: 1 }])).toEqual([]);
   });
 });
+
+describe('configuration', () => {
+  it('reads allowed-indexes and platforms from the config file, and names an unknown platform', async () => {
+    const { parseConfigFile, resolveConfig } = await import('../../src/config.js');
+    const file = parseConfigFile(
+      'allowed-indexes: [https://download.pytorch.org/whl/cpu]\nplatforms: [linux-aarch64]\n',
+      'cfg.yml',
+    );
+    const config = resolveConfig({}, file);
+    expect(config.allowedIndexes).toEqual(['https://download.pytorch.org/whl/cpu']);
+    expect(config.platforms).toEqual(['linux-aarch64']);
+    expect(resolveConfig({}, {}).platforms).toEqual(['linux-x86_64', 'windows-amd64', 'macos-arm64']);
+    expect(() => parseConfigFile('platforms: [beos]\n', 'cfg.yml')).toThrow(/cfg\.yml:1: platforms\.0/);
+  });
+});
