@@ -2,7 +2,14 @@
 // them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
 // group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
 import { decodeText } from '../archive/index.js';
-import { fileRole, initPython, type ParsedFile, parsePython } from '../python/index.js';
+import {
+  fileRole,
+  initPython,
+  isStartupModule,
+  type ParsedFile,
+  parsePython,
+  startupModules,
+} from '../python/index.js';
 import { RULES, runRules, runTextRules, TEXT_RULES } from '../rules/index.js';
 import type { Analysis, ArchiveView, Evidence, Severity } from '../types.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
@@ -143,6 +150,12 @@ export function extractFeatures(view: ArchiveView): Analysis {
     }
   };
 
+  // Modules a .pth line imports run at every interpreter start, like the line itself.
+  const startup = startupModules(
+    view.entries
+      .filter((e) => e.data && /\.pth$/i.test(e.path))
+      .map((e) => decodeText(e.data as Uint8Array).text),
+  );
   for (const entry of view.entries) {
     const inner = innerPath(entry.path, root);
     const base = inner.slice(inner.lastIndexOf('/') + 1);
@@ -176,7 +189,11 @@ export function extractFeatures(view: ArchiveView): Analysis {
       if (decoded.lossy) lossy++;
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
       // evidence keeps the path as stored.
-      const parsed = parsePython(text, root ? `${root}/${inner}` : inner);
+      const parsed = parsePython(
+        text,
+        root ? `${root}/${inner}` : inner,
+        isStartupModule(startup, inner) ? 'startup' : undefined,
+      );
       parsedFiles++;
       if (!parsed.parsed) {
         unparsed++;

@@ -10,7 +10,8 @@ import { NODE_WORDS, nodeAt, type RawNode, type TreeReader } from './binding.js'
 import { type Chain, chainOf, dottedChain, literalString, resolve, stringValue } from './chain.js';
 import { foldContext, foldPath, foldString } from './fold.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
-import type { CallSite, ImportRecord, ParsedFile, SetupCall } from './types.js';
+import { decoratorsAbove, propagateReach } from './reach.js';
+import type { CallSite, Definition, ImportRecord, ParsedFile, SetupCall, StringLiteral } from './types.js';
 
 const CUT = 200;
 const KINDS = [
@@ -59,6 +60,8 @@ interface Scope {
   role: CodeRole;
   name?: string;
   installClass: boolean;
+  /** Index in file.defs, for function and class bodies. */
+  def?: number;
 }
 
 /** The end of an ASCII identifier starting at `start`, or -1 when a non-ASCII character may continue it. */
@@ -94,6 +97,16 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
   const pendingCalls: { chain: Chain; site: CallSite }[] = [];
   const scopes: Scope[] = [];
   const currentRole = () => scopes[scopes.length - 1]?.role ?? top;
+  const currentDef = () => {
+    for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]?.def !== undefined) return scopes[i]?.def;
+    return undefined;
+  };
+  /** Tags an item with its innermost function or class, for reachability (reach.ts). */
+  const inDef = <T extends { inDef?: number }>(item: T): T => {
+    const def = currentDef();
+    if (def !== undefined) item.inDef = def;
+    return item;
+  };
   const enclosingName = () => {
     for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]?.name) return scopes[i]?.name;
     return undefined;
@@ -106,7 +119,7 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
     const from = type === 'import_from_statement';
     const module = from ? textOr(r.child(node, 'module_name'), '') : '';
     if (from && r.namedChildren(node).some((c) => r.type(c) === 'wildcard_import')) {
-      file.imports.push({ module, name: '*', alias: '*', line, role: currentRole() });
+      file.imports.push(inDef<ImportRecord>({ module, name: '*', alias: '*', line, role: currentRole() }));
     }
     for (const item of r.children(node, 'name')) {
       const aliased = r.type(item) === 'aliased_import';
@@ -115,7 +128,7 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
       const record: ImportRecord = from
         ? { module, name: dotted, alias, line, role: currentRole() }
         : { module: dotted, alias, line, role: currentRole() };
-      file.imports.push(record);
+      file.imports.push(inDef(record));
       bindings.set(alias, from ? `${module}.${dotted}` : aliased ? dotted : alias);
     }
   };
@@ -124,14 +137,16 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
   const addFolded = (value: string, node: RawNode) => {
     if (value.length < 3) return;
     const raw = text.slice(node.start, Math.min(r.end(node), node.start + CUT));
-    file.strings.push({
-      value,
-      raw,
-      line: node.row + 1,
-      role: currentRole(),
-      length: value.length,
-      folded: true,
-    });
+    file.strings.push(
+      inDef<StringLiteral>({
+        value,
+        raw,
+        line: node.row + 1,
+        role: currentRole(),
+        length: value.length,
+        folded: true,
+      }),
+    );
   };
   const foldable = (node: RawNode, type: string) =>
     type === 'binary_operator' ||
@@ -202,7 +217,7 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
     };
     const nestedIn = enclosingName();
     if (nestedIn) site.nestedIn = nestedIn;
-    pendingCalls.push({ chain, site });
+    pendingCalls.push({ chain, site: inDef(site) });
     if (role === 'setup' && (fnText === 'setup' || fnText.endsWith('.setup')) && !file.setupCall) {
       file.setupCall = readSetupCall(r, argNodes, line);
       if (file.setupCall.cmdclass) file.cmdclass = true;
@@ -215,13 +230,22 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
     else
       for (const part of r.namedChildren(node))
         if (r.type(part) === 'string') value += stringValue(r.text(part));
-    file.strings.push({ value, raw: cutText(node, end), line, role: currentRole(), length: value.length });
+    file.strings.push(
+      inDef<StringLiteral>({
+        value,
+        raw: cutText(node, end),
+        line,
+        role: currentRole(),
+        length: value.length,
+      }),
+    );
   };
 
   const onDefinition = (node: RawNode, type: string, line: number) => {
     const name = textOr(r.child(node, 'name'), '');
     const kind = type === 'function_definition' ? 'function' : 'class';
-    file.defs.push({ name, line, kind });
+    const def = file.defs.length;
+    file.defs.push(inDefParent({ name, line, kind, role: currentRole() }, decoratorsAbove(file.lines, line)));
     const parent = scopes[scopes.length - 1];
     let scopeRole: CodeRole;
     let installClass = false;
@@ -234,7 +258,13 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
     } else {
       scopeRole = top === 'import' ? 'runtime' : top;
     }
-    scopes.push({ end: r.end(node), role: scopeRole, name, installClass });
+    scopes.push({ end: r.end(node), role: scopeRole, name, installClass, def });
+  };
+  const inDefParent = (d: Definition, decorators: string[]): Definition => {
+    const parent = currentDef();
+    if (parent !== undefined) d.parent = parent;
+    if (decorators.length > 0) d.decorators = decorators;
+    return d;
   };
 
   const types = r.types;
@@ -287,6 +317,7 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
       site.resolved = true;
     file.calls.push(site);
   }
+  if (file.defs.length > 0) propagateReach(file);
 }
 
 /** Counts the file's top-level statements and returns the ranges of its `if __name__ == '__main__':` blocks. */

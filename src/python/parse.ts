@@ -2,7 +2,7 @@
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { asBinding, type Binding, checkBinding, Grammar, TreeReader } from './binding.js';
 import { collect } from './collect.js';
-import { fileRole } from './roles.js';
+import { type FileRole, fileRole } from './roles.js';
 import type { ParsedFile } from './types.js';
 import { pythonGrammarWasm, runtimeWasm } from './wasm.js';
 
@@ -94,8 +94,11 @@ export function bareParse(source: string): boolean {
   return Boolean(tree);
 }
 
-/** Parses once (sync, after initPython()); never throws: a failure is `parsed: false` with parseError. */
-export function parsePython(source: string, path: string): ParsedFile {
+/**
+ * Parses once (sync, after initPython()); never throws: a failure is `parsed: false` with parseError.
+ * `role` overrides the role judged from the path (a module a .pth line imports runs at every start).
+ */
+export function parsePython(source: string, path: string, role: FileRole = fileRole(path)): ParsedFile {
   const lines = source.split(/\r?\n/);
   if (!loaded) return emptyFile(path, source, lines, 'parser not initialised (call initPython() first)');
   if (source.length > MAX_PARSE_CHARS) {
@@ -106,7 +109,6 @@ export function parsePython(source: string, path: string): ParsedFile {
       `${path}: ${source.length} characters, over the ${MAX_PARSE_CHARS} parse limit`,
     );
   }
-  const role = fileRole(path);
   let tree: Tree | null = null;
   try {
     const text = role === 'pth' ? pthExecutableSource(source) : source;

@@ -1,6 +1,6 @@
 // Where a file's code runs, judged from its path inside the archive.
 export type CodeRole = 'install' | 'import' | 'runtime' | 'test';
-export type FileRole = 'setup' | 'pth' | 'init' | 'module' | 'test';
+export type FileRole = 'setup' | 'pth' | 'startup' | 'init' | 'module' | 'test';
 
 const TEST_DIRS = new Set([
   'test',
@@ -24,6 +24,8 @@ export function fileRole(path: string): FileRole {
   // setup.py at the project root (sdists put it one folder deep: name-version/setup.py).
   if (base === 'setup.py' && parts.length <= 2) return 'setup';
   if (parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()))) return 'test';
+  // Python imports these at every interpreter start when they are on the path (site.py), like a .pth line.
+  if (base === 'sitecustomize.py' || base === 'usercustomize.py') return 'startup';
   if (base === 'conftest.py' || /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base)) return 'test';
   if (base === '__init__.py') return 'init';
   return 'module';
@@ -31,7 +33,7 @@ export function fileRole(path: string): FileRole {
 
 /** The role of code at the top level of a file with this file role. */
 export function topLevelRole(role: FileRole): CodeRole {
-  if (role === 'setup' || role === 'pth') return 'install';
+  if (role === 'setup' || role === 'pth' || role === 'startup') return 'install';
   if (role === 'test') return 'test';
   return 'import';
 }

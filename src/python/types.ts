@@ -8,6 +8,8 @@ export interface ImportRecord {
   alias: string;
   line: number;
   role: CodeRole;
+  /** Index in `defs` of the innermost function or class around it (absent at module level). */
+  inDef?: number;
 }
 
 export interface CallSite {
@@ -22,6 +24,10 @@ export interface CallSite {
   nestedIn?: string;
   /** Set when `name` was read through folding, getattr, __import__, a namespace subscript or an alias of a code runner. */
   resolved?: boolean;
+  /** Index in `defs` of the innermost function or class around it (absent at module level). */
+  inDef?: number;
+  /** Why a function body's call runs at install/import time (reachability): the root that reaches it. */
+  via?: string;
 }
 
 export interface StringLiteral {
@@ -34,12 +40,22 @@ export interface StringLiteral {
   length: number;
   /** Set for a value folded from an expression ('a' + 'b', ''.join, os.path.join, decoders), not a literal. */
   folded?: boolean;
+  /** Index in `defs` of the innermost function or class around it (absent at module level). */
+  inDef?: number;
+  /** Why a function body's string is used at install/import time (reachability). */
+  via?: string;
 }
 
 export interface Definition {
   name: string;
   line: number;
   kind: 'function' | 'class';
+  /** Where the def/class statement itself runs (decorators run there too). */
+  role?: CodeRole;
+  /** Index in `defs` of the enclosing function or class. */
+  parent?: number;
+  /** Decorator names (`@app.route(...)` -> app.route), which are called when the statement runs. */
+  decorators?: string[];
 }
 
 export interface SetupCall {

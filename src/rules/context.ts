@@ -22,15 +22,17 @@ export const ORDER: Record<Severity, number> = { low: 0, medium: 1, high: 2, cri
 
 export function callHit(call: CallSite, severity: Severity, message: string): RuleHit {
   // A name read through getattr / __import__ / folding: the message shows what the snippet spells.
-  const shown = call.resolved ? `${message} (resolved: ${call.name})` : message;
+  const resolved = call.resolved ? `${message} (resolved: ${call.name})` : message;
+  const shown = call.via ? `${resolved}; ${call.via}` : resolved;
   return { line: call.line, snippet: call.text, role: call.role, severity, message: shown };
 }
 
 /** A string rule's message, with the folded value when the string was built from pieces. */
 export function stringMessage(s: StringLiteral, label: string): string {
-  if (!s.folded) return label;
+  const where = s.via ? `; ${s.via}` : '';
+  if (!s.folded) return `${label}${where}`;
   const value = s.value.length > 80 ? `${s.value.slice(0, 80)}...` : s.value;
-  return `${label} (resolved: ${JSON.stringify(value)})`;
+  return `${label} (resolved: ${JSON.stringify(value)})${where}`;
 }
 
 interface CallRuleSpec {

@@ -80,7 +80,7 @@ describe('parsePython data', () => {
   });
   it('collects identifiers and definitions', () => {
     const file = parsePython('class _0xabc:\n    def lIlIl(self): pass\n', 'm.py');
-    expect(file.defs).toEqual([
+    expect(file.defs).toMatchObject([
       { name: '_0xabc', line: 1, kind: 'class' },
       { name: 'lIlIl', line: 2, kind: 'function' },
     ]);
