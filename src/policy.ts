@@ -202,6 +202,11 @@ export interface OutcomeOptions {
    * returned as warnings, never dropped; a run that analysed nothing fails either way.
    */
   failOnUnscannable?: boolean;
+  /**
+   * Run-level problems the stages found (an index that answered nothing useful for most pins): each
+   * fails the run, whatever fail-on-unscannable says, and is named in the reason.
+   */
+  problems?: string[];
 }
 
 export interface Outcome {
@@ -228,7 +233,10 @@ export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOpti
   if (counts.scanned === 0 && (packages.length > allowedUnscanned || counts.errors > 0)) {
     return {
       failed: true,
-      reason: `nothing was scanned: ${counts.unscannable} unscannable package(s), ${counts.errors} lockfile error(s)`,
+      reason: [
+        `nothing was scanned: ${counts.unscannable} unscannable package(s), ${counts.errors} lockfile error(s)`,
+        ...(options.problems ?? []),
+      ].join('; '),
       warnings,
     };
   }
@@ -243,5 +251,6 @@ export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOpti
   }
   if (failOn === 'suspicious' && counts.suspicious > 0)
     failures.push(`${counts.suspicious} suspicious package(s)`);
+  failures.push(...(options.problems ?? []));
   return failures.length > 0 ? { failed: true, reason: failures.join(', '), warnings } : { failed: false, warnings };
 }

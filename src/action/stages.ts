@@ -7,7 +7,13 @@ import type { Config } from '../config.js';
 import { extractFeatures, initFeatures } from '../features/index.js';
 import { bundledModel } from '../model/bundled.js';
 import { scoreVector } from '../model/index.js';
-import { createIndexClient, type RegistryFile } from '../registry/index.js';
+import {
+  createIndexClient,
+  declaredIndexes,
+  indexProblems,
+  type RegistryFile,
+  refKey,
+} from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
 import type { Analysis, PackageRef } from '../types.js';
@@ -29,6 +35,8 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     const client = createIndexClient({
       indexUrl: config.indexUrl,
       extraIndexUrls: config.extraIndexUrls,
+      allowedIndexes: config.allowedIndexes,
+      platforms: config.platforms,
       token: config.indexToken,
       maxArtifactBytes: config.maxArtifactMb * 1024 * 1024,
       cacheDir: config.cache ? join(cacheDir, 'artifacts') : undefined,
@@ -36,6 +44,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     });
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
     const read = (bytes: Uint8Array) => readArchive(bytes, { totalBytes: maxBytes });
+    let declared = new Map<string, string[]>();
     // The previous version's analysis, for the version diff: the sdist (install-time code) when there is one.
     const previous = new Map<string, Promise<Analysis>>();
     const analyseRef = (ref: PackageRef): Promise<Analysis> => {
@@ -43,7 +52,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       let pending = previous.get(key);
       if (!pending) {
         pending = (async () => {
-          const { files } = await client.resolve(ref);
+          const { files } = await client.resolve(ref, declared.get(refKey(ref)));
           const file = files[0];
           if (!file) throw new Error(`${key}: no artifact on the index`);
           return extractFeatures(await read((await client.download(file, ref)).bytes));
@@ -53,13 +62,13 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       return pending;
     };
     const signals = createSignalsStage({
-      getProject: (name) => client.getProject(name),
+      getProject: (name, ref) => client.getProject(name, ref, ref && declared.get(refKey(ref))),
       analyze: analyseRef,
       osv: config.osv ? { url: config.osvUrl } : false,
       onNotice: notice,
     });
     const stages: ScanStages<RegistryFile> = {
-      resolve: (ref) => client.resolve(ref),
+      resolve: (ref) => client.resolve(ref, declared.get(refKey(ref))),
       sha256Of: (file) => client.sha256Of(file),
       download: (file, ref) => client.download(file, ref),
       readArchive: read,
@@ -69,7 +78,13 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     };
     return {
       stages: stages as ScanStages<unknown>,
-      prepare: (refs: PackageRef[]) => signals.prepare(refs),
+      prepare: (refs: PackageRef[], lockfiles = []) => {
+        // requirements files: their --index-url / --extra-index-url apply to every package (pip merges them).
+        declared = declaredIndexes(lockfiles);
+        return signals.prepare(refs);
+      },
+      // A mistyped index-url or an index that answers nothing useful fails the run, naming the index.
+      problems: () => indexProblems(client.health()),
       thresholds: model.thresholds,
       modelVersion: model.modelVersion,
       cache: config.cache ? folderVerdictCache(join(cacheDir, 'verdicts')) : undefined,

@@ -7,7 +7,7 @@ import { type Config, ConfigurationError, type RawSettings, resolveConfig } from
 import { selectLockfiles } from '../lockfiles/index.js';
 import { type Outcome, outcome } from '../policy.js';
 import { buildReport, type ScanItem, type ScanOptions, type ScanStages, scan } from '../scan.js';
-import type { PackageRef, PackageVerdict, ScanReport } from '../types.js';
+import type { LockfileResult, PackageRef, PackageVerdict, ScanReport } from '../types.js';
 import { collect } from './collect.js';
 import { loadTrustedConfig } from './config-source.js';
 import type { GitObjects } from './git.js';
@@ -20,8 +20,13 @@ export type StageFactory = (
   workspace: string,
 ) => Promise<{
   stages: ScanStages<unknown>;
-  /** Once per scan, before it: e.g. one OSV batch for every package instead of one request each. */
-  prepare?: (refs: PackageRef[]) => Promise<void>;
+  /**
+   * Once per scan, before it: e.g. one OSV batch for every package instead of one request each; the
+   * lockfiles, for the index URLs a requirements file gives all its packages.
+   */
+  prepare?: (refs: PackageRef[], lockfiles?: LockfileResult[]) => Promise<void>;
+  /** After the scan: run-level problems that fail the run (an index that served nothing for most pins). */
+  problems?: () => string[];
   thresholds: ScanOptions['thresholds'];
   modelVersion?: string;
   cache?: ScanOptions['cache'];
@@ -109,7 +114,10 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   );
 
   const engine = await deps.createStages(config, deps.workspace);
-  await engine.prepare?.(collected.items.map((i) => i.ref));
+  await engine.prepare?.(
+    collected.items.map((i) => i.ref),
+    collected.lockfiles,
+  );
   const options: ScanOptions = {
     concurrency: CONCURRENCY,
     thresholds: engine.thresholds,
@@ -150,7 +158,10 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   logger.info(
     `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s) in ${(report.ms / 1000).toFixed(1)} s`,
   );
-  const result = outcome(report, config.failOn, { failOnUnscannable: config.failOnUnscannable });
+  const result = outcome(report, config.failOn, {
+    failOnUnscannable: config.failOnUnscannable,
+    problems: engine.problems?.() ?? [],
+  });
   for (const warning of result.warnings) logger.warning(`pypi-malware-gate: ${warning}`);
   return { config, report, outcome: result, configChange: trusted.change };
 }

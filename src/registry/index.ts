@@ -22,7 +22,7 @@ export {
   isLoopbackHost,
   retryAfterMs,
 } from './http.js';
-export { type IndexHealth, indexKey, indexProblems } from './indexes.js';
+export { declaredIndexes, type IndexHealth, indexKey, indexProblems, refKey } from './indexes.js';
 export { createLimiter, type Limiter } from './limit.js';
 export { maskSecrets, maskUrl } from './mask.js';
 export { type IndexFile, type ParsedPage, parseHtmlPage, parseJsonPage } from './page.js';

@@ -58,3 +58,27 @@ export function indexProblems(health: IndexHealth[], minAsked = 3): string[] {
   }
   return problems;
 }
+
+/** A ref's identity within the scan, to look up the indexes its lockfile declares. */
+export const refKey = (ref: { file: string; line: number; name: string }): string =>
+  `${ref.file}\n${ref.line}\n${ref.name}`;
+
+/**
+ * The index URLs pip asks for each package of a requirements file: its --index-url / --extra-index-url
+ * options apply to every requirement it installs (included files too), so each package gets the file's
+ * whole list. Other formats lock each package to its own source (PackageRef.source) and are left out.
+ */
+export function declaredIndexes(
+  lockfiles: readonly {
+    format: string;
+    indexUrls?: string[];
+    packages: readonly { file: string; line: number; name: string }[];
+  }[],
+): Map<string, string[]> {
+  const byRef = new Map<string, string[]>();
+  for (const lockfile of lockfiles) {
+    if (lockfile.format !== 'requirements' || !lockfile.indexUrls?.length) continue;
+    for (const ref of lockfile.packages) byRef.set(refKey(ref), lockfile.indexUrls);
+  }
+  return byRef;
+}

@@ -9,8 +9,11 @@ import { findTyposquat, type TyposquatOptions } from './typosquat.js';
 import { versionDiffSignals } from './version-diff.js';
 
 export interface SignalsStageDeps {
-  /** The project's index page (PEP 700 files and versions); a rejection becomes a notice, not a failure. */
-  getProject?(name: string): Promise<{ files: HistoryFile[]; versions: string[] }>;
+  /**
+   * The project's index page (PEP 700 files and versions) from the indexes the ref is locked to; a
+   * rejection becomes a notice, not a failure.
+   */
+  getProject?(name: string, ref?: PackageRef): Promise<{ files: HistoryFile[]; versions: string[] }>;
   /** The analysis of one pinned release (the scan's own pipeline, cached by the caller). */
   analyze?(ref: PackageRef): Promise<Analysis>;
   now?: () => Date;
@@ -69,7 +72,7 @@ export function createSignalsStage(deps: SignalsStageDeps): SignalsStage {
       }
       if (pinned(ref) && deps.getProject) {
         try {
-          const page = await deps.getProject(ref.name);
+          const page = await deps.getProject(ref.name, ref);
           const now = deps.now?.() ?? new Date();
           out.push(
             ...historySignals(

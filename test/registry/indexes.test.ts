@@ -365,3 +365,46 @@ describe('configuration', () => {
     expect(() => parseConfigFile('platforms: [beos]\n', 'cfg.yml')).toThrow(/cfg\.yml:1: platforms\.0/);
   });
 });
+
+describe('the run-level check', () => {
+  it('fails the run on an index problem whatever fail-on-unscannable says, naming the index', async () => {
+    const { outcome } = await import('../../src/policy.js');
+    const { buildReport } = await import('../../src/scan.js');
+    const now = new Date('2026-01-01T00:00:00Z');
+    const benign = {
+      ref: ref('demo', '1.0'),
+      status: 'ok' as const,
+      verdict: 'benign' as const,
+      artifacts: [],
+      evidence: [],
+      signals: [],
+      reasons: [],
+    };
+    const report = buildReport({
+      tool: { name: 't', version: '0' },
+      mode: 'full',
+      lockfiles: [],
+      packages: [benign],
+      startedAt: now,
+      now,
+    });
+    const problem = 'index https://typo.example/simple/ served nothing for 3 of the 4 package(s) asked';
+    expect(outcome(report, 'never', { failOnUnscannable: false, problems: [problem] })).toMatchObject({
+      failed: true,
+      reason: problem,
+    });
+    expect(outcome(report, 'malicious', { problems: [] }).failed).toBe(false);
+  });
+
+  it('gives each package of a requirements file the index URLs the file declares', async () => {
+    const { declaredIndexes, refKey } = await import('../../src/registry/index.js');
+    const a = ref('a', '1.0');
+    const b = ref('b', '1.0', { file: 'uv.lock' });
+    const map = declaredIndexes([
+      { format: 'requirements', indexUrls: ['https://x/simple/'], packages: [a] },
+      { format: 'uv', indexUrls: ['https://y/simple/'], packages: [b] },
+    ]);
+    expect(map.get(refKey(a))).toEqual(['https://x/simple/']);
+    expect(map.has(refKey(b))).toBe(false);
+  });
+});

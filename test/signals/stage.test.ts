@@ -163,7 +163,7 @@ describe('a hijacked patch release in a pull request', () => {
       startedAt: now,
       now,
     });
-    expect(outcome(report, 'malicious')).toEqual({ failed: true, reason: '1 malicious package(s)' });
+    expect(outcome(report, 'malicious')).toMatchObject({ failed: true, reason: '1 malicious package(s)' });
   });
 });
 
