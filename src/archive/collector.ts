@@ -1,6 +1,6 @@
 // What both readers share: the byte, ratio, entry and depth budgets, counted as bytes arrive (never
 // from headers), and the entries read so far. A hit limit stops the read; the view keeps what came before.
-import type { ArchiveEntry } from '../types.js';
+import type { ArchiveEntry, Gap } from '../types.js';
 import { sniff } from './detect.js';
 import { type ArchiveLimits, type LimitName, RATIO_FLOOR_BYTES } from './limits.js';
 import { nameFlags, pathParts } from './names.js';
@@ -10,11 +10,16 @@ const MB = 1024 * 1024;
 export const MAX_LINK_TARGET = 4096;
 /** Notes kept per archive, so a stream of broken headers cannot grow the list without bound. */
 const MAX_NOTES = 50;
+/** Gaps listed one by one per archive; past this one more gap counts the rest. */
+const MAX_GAPS = 50;
 
 export class Collector {
   readonly entries: ArchiveEntry[] = [];
   readonly limitsHit: LimitName[] = [];
   readonly notes: string[] = [];
+  /** Members pip would write that the reader could not give in full (see ArchiveView.gaps). */
+  readonly gaps: Gap[] = [];
+  private gapsDropped = 0;
   bytesRead = 0;
   /** Zip only: declared sizes of entry parts never inflated (past the per-file cap); they count for the limits. */
   claimed = 0;
@@ -102,6 +107,18 @@ export class Collector {
   note(message: string): void {
     if (this.notes.length < MAX_NOTES) this.notes.push(message);
     else if (this.notes.length === MAX_NOTES) this.notes.push('(further notes dropped)');
+  }
+
+  /** A member pip would write that cannot be read (the archive goes on; the package is unscannable). */
+  gap(path: string, reason: string, stage: Gap['stage'] = 'archive'): void {
+    if (this.gaps.length < MAX_GAPS) this.gaps.push({ stage, path, reason });
+    else this.gapsDropped++;
+  }
+
+  /** The gaps, with one more that counts those past the list's bound. */
+  allGaps(): Gap[] {
+    if (this.gapsDropped === 0) return this.gaps;
+    return [...this.gaps, { stage: 'archive', reason: `${this.gapsDropped} more members could not be read` }];
   }
 
   private hit(limit: LimitName, message: string): false {

@@ -6,12 +6,14 @@ import { Collector } from './collector.js';
 import { bunzip2, type Decompressor, gunzip, plain, unxz } from './decompress.js';
 import { type Container, sniff, zipPrefix } from './detect.js';
 import { type ArchiveLimits, resolveLimits } from './limits.js';
+import { resolveLinks } from './links.js';
 import { readTar } from './tar.js';
+import { sourceProblem } from './text.js';
 import { readZip } from './zip.js';
 
 export { DEFAULT_LIMITS, resolveLimits, type ArchiveLimits, type LimitName } from './limits.js';
 export { type NameFlag, nameFlags } from './names.js';
-export { type DecodedText, decodeText } from './text.js';
+export { type DecodedText, decodeSource, decodeText } from './text.js';
 export { sniff, type Container } from './detect.js';
 
 const TAR_FORMATS: Partial<Record<Container, [ArchiveFormat, Decompressor]>> = {
@@ -50,7 +52,9 @@ export async function readArchive(bytes: Uint8Array, limits?: Partial<ArchiveLim
       }
       format = tar[0];
       await readTar(bytes, tar[1], collector);
+      resolveLinks(collector);
     }
+    undecodableSources(collector);
   } catch (err) {
     // The readers turn every expected failure into a value; this is the backstop for library bugs.
     collector.fail(`reader failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -71,7 +75,20 @@ function view(format: ArchiveFormat, c: Collector, error?: string): ArchiveView 
   };
   if (c.error) result.error = c.error;
   if (c.notes.length > 0) result.notes = c.notes;
+  const gaps = c.allGaps();
+  if (gaps.length > 0) result.gaps = gaps;
   return result;
+}
+
+const PYTHON_SOURCE = /\.pyw?$/i;
+
+/** Python sources whose declared encoding the gate cannot decode as CPython would (see decodeSource). */
+function undecodableSources(c: Collector): void {
+  for (const e of c.entries) {
+    if (!e.data || !PYTHON_SOURCE.test(e.path)) continue;
+    const problem = sourceProblem(e.data);
+    if (problem) c.gap(e.path, problem, 'decode');
+  }
 }
 
 /** A wheel has a top-level *.dist-info/WHEEL; an egg an EGG-INFO/ folder at the top; else an sdist. */

@@ -6,6 +6,8 @@ import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { ArchiveEntry } from '../types.js';
 import { type Collector, FileSink, keep, MAX_LINK_TARGET } from './collector.js';
+import { bunzip2 } from './decompress.js';
+import { unlzma } from './lzma.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');
@@ -131,6 +133,19 @@ export async function readZip(bytes: Uint8Array, collector: Collector): Promise<
   }
 }
 
+/** Methods Python's zipfile reads (so pip installs): stored, deflate, bzip2, lzma. */
+const METHOD_NAMES: Record<number, string> = {
+  0: 'stored',
+  8: 'deflate',
+  12: 'bzip2',
+  14: 'lzma',
+  9: 'deflate64',
+  93: 'zstandard',
+  95: 'xz',
+  98: 'ppmd',
+  99: 'aes',
+};
+
 async function readEntry(
   zip: yauzl.ZipFile,
   raw: yauzl.Entry,
@@ -145,32 +160,92 @@ async function readEntry(
     ...(encrypted ? { encrypted: true } : {}),
     invalidUtf8: invalid,
   });
-  if (!entry || type === 'dir' || type === 'device') return;
+  // pip (unzip_file for sdists, the wheel installer) writes every entry whose name does not end in a
+  // slash as a regular file holding the entry's bytes, whatever mode the zip records: a "symlink" or
+  // "device" entry becomes a file, so its content is read like any file's.
+  if (!entry || /[/\\]$/.test(name)) return;
+  const method = raw.compressionMethod;
   if (encrypted) {
-    collector.fail(`encrypted zip entry cannot be read: ${name}`);
+    collector.gap(name, 'encrypted zip entry cannot be read');
     return;
   }
-  if (raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
-    collector.fail(`unsupported zip compression method ${raw.compressionMethod}: ${name}`);
+  if (!(method in READABLE)) {
+    const what = METHOD_NAMES[method] ? `${method}, ${METHOD_NAMES[method]}` : `${method}`;
+    collector.gap(name, `zip compression method ${what} is not supported by the reader`);
     return;
   }
   try {
-    if (type === 'symlink') {
-      const target: Uint8Array[] = [];
-      await drain(await openStream(zip, raw), collector, { push: (c) => target.push(c) }, MAX_LINK_TARGET);
-      entry.linkTarget = decodeName(Buffer.concat(target)).name;
-      entry.size = entry.linkTarget.length;
-      return;
-    }
-    if (!readWhole(raw, bytes, entry, collector)) {
+    if (method === 12 || method === 14) await readDecoded(method, raw, bytes, entry, collector);
+    else if (!readWhole(raw, bytes, entry, collector)) {
       const sink = new FileSink(entry, collector.limits.fileBytes);
       const how = await drain(await openStream(zip, raw), collector, sink, collector.limits.fileBytes);
       sink.finish(collector, how !== 'end');
       // The part past the cap is not inflated; its declared size still counts against the limits.
       if (how === 'cut') collector.claim(Math.max(0, raw.uncompressedSize - sink.size));
     }
+    if (type === 'symlink' && entry.data) {
+      entry.linkTarget = decodeName(entry.data.subarray(0, MAX_LINK_TARGET)).name;
+    }
   } catch (err) {
-    collector.fail(`corrupt zip entry ${name}: ${(err as Error).message}`);
+    unreadable(collector, entry, `corrupt zip entry: ${(err as Error).message}`);
+  }
+}
+
+const READABLE: Record<number, true> = { 0: true, 8: true, 12: true, 14: true };
+
+/** A member whose bytes cannot be had: its partial content is dropped, and the package has a gap. */
+function unreadable(collector: Collector, entry: ArchiveEntry, reason: string): void {
+  delete entry.data;
+  collector.gap(entry.path, reason);
+  collector.note(`${entry.path}: ${reason}`);
+}
+
+/**
+ * bzip2 (12) and lzma (14) entries, decoded up to the per-file cap (and the declared size, where
+ * Python's zipfile stops too); what lies past the cap is claimed, never decoded.
+ */
+async function readDecoded(
+  method: 12 | 14,
+  raw: yauzl.Entry,
+  bytes: Uint8Array,
+  entry: ArchiveEntry,
+  collector: Collector,
+): Promise<void> {
+  const cap = collector.limits.fileBytes;
+  const start = dataStart(bytes, raw);
+  const body = bytes.subarray(start, start + raw.compressedSize);
+  const sink = new FileSink(entry, cap);
+  let read = 0;
+  let cut = false;
+  const push = (chunk: Uint8Array): boolean => {
+    const part = read + chunk.length > cap ? chunk.subarray(0, cap - read) : chunk;
+    if (part.length > 0 && !collector.count(part.length)) return false;
+    read += part.length;
+    sink.push(part);
+    if (part.length < chunk.length) cut = true;
+    return !cut;
+  };
+  const error =
+    method === 12
+      ? await bunzip2(body, Math.min(cap + 1, collector.budget), push)
+      : unlzma(body, Math.min(raw.uncompressedSize, cap + 1), push);
+  if (collector.stopped) {
+    sink.finish(collector, true);
+    return;
+  }
+  if (error) {
+    sink.finish(collector, true);
+    unreadable(collector, entry, error);
+    return;
+  }
+  sink.finish(collector, cut);
+  if (cut) collector.claim(Math.max(0, raw.uncompressedSize - read));
+  else if (read !== raw.uncompressedSize) {
+    unreadable(
+      collector,
+      entry,
+      `corrupt zip entry: ${read} bytes of data, the directory says ${raw.uncompressedSize}`,
+    );
   }
 }
 
@@ -215,8 +290,10 @@ function readWhole(raw: yauzl.Entry, bytes: Uint8Array, entry: ArchiveEntry, col
 /** What yauzl's validateEntrySizes does for its streams: the data must be the size the directory says. */
 function checkSize(collector: Collector, entry: ArchiveEntry, raw: yauzl.Entry, actual: number): void {
   if (actual !== raw.uncompressedSize) {
-    collector.fail(
-      `corrupt zip entry ${entry.path}: ${actual} bytes of data, the directory says ${raw.uncompressedSize}`,
+    unreadable(
+      collector,
+      entry,
+      `corrupt zip entry: ${actual} bytes of data, the directory says ${raw.uncompressedSize}`,
     );
   }
 }

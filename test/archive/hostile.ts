@@ -3,6 +3,7 @@
 // gzip members, a zip64 directory, zip entries that share one body) is written here byte by byte.
 import { execFileSync } from 'node:child_process';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { compress as lzmaAlone } from '../../src/archive/lzma1.js';
 import {
   type FixtureEntry,
   makeSdist,
@@ -158,6 +159,37 @@ function rawZip(entries: RawEntry[], repeat?: number): Buffer {
   }
   parts.push(end);
   return Buffer.concat(parts);
+}
+
+/**
+ * A zip whose entries use the compression methods Python's zipfile reads beyond deflate: 12 (a whole
+ * bzip2 stream) and 14 (LZMA: version, properties length, 5 property bytes, raw LZMA1), or any other
+ * method number with the bytes stored as given. `size` overrides the declared uncompressed size, `body`
+ * the compressed bytes (damaged streams).
+ */
+export function methodZip(
+  entries: { name: string; data: Uint8Array | string; method: number; size?: number; body?: Uint8Array }[],
+): Buffer {
+  return rawZip(
+    entries.map((e) => {
+      const data = typeof e.data === 'string' ? Buffer.from(e.data) : Buffer.from(e.data);
+      const body = e.body
+        ? Buffer.from(e.body)
+        : e.method === 12
+          ? compress('bzip2', data)
+          : e.method === 14
+            ? zipLzmaBody(data)
+            : data;
+      return { name: e.name, body, size: e.size ?? data.length, crc: crc32(data) >>> 0, method: e.method };
+    }),
+  );
+}
+
+/** The body of a zip method-14 entry, from lzma1's .lzma ("alone") output: its 8-byte size dropped. */
+export function zipLzmaBody(data: Uint8Array): Buffer {
+  const alone = lzmaAlone(data, 1) as unknown as Uint8Array;
+  const bytes = new Uint8Array(alone.buffer, alone.byteOffset, alone.byteLength);
+  return Buffer.concat([Buffer.from([9, 20, 5, 0]), bytes.subarray(0, 5), bytes.subarray(13)]);
 }
 
 /** Compresses with the system's bzip2 or xz (Node has neither); input on stdin, nothing on disk. */

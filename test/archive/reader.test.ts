@@ -357,8 +357,12 @@ describe('broken and misleading input', () => {
     // Damage a.py's deflate stream (it starts right after its 30-byte header and 4-byte name).
     zip.fill(0xff, 34, 40);
     const view = await readArchive(zip);
-    expect(view.status).toBe('error');
-    expect(view.error).toMatch(/corrupt zip entry a\.py/);
+    // One unreadable member is a gap (the package is unscannable), not a failure of the whole archive.
+    expect(view.status).toBe('ok');
+    expect(view.gaps).toEqual([
+      { stage: 'archive', path: 'a.py', reason: expect.stringMatching(/^corrupt zip entry: /) },
+    ]);
+    expect(find(view, 'a.py')?.data).toBeUndefined();
     expect(text(find(view, 'b.py'))).toBe('print(2)\n');
   });
 
@@ -369,7 +373,10 @@ describe('broken and misleading input', () => {
         { path: 'p/plain.py', data: 'y = 2\n' },
       ]),
     );
-    expect(view).toMatchObject({ status: 'error', error: 'encrypted zip entry cannot be read: p/secret.py' });
+    expect(view).toMatchObject({
+      status: 'ok',
+      gaps: [{ stage: 'archive', path: 'p/secret.py', reason: 'encrypted zip entry cannot be read' }],
+    });
     expect(view.entries[0]).toMatchObject({ encrypted: true });
     expect(view.entries[0]?.data).toBeUndefined();
     expect(text(view.entries[1])).toBe('y = 2\n');
