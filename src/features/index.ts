@@ -1,7 +1,7 @@
 // ArchiveView -> Analysis: the named feature vector, the hashed text tokens and the located evidence behind
 // them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
 // group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
-import { decodeText } from '../archive/index.js';
+import { decodeSource, decodeText } from '../archive/index.js';
 import {
   fileRole,
   initPython,
@@ -159,7 +159,8 @@ export function extractFeatures(view: ArchiveView): Analysis {
   for (const entry of view.entries) {
     const inner = innerPath(entry.path, root);
     const base = inner.slice(inner.lastIndexOf('/') + 1);
-    const data = entry.type === 'file' ? entry.data : undefined;
+    // Links (tar links resolved to their target's content, zip entries pip writes as files) carry data too.
+    const data = entry.data;
     let isPython = PYTHON_FILE.test(base);
     let text: string | undefined;
     if (data && !isPython && data.length > 2 && data[0] === 0x23 && data[1] === 0x21) {
@@ -167,7 +168,7 @@ export function extractFeatures(view: ArchiveView): Analysis {
       if (PYTHON_SHEBANG.test(firstLine)) isPython = true;
     }
     files.add(entry, inner, isPython);
-    if (entry.type !== 'file' || !data) {
+    if (!data) {
       if (entry.type === 'file' && entry.truncated)
         notes.push(`${entry.path}: over the per-file read limit, not analysed`);
       continue;
@@ -184,7 +185,8 @@ export function extractFeatures(view: ArchiveView): Analysis {
       metaSources.py = metadataFromPyproject(decodeText(data).text);
 
     if (isPython) {
-      const decoded = decodeText(data);
+      // As CPython reads it (PEP 263 declarations); an undecodable one is a gap from the archive stage.
+      const decoded = decodeSource(data);
       text = decoded.text;
       if (decoded.lossy) lossy++;
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
