@@ -419,10 +419,15 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       project: ref.name,
       targets,
       pythonMinors: options.pythonMinors,
+      ...(ref.markers ? { markers: ref.markers } : {}),
     });
     let files = selection.chosen;
     const notes: string[] = [];
     const gaps: Gap[] = [];
+    if (selection.markerExcludesAll)
+      notes.push(
+        `${label}: its marker (${ref.markers}) excludes every target platform (${targets.map((t) => t.id).join(', ')}); analysed as if it applied`,
+      );
     if (files.length === 0) {
       // Nothing installs on the targets (wheels for other platforms only, no sdist): pip there would fail,
       // but the project may run elsewhere, so analyse what the release offers rather than nothing.

@@ -6,6 +6,7 @@
 // first listed. Wheels no target would pick are returned as not analysed, with the reason.
 import { compare, satisfies, valid } from '@renovatebot/pep440';
 import { parseFilename } from './filename.js';
+import { markerMayApply } from './markers.js';
 import { buildTag, cpythonTags, DEFAULT_PYTHON_MINORS, type TargetPlatform, wheelTags } from './tags.js';
 
 export interface SelectableFile {
@@ -20,6 +21,8 @@ export interface SelectOptions {
   targets: TargetPlatform[];
   /** CPython 3.<minor> versions to consider; default 3.9-3.14. */
   pythonMinors?: number[];
+  /** The requirement's PEP 508 marker: platforms and Pythons where it says pip skips it are left out. */
+  markers?: string;
 }
 
 export interface Selection<T> {
@@ -29,6 +32,8 @@ export interface Selection<T> {
   pickedBy: Map<T, string[]>;
   /** Files of the release that no target would install, with why. */
   notAnalysed: { file: T; reason: string }[];
+  /** Set when the marker excludes every target: then it was ignored (the project runs somewhere else). */
+  markerExcludesAll?: boolean;
 }
 
 /** Whether a requires-python specifier admits CPython 3.<minor> (any patch release). */
@@ -133,8 +138,11 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
   const pickedBy = new Map<T, string[]>();
   const note = (file: T, by: string) => pickedBy.set(file, [...(pickedBy.get(file) ?? []), by]);
   const pickedVersions = new Set<string | null>();
+  const applies = (id: string, minor: number) => markerMayApply(options.markers, id, minor);
+  const markerExcludesAll = !options.targets.some((t) => minors.some((minor) => applies(t.id, minor)));
   for (const target of options.targets) {
     for (const minor of minors) {
+      if (!markerExcludesAll && !applies(target.id, minor)) continue;
       const seen = new Set<T>();
       for (const platforms of target.orders) {
         const tags = cpythonTags(minor, platforms);
@@ -163,8 +171,8 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
         ? 'an sdist of a version no target picks'
         : c.tags === null
           ? 'a wheel name pip cannot read'
-          : `no target (${targetNames}; CPython 3.${minors[0]}-3.${minors[minors.length - 1]}) would install it`,
+          : `no target (${targetNames}; CPython 3.${minors[0]}-3.${minors[minors.length - 1]}${options.markers && !markerExcludesAll ? '; where its marker applies' : ''}) would install it`,
     });
   }
-  return { chosen, pickedBy, notAnalysed };
+  return { chosen, pickedBy, notAnalysed, ...(markerExcludesAll ? { markerExcludesAll } : {}) };
 }
