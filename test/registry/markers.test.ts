@@ -30,6 +30,9 @@ describe('evaluateMarker', () => {
     expect(
       evaluateMarker(`${'('.repeat(5000)}sys_platform == "linux"${')'.repeat(5000)}`, linux312),
     ).toBeNull();
+    const nested = (depth: number) => `${'('.repeat(depth)}sys_platform == "linux"${')'.repeat(depth)}`;
+    expect(evaluateMarker(nested(60), linux312)).toBeNull();
+    expect(evaluateMarker(nested(40), linux312)).toBe(true);
   });
   it('stays linear on long hostile markers', () => {
     const cpu = (n: number) => {
