@@ -1,5 +1,6 @@
 // A loopback GitHub REST server with the few endpoints the action uses: issue comments (list, create,
-// update), contents, issues (list, create, update). Records every request; can answer 403 to writes
+// update), contents, issues (list, create, update), and who the token is (GraphQL viewer; GET /user
+// answers 403 as it does for installation tokens). Comments and issues carry their author. Records every request; can answer 403 to writes
 // (a fork PR's read-only token). Unknown routes answer 404 and are recorded, so tests can fail on them.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +11,22 @@ export interface Recorded {
   body?: unknown;
 }
 
+export interface Author {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+}
+
+/** GITHUB_TOKEN's bot user as REST shows it. */
+export const ACTIONS_BOT: Author = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+
 export interface GitHubServerState {
-  comments: { id: number; body: string }[];
-  issues: { number: number; title: string; body: string; state: string }[];
+  comments: { id: number; body: string; user: Author }[];
+  issues: { number: number; title: string; body: string; state: string; user: Author }[];
+  /** Who the token is: what writes are attributed to. */
+  self: Author;
+  /** false: the GraphQL endpoint errors too (then the action assumes GITHUB_TOKEN's bot). */
+  graphqlViewer: boolean;
   /** path -> ref -> content */
   contents: Record<string, Record<string, string>>;
   readOnly: boolean;
@@ -30,6 +44,8 @@ export async function startGitHubServer(initial: Partial<GitHubServerState> = {}
   const state: GitHubServerState = {
     comments: [],
     issues: [],
+    self: ACTIONS_BOT,
+    graphqlViewer: true,
     contents: {},
     readOnly: false,
     requests: [],
@@ -44,6 +60,17 @@ export async function startGitHubServer(initial: Partial<GitHubServerState> = {}
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(data));
     };
+    if (url.pathname === '/graphql' && req.method === 'POST') {
+      const query = String((body as { query?: string })?.query ?? '');
+      if (!state.graphqlViewer || !/\bviewer\b/.test(query))
+        return send(200, { errors: [{ message: 'Resource not accessible by integration' }] });
+      // GraphQL names a bot without REST's "[bot]" suffix; the numeric id is the same.
+      return send(200, {
+        data: { viewer: { login: state.self.login.replace(/\[bot\]$/, ''), databaseId: state.self.id } },
+      });
+    }
+    if (url.pathname === '/user' && req.method === 'GET')
+      return send(403, { message: 'Resource not accessible by integration' });
     const write = req.method !== 'GET';
     if (write && state.readOnly) return send(403, { message: 'Resource not accessible by integration' });
     const route = (re: RegExp) => url.pathname.match(re);
@@ -51,7 +78,7 @@ export async function startGitHubServer(initial: Partial<GitHubServerState> = {}
     m = route(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/);
     if (m) {
       if (req.method === 'GET') return send(200, state.comments);
-      const c = { id: nextId++, body: (body as { body: string }).body };
+      const c = { id: nextId++, body: (body as { body: string }).body, user: state.self };
       state.comments.push(c);
       return send(201, c);
     }
@@ -79,7 +106,13 @@ export async function startGitHubServer(initial: Partial<GitHubServerState> = {}
           state.issues.filter((i) => i.state === 'open'),
         );
       const b = body as { title: string; body: string };
-      const issue = { number: state.issues.length + 1, title: b.title, body: b.body, state: 'open' };
+      const issue = {
+        number: state.issues.length + 1,
+        title: b.title,
+        body: b.body,
+        state: 'open',
+        user: state.self,
+      };
       state.issues.push(issue);
       return send(201, issue);
     }
