@@ -1,6 +1,9 @@
 // Tests for src/config.ts (kept under test/action/, the config's main consumer, to stay in owned paths).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, parseConfigFile, resolveConfig } from '../../src/config.js';
+import { parse } from 'yaml';
+import { ConfigurationError, parseConfigFile, resolveConfig, SETTINGS } from '../../src/config.js';
 
 const good = `fail-on: suspicious
 allow:
@@ -82,5 +85,67 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ indexUrl: 'ftp://x' })).toThrow(/index-url must be an http\(s\) URL/);
     expect(() => resolveConfig({ cache: 'maybe' })).toThrow(/cache must be true or false/);
     expect(() => resolveConfig({ maxArtifactMb: '-3' })).toThrow(/max-artifact-mb/);
+  });
+});
+
+describe('allow versions', () => {
+  it('keeps an unquoted version as written: 1.10 is not 1.1', () => {
+    const c = parseConfigFile(
+      'allow:\n  - package: a\n    version: 1.10\n    reason: r\n  - package: b\n    version: 2.0\n    reason: r\n',
+      'c.yml',
+    );
+    expect(c.allow?.map((e) => e.version)).toEqual(['1.10', '2.0']);
+  });
+});
+
+describe('one table of settings for action inputs and CLI flags', () => {
+  const action = parse(readFileSync(join(import.meta.dirname, '../../action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+
+  it('declares every action input (github-token aside) as a setting, and nothing more', () => {
+    const inputs = Object.keys(action.inputs).filter((n) => n !== 'github-token');
+    expect(inputs.sort()).toEqual(
+      Object.values(SETTINGS)
+        .map((s) => s.input)
+        .sort(),
+    );
+  });
+
+  it('gives action.yml no defaults (the runner would pass them as if set, over the config file)', () => {
+    for (const [name, input] of Object.entries(action.inputs))
+      if (name !== 'github-token') expect(input.default ?? '', name).toBe('');
+  });
+
+  it('lets the config file decide what no input sets, for every file key', () => {
+    const file = parseConfigFile(
+      'fail-on: never\ncomment: never\nindex-url: https://mirror.example/simple/\nmax-artifact-mb: 7\nosv: false\nlockfiles: [a.txt]\n',
+      'c.yml',
+    );
+    const empty = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, '']));
+    expect(resolveConfig(empty, file)).toMatchObject({
+      failOn: 'never',
+      comment: 'never',
+      indexUrl: 'https://mirror.example/simple/',
+      maxArtifactMb: 7,
+      osv: false,
+      lockfiles: ['a.txt'],
+    });
+    expect(resolveConfig({ ...empty, osv: 'true' }, file).osv).toBe(true);
+  });
+
+  it('has a CLI flag for every setting that is not about publishing to GitHub', async () => {
+    const { scanCommand } = await import('../../src/cli/commands/scan.js');
+    let usage = '';
+    await scanCommand.run(['--help'], {
+      stdout: (s) => void (usage += s),
+      stderr: () => {},
+      cwd: '.',
+      env: {},
+    });
+    for (const s of Object.values(SETTINGS))
+      expect(usage.includes(`--${s.input}`) || usage.includes(`--[no-]${s.input}`), s.input).toBe(
+        !s.actionOnly,
+      );
   });
 });
