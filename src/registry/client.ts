@@ -6,7 +6,7 @@
 // failures to get an answer as RegistryError. Credentials go only to their own index's origin, over https
 // or to a loopback host.
 import { createHash } from 'node:crypto';
-import { compare, satisfies, valid } from '@renovatebot/pep440';
+import { compare, valid } from '@renovatebot/pep440';
 import type { Artifact, Gap, PackageRef } from '../types.js';
 import { type ArtifactCache, createArtifactCache } from './cache.js';
 import { hashMismatch, RegistryError, releaseMissing, untrustedIndex } from './errors.js';
@@ -17,7 +17,7 @@ import { maskSecrets, maskUrl } from './mask.js';
 import { type IndexFile, parseHtmlPage, parseJsonPage } from './page.js';
 import { selectForTargets } from './select.js';
 import { DEFAULT_PLATFORMS, type TargetPlatform, targetPlatform } from './tags.js';
-import { newestSatisfying } from './version.js';
+import { matchesPin, newestSatisfying } from './version.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 const ACCEPT =
@@ -152,19 +152,6 @@ function splitCredentials(raw: string): { url: URL; user: string; password: stri
 }
 
 const sameVersion = (a: string, b: string): boolean => (valid(a) && valid(b) ? compare(a, b) === 0 : a === b);
-
-/**
- * pip's version matching for a pin: `==1.0` also matches `1.0+local` (PEP 440: a public pin ignores the
- * candidate's local label); `==1.0+cpu` matches only that local version.
- */
-export function matchesPin(candidate: string, pinned: string): boolean {
-  if (!valid(candidate) || !valid(pinned)) return candidate === pinned;
-  try {
-    return satisfies(candidate, `==${pinned}`);
-  } catch {
-    return sameVersion(candidate, pinned);
-  }
-}
 
 const isUrl = (source: string | undefined): source is string => !!source && /^https?:\/\//i.test(source);
 

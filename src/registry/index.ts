@@ -5,7 +5,6 @@ export {
   DEFAULT_INDEX_URL,
   type IndexClient,
   type IndexClientOptions,
-  matchesPin,
   normalizeProjectName,
   type ProjectPage,
   type RegistryFile,
@@ -36,4 +35,4 @@ export {
   targetPlatform,
   wheelTags,
 } from './tags.js';
-export { newestSatisfying, type VersionCandidate } from './version.js';
+export { matchesPin, newestSatisfying, type VersionCandidate } from './version.js';

@@ -18,3 +18,16 @@ export function newestSatisfying(candidates: VersionCandidate[], specifier: stri
   acceptable.sort((a, b) => compare(b.version, a.version));
   return acceptable[0]?.version ?? null;
 }
+
+/**
+ * pip's version matching for a pin: `==1.0` also matches `1.0+local` (PEP 440: a public pin ignores the
+ * candidate's local label); `==1.0+cpu` matches only that local version.
+ */
+export function matchesPin(candidate: string, pinned: string): boolean {
+  if (!valid(candidate) || !valid(pinned)) return candidate === pinned;
+  try {
+    return satisfies(candidate, `==${pinned}`);
+  } catch {
+    return compare(candidate, pinned) === 0;
+  }
+}

@@ -3,6 +3,7 @@
 // version jump, a project with a single release. Low/medium only, never decisive: each alone is common
 // among honest packages and makes a package at most suspicious.
 import { compare, explain, valid } from '@renovatebot/pep440';
+import { matchesPin } from '../registry/version.js';
 import type { Signal } from '../types.js';
 
 export interface HistoryFile {
@@ -40,10 +41,11 @@ export function historySignals(input: HistoryInput, options: HistoryOptions = {}
   const label = `${input.name} ${input.version}`;
   const fileVersions = input.files.map((f) => f.version).filter((v): v is string => v !== null);
   const allVersions = uniqueVersions([...input.versions, ...fileVersions]);
-  const ownFiles = input.files.filter((f) => f.version !== null && sameVersion(f.version, input.version));
+  // pip's rule: `==1.0` is also served by `1.0+local` files, so those are this release's files too.
+  const ownFiles = input.files.filter((f) => f.version !== null && matchesPin(f.version, input.version));
 
   if (ownFiles.length === 0) {
-    const listed = allVersions.some((v) => sameVersion(v, input.version));
+    const listed = allVersions.some((v) => matchesPin(v, input.version));
     signals.push({
       id: 'release-missing',
       severity: 'medium',

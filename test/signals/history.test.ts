@@ -117,3 +117,23 @@ describe('historySignals', () => {
     expect(signal!.message).toContain('reason: contained malware');
   });
 });
+
+describe('local versions', () => {
+  it('counts 1.0+local files as the release ==1.0 pins, as pip does', () => {
+    const signals = historySignals({
+      name: 'torchish',
+      version: '1.0',
+      files: [
+        {
+          filename: 'torchish-1.0+cpu.tar.gz',
+          version: '1.0+cpu',
+          yanked: false,
+          uploadTime: '2020-01-01T00:00:00Z',
+        },
+      ],
+      versions: ['1.0+cpu', '0.9'],
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(signals.map((s) => s.id)).not.toContain('release-missing');
+  });
+});
