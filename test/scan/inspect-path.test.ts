@@ -1,0 +1,92 @@
+// `inspect` and `scan` reach a verdict through the same path (analyseArtifact + decide): same score,
+// same evidence in the same order, same verdict for the same bytes; a partial read is analysed by both
+// and is `unscannable` in both (issue 10 item 4: inspect analysed partial archives that scan discarded).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArchive } from '../../src/archive/index.js';
+import { inspectCommand, inspectFile } from '../../src/cli/commands/inspect.js';
+import { extractFeatures, initFeatures } from '../../src/features/index.js';
+import { modelStages } from '../../src/judge.js';
+import { bundledModel } from '../../src/model/bundled.js';
+import { type ScanStages, scan } from '../../src/scan.js';
+import type { Artifact } from '../../src/types.js';
+import { maliciousRelease } from '../action/fixtures.js';
+import { makeSdist, makeWheel } from '../fixtures/archives.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pmg-inspect-path-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => initFeatures());
+
+const files: Record<string, Uint8Array> = {
+  'evil_pkg-1.0.tar.gz': maliciousRelease('evil-pkg', '1.0').files[0]!.bytes,
+  'honest_pkg-1.0.tar.gz': makeSdist({
+    name: 'honest-pkg',
+    version: '1.0',
+    files: { 'honest_pkg/__init__.py': 'def add(a, b):\n    return a + b\n' },
+  }),
+  // 4 MiB of zeros in a wheel: the reader stops at the 100:1 ratio limit after reading the module.
+  'bomb_pkg-1.0-py3-none-any.whl': makeWheel({
+    name: 'bomb-pkg',
+    version: '1.0',
+    files: { 'bomb_pkg/__init__.py': 'X = 1\n', 'bomb_pkg/zeros.bin': Buffer.alloc(4 * 1024 * 1024) },
+  }),
+};
+for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+
+/** scan() over one artifact with the real reader, extractor and model (the index faked). */
+async function scanOne(filename: string) {
+  const model = bundledModel();
+  const stages: ScanStages<string> = {
+    ...modelStages(model, (bytes) => readArchive(bytes), extractFeatures),
+    resolve: async () => ({ files: [filename] }),
+    download: async (file, ref): Promise<Artifact> => ({
+      ref,
+      filename: file,
+      kind: 'other',
+      url: `http://index.invalid/${file}`,
+      sha256: 'ab'.repeat(32),
+      bytes: files[file]!,
+    }),
+  };
+  const ref = { name: 'pkg', version: '1.0', hashes: [], file: 'requirements.txt', line: 1 };
+  const [verdict] = await scan([{ ref }], stages, {
+    concurrency: 1,
+    thresholds: model.thresholds,
+    allow: [],
+    now: () => new Date(0),
+  });
+  return verdict!;
+}
+
+describe('inspect and scan share one path to a verdict', () => {
+  it.each(Object.keys(files))('%s: same score, evidence order and verdict', async (name) => {
+    const model = bundledModel();
+    const inspected = await inspectFile(name, { cwd: dir, analyse: true, model });
+    const scanned = await scanOne(name);
+    expect(inspected.verdict).toBe(scanned.verdict);
+    expect(inspected.evidence).toEqual(scanned.evidence);
+    expect(inspected.score).toBeCloseTo(scanned.score!, 6);
+    expect(inspected.gaps ?? []).toEqual(scanned.gaps ?? []);
+  }, 60_000);
+
+  it('a partial archive is analysed and unscannable, with the gap, and inspect exits 1', async () => {
+    const name = 'bomb_pkg-1.0-py3-none-any.whl';
+    const r = await inspectFile(name, { cwd: dir, analyse: true, model: bundledModel() });
+    expect(r).toMatchObject({ status: 'error', verdict: 'unscannable' });
+    expect(r.gaps).toEqual([
+      expect.objectContaining({ stage: 'archive', artifact: name, reason: expect.stringMatching(/ratio/) }),
+    ]);
+    expect(r.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^not analysed: bomb_pkg/)]));
+    const chunks: string[] = [];
+    const io = { stdout: (s: string) => void chunks.push(s), stderr: () => {}, cwd: dir, env: {} };
+    expect(await inspectCommand.run([name, 'honest_pkg-1.0.tar.gz', '--json'], io)).toBe(1);
+    const [bomb, honest] = chunks
+      .join('')
+      .trim().split('\n').map((l) => JSON.parse(l).verdict);
+    expect(bomb).toBe('unscannable');
+    expect(honest).not.toBe('unscannable');
+    expect(await inspectCommand.run(['honest_pkg-1.0.tar.gz'], io)).toBe(0);
+  }, 60_000);
+});
