@@ -73,7 +73,8 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       download: (file, ref) => client.download(file, ref),
       readArchive: read,
       extractFeatures,
-      score: (analysis) => scoreVector(model, analysis.features, analysis.tokens),
+      // As many contributions as inspect (src/judge.ts modelStages): evidence is ordered by them.
+      score: (analysis) => scoreVector(model, analysis.features, analysis.tokens, { limit: 200 }),
       signals: (ref, prev) => signals.signals(ref, prev),
     };
     return {
