@@ -55,6 +55,26 @@ describe('fetch command', () => {
     expect(readFileSync(join(r.cwd, 'dl', 'demo-1.0.tar.gz')).equals(Buffer.from(sdist!.bytes))).toBe(true);
   });
 
+  it('fetches the wheel pip installs on Linux beside the pure one, and notes the wheels left out', async () => {
+    const release = servedRelease('demo', '1.0');
+    const wheel = release.files[1]!.bytes;
+    release.files.push(
+      { filename: 'demo-1.0-cp312-cp312-manylinux_2_28_x86_64.whl', bytes: wheel },
+      { filename: 'demo-1.0-cp312-cp312-manylinux_2_28_ppc64le.whl', bytes: wheel },
+    );
+    const server = await serve([release]);
+    const r = await run(['demo==1.0', '--index-url', server.url, '--out', 'dl']);
+    expect(r.code).toBe(0);
+    expect(r.listing('dl')).toEqual([
+      'demo-1.0-cp312-cp312-manylinux_2_28_x86_64.whl',
+      'demo-1.0-py3-none-any.whl',
+      'demo-1.0.tar.gz',
+    ]);
+    expect(r.stderr).toMatch(
+      /^note: demo==1\.0: not analysed: demo-1\.0-cp312-cp312-manylinux_2_28_ppc64le\.whl \(no target/,
+    );
+  });
+
   it('prints one JSON object per requirement with --json', async () => {
     const server = await serve([servedRelease('demo', '1.0'), servedRelease('demo', '1.1')]);
     const r = await run(['demo==1.0', 'demo>=1', '--index-url', server.url, '--json']);

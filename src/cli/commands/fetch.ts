@@ -64,6 +64,8 @@ interface FetchResult {
   files: { filename: string; sha256: string; size: number; kind: string; url: string; path: string }[];
   findings: Signal[];
   errors: string[];
+  /** Files of the release not fetched because no target platform installs them, and locked hashes of such files. */
+  notes?: string[];
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -118,6 +120,9 @@ export const fetchCommand: Command = {
       try {
         const resolution = await client.resolve(ref);
         result.version = resolution.version;
+        if (resolution.notes.length > 0) result.notes = resolution.notes;
+        // Over the per-release cap: what pip could install and was not fetched is an error, never a silent skip.
+        for (const gap of resolution.gaps) result.errors.push(gap.reason);
         if (resolution.files.length === 0)
           result.errors.push(`${ref.name}: the index offers no artifact to analyse`);
         else await mkdir(out, { recursive: true });
@@ -149,6 +154,7 @@ export const fetchCommand: Command = {
           io.stdout(
             `finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${clean(s.message)}\n`,
           );
+        for (const n of result.notes ?? []) io.stderr(`note: ${clean(n)}\n`);
         for (const e of result.errors) io.stderr(`error: ${clean(e)}\n`);
       }
     }
