@@ -206,11 +206,11 @@ async function scanOne<F>(
   verdict.reasons.unshift(...decision.reasons);
   verdict.allowedBy = decision.allowedBy;
   if (gaps.length > 0) verdict.gaps = gaps;
-  if (verdict.artifacts.length === 0) {
-    // Nothing was analysed at all: the first gap says why.
-    verdict.status = 'error';
+  // Nothing analysed at all is status 'error'; either way an unscannable package's error names its first
+  // gap, so the one-line log and any reader of `error` say why.
+  if (verdict.artifacts.length === 0) verdict.status = 'error';
+  if (verdict.status === 'error' || verdict.verdict === 'unscannable')
     verdict.error = gaps[0] ? gapText(gaps[0]) : `${label}: nothing was analysed`;
-  }
   verdict.ms = Math.round(performance.now() - started);
   options.onPackage?.(verdict);
   return verdict;

@@ -160,6 +160,7 @@ describe('scan', () => {
     expect(results[6]!.gaps).toEqual([
       { stage: 'download', artifact: 'broken.whl', reason: 'broken.whl: connection reset' },
     ]);
+    expect(results[6]!.error).toBe('broken.whl: download: broken.whl: connection reset');
     expect(results[6]!.reasons[0]).toMatch(/^not analysed: broken\.whl: download: .*connection reset/);
     expect(results[1]!.evidence[0]).toMatchObject({ path: 'evil-1.0/setup.py', line: 4 });
   });
