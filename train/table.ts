@@ -12,6 +12,7 @@ import {
   listCorpus,
   type RowSource,
 } from '../src/features/corpus.js';
+import type { Evidence } from '../src/types.js';
 
 export type { RowSource } from '../src/features/corpus.js';
 
@@ -33,6 +34,8 @@ export interface FeatureRow {
   tokens: Record<number, number>;
   /** Rules with located hits. */
   rules?: string[];
+  /** Medium-or-stronger evidence (src/features/corpus.ts keeps the strongest), for decide() on the corpus. */
+  evidence?: Evidence[];
 }
 
 export interface TableOptions {
@@ -58,6 +61,7 @@ function toRow(item: CorpusItem, a: CachedAnalysis): FeatureRow {
     features: a.features,
     tokens: a.tokens,
     rules: a.rules,
+    ...(a.evidence ? { evidence: a.evidence } : {}),
   };
 }
 

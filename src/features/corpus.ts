@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { readArchive } from '../archive/index.js';
+import type { Evidence } from '../types.js';
 import { extractFeatures, FEATURE_NAMES } from './index.js';
 import { TOKEN_BUCKETS } from './tokens.js';
 
@@ -29,10 +30,19 @@ export interface CachedAnalysis {
   tokens: Record<number, number>;
   /** Rule ids with located hits, strongest first (for the model card's blind-spot notes). */
   rules: string[];
+  /**
+   * Medium-or-stronger evidence (at most EVIDENCE_KEPT items, strongest first), so the gate's verdict —
+   * decide() on this evidence — can be measured on the corpus without analysing it again.
+   */
+  evidence?: Evidence[];
 }
 
+/** How many evidence items a cached analysis keeps. */
+export const EVIDENCE_KEPT = 40;
+const SNIPPET_KEPT = 120;
+
 /** Changes whenever the feature list or the extractor's version changes, so stale caches are not reused. */
-export const EXTRACTOR_VERSION = 3;
+export const EXTRACTOR_VERSION = 4;
 export function featureDigest(): string {
   return createHash('sha256')
     .update(JSON.stringify({ v: EXTRACTOR_VERSION, names: FEATURE_NAMES, buckets: TOKEN_BUCKETS }))
@@ -150,6 +160,14 @@ export async function analyseFile(bytes: Uint8Array, id: string): Promise<Cached
     // An archive cut short by a limit still yields the features of what was read; the reason is kept.
     const analysis = extractFeatures(view);
     const rules = [...new Set(analysis.evidence.map((e) => e.rule))];
+    const evidence = analysis.evidence
+      .filter((e) => e.severity !== 'low')
+      .slice(0, EVIDENCE_KEPT)
+      .map((e) => ({
+        ...e,
+        snippet: e.snippet.slice(0, SNIPPET_KEPT),
+        message: e.message?.slice(0, SNIPPET_KEPT),
+      }));
     return {
       id,
       status: 'ok',
@@ -157,6 +175,7 @@ export async function analyseFile(bytes: Uint8Array, id: string): Promise<Cached
       features: analysis.features,
       tokens: analysis.tokens,
       rules,
+      evidence,
     };
   } catch (error) {
     return { id, status: 'error', error: (error as Error).message, features: {}, tokens: {}, rules: [] };

@@ -10,7 +10,16 @@ import {
   parsePython,
   startupModules,
 } from '../python/index.js';
-import { RULES, runRules, runTextRules, TEXT_RULES } from '../rules/index.js';
+import {
+  EVIDENCE_ONLY_RULES,
+  looksLikePickle,
+  PICKLE_FILE,
+  RULES,
+  runRules,
+  runTextRules,
+  scanModelFile,
+  TEXT_RULES,
+} from '../rules/index.js';
 import type { Analysis, ArchiveView, Evidence, Severity } from '../types.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
 import { cleanPath, FileStats, innerPath } from './files.js';
@@ -40,7 +49,10 @@ const PYTHON_SHEBANG = /^#!.*\bpython[\d.]*\b/;
 const TEXT_FILE = /\.(sh|bash|zsh|bat|cmd|ps1|psm1|vbs|js|mjs|cjs)$/i;
 const MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
-const ruleIds = (): string[] => [...RULES.map((r) => r.id), ...TEXT_RULES.map((r) => r.id)];
+const ruleIds = (): string[] => [
+  ...RULES.filter((r) => !EVIDENCE_ONLY_RULES.has(r.id)).map((r) => r.id),
+  ...TEXT_RULES.map((r) => r.id),
+];
 
 const OTHER_NAMES = [
   'rule.max_severity_early',
@@ -171,6 +183,11 @@ export function extractFeatures(view: ArchiveView): Analysis {
     if (!data) {
       if (entry.type === 'file' && entry.truncated)
         notes.push(`${entry.path}: over the per-file read limit, not analysed`);
+      continue;
+    }
+    // Pickles and torch checkpoints (zip): an opcode scan for callables that run on load, never unpickled.
+    if (PICKLE_FILE.test(base) && (looksLikePickle(data) || (data[0] === 0x50 && data[1] === 0x4b))) {
+      record(scanModelFile(entry.path, data));
       continue;
     }
     if (/\.(dist-info)\/METADATA$/.test(inner) || (base === 'PKG-INFO' && isShallow(inner))) {

@@ -2,12 +2,14 @@
 import type { ParsedFile } from '../python/index.js';
 import type { Evidence } from '../types.js';
 import { antiAnalysis } from './anti-analysis.js';
+import { binaryDropper } from './binary-dropper.js';
 import { chrChain } from './chr-chain.js';
 import { clipboardAccess } from './clipboard-access.js';
 import { credentialPaths } from './credential-paths.js';
 import { downloadAndExecute } from './download-and-execute.js';
 import { dynamicImport } from './dynamic-import.js';
 import { encodedBlob } from './encoded-blob.js';
+import { envExfil } from './env-exfil.js';
 import { execAlias } from './exec-alias.js';
 import { execDecodedPayload } from './exec-decoded-payload.js';
 import { execStringLiteral } from './exec-string-literal.js';
@@ -24,10 +26,12 @@ import { persistence } from './persistence.js';
 import { processExecution } from './process-execution.js';
 import { pthExecutable } from './pth-executable.js';
 import { shellcodeLoader } from './shellcode-loader.js';
+import { startupFileWrite } from './startup-file-write.js';
 import { suspiciousUrl } from './suspicious-url.js';
 import { sysinfoRead } from './sysinfo-read.js';
 import type { Rule } from './types.js';
 
+export { looksLikePickle, PICKLE_FILE, scanModelFile, scanPickle } from './pickle-code.js';
 export { runTextRules, TEXT_RULES } from './text-rules.js';
 export type { Rule, RuleHit, TextRule } from './types.js';
 
@@ -57,7 +61,20 @@ export const RULES: Rule[] = [
   chrChain,
   longLine,
   encodedBlob,
+  envExfil,
+  startupFileWrite,
+  binaryDropper,
 ];
+
+/**
+ * Rules added after the bundled model was trained: their hits reach policy (and the severity aggregates the
+ * model reads), but they have no feature of their own until the model is retrained with them.
+ */
+export const EVIDENCE_ONLY_RULES: ReadonlySet<string> = new Set([
+  'env-exfil',
+  'startup-file-write',
+  'binary-dropper',
+]);
 
 const SNIPPET = 200;
 const cut = (s: string) => (s.length > SNIPPET ? s.slice(0, SNIPPET) : s);

