@@ -68,6 +68,26 @@ export function archiveGaps(view: ArchiveView, artifact: string): Gap[] {
   return gaps;
 }
 
+/** Files Python runs at install, start-up or import whatever the package does: never judged from a part. */
+const STARTUP_FILE = /(^|\/)(setup\.py|__init__\.py|[^/]*\.pth|sitecustomize\.py|usercustomize\.py)$/i;
+
+/**
+ * A safety net under the extractor: a setup.py, __init__.py, .pth or *customize.py cut at the per-file
+ * read limit is a gap even if the extractor did not name it (padding before or after a payload must not
+ * make the rest of the file invisible).
+ */
+function cutStartupFiles(view: ArchiveView, artifact: string, known: Gap[]): Gap[] {
+  const named = new Set(known.map((g) => g.path));
+  return view.entries
+    .filter((e) => e.truncated && STARTUP_FILE.test(e.path) && !named.has(e.path))
+    .map((e) => ({
+      stage: 'archive' as const,
+      artifact,
+      path: e.path,
+      reason: `cut at the per-file read limit (${e.size} bytes): the rest of the file was not analysed`,
+    }));
+}
+
 /** Read, extract and score one artifact; never throws for a bad artifact (that is a gap). */
 export async function analyseArtifact(
   bytes: Uint8Array,
@@ -103,6 +123,7 @@ export async function analyseArtifact(
     return { view, evidence: [], notes, gaps, drivers: [] };
   }
   gaps.push(...(analysis.gaps ?? []).map((g) => ({ ...g, artifact: g.artifact ?? filename })));
+  gaps.push(...cutStartupFiles(view, filename, gaps));
   const weights = new Map(modelScore?.contributions.map((c) => [c.feature, c.weight]) ?? []);
   return {
     view,

