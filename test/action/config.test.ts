@@ -138,7 +138,9 @@ describe('one table of settings for action inputs and CLI flags', () => {
     const { scanCommand } = await import('../../src/cli/commands/scan.js');
     let usage = '';
     await scanCommand.run(['--help'], {
-      stdout: (s) => void (usage += s),
+      stdout: (s) => {
+        usage += s;
+      },
       stderr: () => {},
       cwd: '.',
       env: {},
