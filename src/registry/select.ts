@@ -110,6 +110,22 @@ function pick<T>(
   return best;
 }
 
+// Each interpreter's tag ranks are built once per process (a thousand tags for Linux), not per release.
+const rankCache = new WeakMap<string[], Map<number, Map<string, number>>>();
+function ranks(platforms: string[], minor: number): Map<string, number> {
+  let byMinor = rankCache.get(platforms);
+  if (!byMinor) {
+    byMinor = new Map();
+    rankCache.set(platforms, byMinor);
+  }
+  let rank = byMinor.get(minor);
+  if (!rank) {
+    rank = new Map(cpythonTags(minor, platforms).map((t, i) => [t, i]));
+    byMinor.set(minor, rank);
+  }
+  return rank;
+}
+
 /** The files pip would install for the targets, from the candidate files of the requirement's version(s). */
 export function selectForTargets<T extends SelectableFile>(files: T[], options: SelectOptions): Selection<T> {
   const minors = options.pythonMinors ?? DEFAULT_PYTHON_MINORS;
@@ -145,9 +161,7 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
       if (!markerExcludesAll && !applies(target.id, minor)) continue;
       const seen = new Set<T>();
       for (const platforms of target.orders) {
-        const tags = cpythonTags(minor, platforms);
-        const rank = new Map(tags.map((t, i) => [t, i]));
-        const chosen = pick(candidates, rank, minor);
+        const chosen = pick(candidates, ranks(platforms, minor), minor);
         if (!chosen || seen.has(chosen.file)) continue;
         seen.add(chosen.file);
         pickedVersions.add(chosen.version);
