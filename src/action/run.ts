@@ -108,6 +108,7 @@ async function publish(
   core.setOutput('scanned', report.counts.scanned);
   core.setOutput('malicious', report.counts.malicious);
   core.setOutput('suspicious', report.counts.suspicious);
+  core.setOutput('unscannable', report.counts.unscannable);
   core.setOutput('report-json', relative(ctx.workspace, jsonPath));
   core.setOutput('sarif-file', relative(ctx.workspace, sarifPath));
   if (outcome.failed) core.setFailed(`pypi-malware-gate: ${escapeAnnotation(outcome.reason ?? 'failed')}`);

@@ -84,6 +84,7 @@ describe('fail closed, end to end (bundled action, loopback index)', () => {
       const r = await runAction(ws, gh.url, { 'index-url': indexUrl });
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/::error::pypi-malware-gate: 1 unscannable package\(s\)/);
+      expect(r.outputs).toMatch(/unscannable<<\S+\n1\n/);
       expect(r.stdout).toMatch(
         /::error title=pypi-malware-gate%3A packed-tables 1\.0 is unscannable,file=requirements\.txt,line=2::[^\n]*packed_tables-1\.0-py3-none-any\.whl: archive: [^\n]*ratio/,
       );
