@@ -34,7 +34,17 @@ export function gitCli(cwd: string): GitObjects {
     fetch(rev) {
       if (rev.startsWith('-')) return false;
       try {
-        git(['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', rev]);
+        // One commit on a shallow checkout (the default); a full clone stays full.
+        const shallow = git(['rev-parse', '--is-shallow-repository']).toString('utf8').trim() === 'true';
+        git([
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--no-recurse-submodules',
+          ...(shallow ? ['--depth=1'] : []),
+          'origin',
+          rev,
+        ]);
         return true;
       } catch {
         return false;
