@@ -11,6 +11,11 @@ export interface CollectInput {
   readHead(path: string): string | undefined;
   /** Base content: null when the file did not exist at base (a new lockfile); throws when unknown. */
   readBase?(path: string): Promise<string | null>;
+  /**
+   * A file included from a base lockfile (requirements -r/-c), when the base is in git objects: without
+   * it, the packages of an included file all look added on every pull request.
+   */
+  readBaseInclude?(path: string): string | undefined;
 }
 
 export interface Collected {
@@ -72,7 +77,9 @@ export async function collect(input: CollectInput): Promise<Collected> {
       baseContent = null;
     }
     const basePackages =
-      baseContent === null ? [] : parseLockfile(baseContent, file, { format: head.format }).packages;
+      baseContent === null
+        ? []
+        : parseLockfile(baseContent, file, { format: head.format, readFile: input.readBaseInclude }).packages;
     const diff = diffPackages(basePackages, head.packages);
     for (const ref of diff.added) push({ ref, change: 'added' });
     for (const { ref, previous } of diff.changed) push({ ref, change: 'changed', previous });

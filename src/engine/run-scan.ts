@@ -106,6 +106,7 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     mode,
     readHead: (p) => head.read(p),
     readBase: mode === 'diff' ? readBase : undefined,
+    readBaseInclude: baseTree ? (p) => baseTree.read(p) : undefined,
   });
   for (const note of collected.notes) logger.warning(note);
   const from = head.sha ? ` (head ${head.label}, read from git objects)` : '';

@@ -49,3 +49,27 @@ describe('collect', () => {
     expect(out.items).toHaveLength(3);
   });
 });
+
+describe('collect with requirements includes', () => {
+  it('reads a base lockfile include from the base too, so its unchanged packages are not "added"', async () => {
+    const head: Record<string, string> = {
+      'requirements.txt': '-r common.txt\nsix==1.16.0\n',
+      'common.txt': 'idna==3.7\nurllib3==2.2.0\n',
+    };
+    const base: Record<string, string> = {
+      'requirements.txt': '-r common.txt\n',
+      'common.txt': 'idna==3.7\nurllib3==2.1.0\n',
+    };
+    const out = await collect({
+      files: ['requirements.txt'],
+      mode: 'diff',
+      readHead: (p) => head[p],
+      readBase: async (p) => base[p] ?? null,
+      readBaseInclude: (p) => base[p],
+    });
+    expect(out.items.map((i) => `${i.ref.name}==${i.ref.version} ${i.change}`).sort()).toEqual([
+      'six==1.16.0 added',
+      'urllib3==2.2.0 changed',
+    ]);
+  });
+});

@@ -187,6 +187,34 @@ describe('reads and writes stay inside the workspace', () => {
   }, 90_000);
 });
 
+describe('requirements includes cannot read outside the workspace', () => {
+  it('never reads .git/config (where checkout keeps the token) or a path above the workspace', async () => {
+    const s = await servers();
+    try {
+      const secret = 'c2VjcmV0LXRva2Vu';
+      const ws = makeRepo(
+        { 'requirements.txt': '' },
+        {
+          'requirements.txt':
+            '-r .git/config\n-r ../../../../proc/self/environ\n-r ../outside.txt\ntidy-tables==1.4.2\n',
+        },
+      );
+      git(ws.dir, 'config', 'http.extraheader', `AUTHORIZATION: basic ${secret}`);
+      writeFileSync(join(ws.dir, '..', 'outside.txt'), `${secret}==1.0\n`);
+      cleanup.push(join(ws.dir, '..', 'outside.txt'));
+      const r = await runAction(ws, s.gh.url, { 'index-url': s.index.url, comment: 'always' });
+      const report = readFileSync(join(ws.dir, 'pypi-malware-gate.json'), 'utf8');
+      for (const out of [r.stdout, r.summary, report, JSON.stringify(s.gh.state.comments)]) {
+        expect(out).not.toContain(secret);
+        expect(out).not.toMatch(/extraheader|HOSTNAME=|PATH=/i);
+      }
+      expect(r.stdout).toMatch(/\[1\/1\] benign\s+tidy-tables 1\.4\.2/);
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+});
+
 describe('the comment and the audit issue are adopted only from the token itself', () => {
   it("posts its own comment instead of editing a PR author's comment that carries the marker", async () => {
     const s = await servers();
