@@ -408,7 +408,14 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       pythonMinors: options.pythonMinors,
       ...(ref.markers ? { markers: ref.markers } : {}),
     });
-    let files = selection.chosen;
+    const lockedShas = lockDigests(ref.hashes).get('sha256');
+    const isLocked = (f: RegistryFile) => lockedShas?.has(f.hashes.sha256?.toLowerCase() ?? '') === true;
+    // A wheel the lockfile pins that a target could install is analysed even when pip there prefers
+    // another: the lock says it is installed somewhere (an older glibc, another Python build).
+    let files = [
+      ...selection.chosen,
+      ...[...selection.installable].filter((f) => isLocked(f) && !selection.chosen.includes(f)),
+    ];
     const notes: string[] = [];
     const gaps: Gap[] = [];
     if (selection.markerExcludesAll)
@@ -441,8 +448,7 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
         .filter((f) => !candidates.includes(f))
         .map((file) => ({ file, reason: 'not among the files the lockfile hashes allow' })),
     ];
-    const lockedShas = lockDigests(ref.hashes).get('sha256');
-    const lockedLeft = left.filter((n) => lockedShas?.has(n.file.hashes.sha256?.toLowerCase() ?? ''));
+    const lockedLeft = left.filter((n) => isLocked(n.file));
     if (left.length > 0) {
       const shown = left.slice(0, 20).map((n) => `${n.file.filename} (${n.reason})`);
       notes.push(

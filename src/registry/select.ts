@@ -34,6 +34,8 @@ export interface Selection<T> {
   notAnalysed: { file: T; reason: string }[];
   /** Set when the marker excludes every target: then it was ignored (the project runs somewhere else). */
   markerExcludesAll?: boolean;
+  /** Wheels some target could install (tags and requires-python fit), picked first or not. */
+  installable: Set<T>;
 }
 
 /** Whether a requires-python specifier admits CPython 3.<minor> (any patch release). */
@@ -87,6 +89,7 @@ function pick<T>(
   candidates: Candidate<T>[],
   rank: Map<string, number>,
   minor: number,
+  installable: Set<T>,
 ): Candidate<T> | undefined {
   let best: Candidate<T> | undefined;
   let bestRank = Number.POSITIVE_INFINITY;
@@ -101,6 +104,7 @@ function pick<T>(
         if (at !== undefined && at < r) r = at;
       }
       if (r === Number.POSITIVE_INFINITY) continue; // not installable here
+      installable.add(c.file);
     }
     if (!best || better(c, r, best, bestRank)) {
       best = c;
@@ -154,6 +158,7 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
   const pickedBy = new Map<T, string[]>();
   const note = (file: T, by: string) => pickedBy.set(file, [...(pickedBy.get(file) ?? []), by]);
   const pickedVersions = new Set<string | null>();
+  const installable = new Set<T>();
   const applies = (id: string, minor: number) => markerMayApply(options.markers, id, minor);
   const markerExcludesAll = !options.targets.some((t) => minors.some((minor) => applies(t.id, minor)));
   for (const target of options.targets) {
@@ -161,7 +166,7 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
       if (!markerExcludesAll && !applies(target.id, minor)) continue;
       const seen = new Set<T>();
       for (const platforms of target.orders) {
-        const chosen = pick(candidates, ranks(platforms, minor), minor);
+        const chosen = pick(candidates, ranks(platforms, minor), minor, installable);
         if (!chosen || seen.has(chosen.file)) continue;
         seen.add(chosen.file);
         pickedVersions.add(chosen.version);
@@ -188,5 +193,5 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
           : `no target (${targetNames}; CPython 3.${minors[0]}-3.${minors[minors.length - 1]}${options.markers && !markerExcludesAll ? '; where its marker applies' : ''}) would install it`,
     });
   }
-  return { chosen, pickedBy, notAnalysed, ...(markerExcludesAll ? { markerExcludesAll } : {}) };
+  return { chosen, pickedBy, notAnalysed, installable, ...(markerExcludesAll ? { markerExcludesAll } : {}) };
 }

@@ -300,6 +300,33 @@ describe('what pip would install on the targets', () => {
     );
   });
 
+  it('analyses every locked wheel a target could install, not only the one pip prefers there', async () => {
+    const release = servedRelease('glib', '1.0');
+    const wheel = (platform: string, body: string) => ({
+      filename: `glib-1.0-cp312-cp312-${platform}.whl`,
+      bytes: makeWheel({ name: 'glib', version: '1.0', files: { 'glib/x.py': body } }),
+    });
+    release.files.push(wheel('manylinux_2_17_x86_64', 'a = 1\n'), wheel('manylinux_2_28_x86_64', 'b = 2\n'));
+    const server = await serve({ projects: { glib: { versions: [release] } } });
+    const c = client({ indexUrl: server.url, pythonMinors: [12] });
+    const unlocked = await c.resolve(ref('glib', '1.0'));
+    expect(unlocked.files.map((f) => f.filename)).toEqual([
+      'glib-1.0.tar.gz',
+      'glib-1.0-cp312-cp312-manylinux_2_28_x86_64.whl',
+      'glib-1.0-py3-none-any.whl',
+    ]);
+    expect(unlocked.notes[0]).toMatch(/not analysed: glib-1\.0-cp312-cp312-manylinux_2_17_x86_64\.whl/);
+    const hashes = release.files.map((f) => `sha256:${server.sha256(f.bytes)}`);
+    const locked = await c.resolve(ref('glib', '1.0', { hashes }));
+    expect(locked.files.map((f) => f.filename)).toEqual([
+      'glib-1.0.tar.gz',
+      'glib-1.0-cp312-cp312-manylinux_2_28_x86_64.whl',
+      'glib-1.0-py3-none-any.whl',
+      'glib-1.0-cp312-cp312-manylinux_2_17_x86_64.whl',
+    ]);
+    expect(locked.notes).toEqual([]);
+  });
+
   it('only analyses files the lockfile hashes allow, since pip refuses the others', async () => {
     const release = linuxOnlyPayload();
     const server = await serve({ projects: { fastlib: { versions: [release] } } });
