@@ -79,16 +79,17 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   // Inputs alone first: a bad input is reported before any file is read.
   const early = resolveConfig(request.settings);
   const base = early.baseRef ?? event?.baseSha;
-  const mode =
-    early.mode === 'auto'
-      ? (event ? PR_EVENTS.has(event.name) : base !== undefined)
-        ? 'diff'
-        : 'full'
-      : early.mode;
+  // auto: what a pull request (or merge group) changes, or what changed since an explicit base-ref.
+  const changesOnly = (event !== undefined && PR_EVENTS.has(event.name)) || early.baseRef !== undefined;
+  const mode = early.mode === 'auto' ? (changesOnly ? 'diff' : 'full') : early.mode;
   if (mode === 'diff' && !base)
     throw new ConfigurationError('diff mode needs a base: run on pull_request, or set base-ref (--base)');
   const head = await headTree(early, event, deps);
   const baseTree = base ? await commitIfPresent(base, deps, false) : undefined;
+  if (base && !baseTree && !deps.github)
+    throw new ConfigurationError(
+      `the base ${base} is not a commit in ${event ? 'the checkout (check out with fetch-depth: 0, or give a github-token for the contents API)' : deps.workspace}`,
+    );
   const readBase = base ? baseReader(base, baseTree, deps) : undefined;
 
   const trusted = await loadTrustedConfig(request.settings, early.configFile, {

@@ -56,3 +56,12 @@ describe('scan command', () => {
     expect(r.stderr).toMatch(/nothing was scanned/);
   });
 });
+
+describe('scan command, git refs', () => {
+  it('exits 2 naming a --base that is not a commit (a typo does not scan everything)', async () => {
+    writeFileSync(join(dir, 'requirements.txt'), '# nothing pinned\n');
+    const r = await run(['--base', 'mian']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the base mian is not a commit/);
+  });
+});
