@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import * as core from '@actions/core';
 import { context, getOctokit } from '@actions/github';
+import { PACKAGE_VERSION } from '../analysis-digest.js';
 import { gitCli } from '../engine/git.js';
 import { type RunEvent, type RunResult, runScan, type StageFactory } from '../engine/run-scan.js';
 import { writeNewFile } from '../engine/write-file.js';
@@ -18,7 +19,7 @@ import { readInputs } from './inputs.js';
 import { actionLogger } from './logger.js';
 
 export type { StageFactory } from '../engine/run-scan.js';
-export const TOOL = { name: 'pypi-malware-gate', version: process.env.PMG_VERSION ?? '0.1.0' };
+export const TOOL = { name: 'pypi-malware-gate', version: PACKAGE_VERSION };
 const JSON_REPORT = 'pypi-malware-gate.json';
 
 /** What the event payload says about the pull request or merge group. */

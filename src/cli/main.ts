@@ -2,6 +2,7 @@
 // (node dist/cli.js, or the npm bin symlink), so tests can import main() without side effects.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { PACKAGE_VERSION } from '../analysis-digest.js';
 import { commands } from './commands/index.js';
 import { CliError, type CliIO } from './io.js';
 
@@ -21,7 +22,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    io.stdout(`${process.env.PMG_VERSION ?? '0.1.0'}\n`);
+    io.stdout(`${PACKAGE_VERSION}\n`);
     return 0;
   }
   const entry = commands[name];

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineFactory } from '../../action/stages.js';
+import { PACKAGE_VERSION } from '../../analysis-digest.js';
 import { ConfigurationError, type RawSettings, SETTINGS } from '../../config.js';
 import { gitCli } from '../../engine/git.js';
 import type { Logger } from '../../engine/logger.js';
@@ -53,7 +54,7 @@ export const scanCommand: Command = {
             onNotice: (m) => io.stderr(`notice: ${escapeTerminal(m)}\n`),
             env: io.env,
           }),
-          tool: { name: 'pypi-malware-gate', version: process.env.PMG_VERSION ?? '0.1.0' },
+          tool: { name: 'pypi-malware-gate', version: PACKAGE_VERSION },
         },
       );
     } catch (err) {
@@ -75,7 +76,9 @@ export const scanCommand: Command = {
       if (settings.sarifFile)
         writeNewFile(
           resolve(io.cwd, settings.sarifFile),
-          escapeJsonInvisible(renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable })),
+          escapeJsonInvisible(
+            renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable }),
+          ),
         );
     } catch (err) {
       if (err instanceof UnsafeOutputError) throw new CliError(err.message);
