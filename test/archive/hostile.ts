@@ -161,6 +161,69 @@ function rawZip(entries: RawEntry[], repeat?: number): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A tar header block written field by field; `patch` writes more (sparse structs) before the checksum. */
+export function rawTarHeader(o: {
+  name: string;
+  size: number;
+  type: string;
+  link?: string;
+  mode?: number;
+  patch?: (h: Buffer) => void;
+}): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(o.name, 0, 100, 'utf8');
+  h.write(`${(o.mode ?? 0o644).toString(8).padStart(7, '0')}\0`, 100, 'ascii');
+  h.write('0000000\0', 108, 'ascii');
+  h.write('0000000\0', 116, 'ascii');
+  h.write(`${o.size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+  h.write('14621411000\0', 136, 'ascii');
+  h.write(o.type, 156, 'latin1');
+  if (o.link) h.write(o.link, 157, 100, 'utf8');
+  h.write('ustar  \0', 257, 'ascii');
+  o.patch?.(h);
+  h.write('        ', 148, 'ascii');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+  return h;
+}
+
+/** Data padded to whole 512-byte blocks. */
+export const blocks512 = (data: Uint8Array | string): Buffer => {
+  const b = Buffer.from(data);
+  return Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
+};
+
+/** A tar member: its header, then its data padded to blocks (`data` may differ from the header's size). */
+export function rawTarMember(o: Parameters<typeof rawTarHeader>[0] & { data?: Uint8Array | string }): Buffer {
+  return Buffer.concat([rawTarHeader(o), blocks512(o.data ?? '')]);
+}
+
+/** Pax records ("%d %s=%s\n", the length counting itself), as the body of an 'x' or 'g' header. */
+export function paxRecords(records: [string, string][]): Buffer {
+  return Buffer.concat(
+    records.map(([k, v]) => {
+      const rest = ` ${k}=${v}\n`;
+      let n = Buffer.byteLength(rest) + 1;
+      while (String(n).length + Buffer.byteLength(rest) !== n) n = String(n).length + Buffer.byteLength(rest);
+      return Buffer.from(`${n}${rest}`);
+    }),
+  );
+}
+
+/** A pax extended header ('x') member carrying `records`. */
+export function paxMember(records: [string, string][], type = 'x'): Buffer {
+  const body = paxRecords(records);
+  return rawTarMember({ name: 'PaxHeaders/x', size: body.length, type, data: body });
+}
+
+/** Writes a 12-byte octal number field. */
+export const octal12 = (h: Buffer, at: number, n: number) =>
+  h.write(`${n.toString(8).padStart(11, '0')}\0`, at, 'ascii');
+
+/** Members followed by the end-of-archive blocks. */
+export const tarOfMembers = (...members: Buffer[]) => Buffer.concat([...members, Buffer.alloc(1024)]);
+
 /**
  * A zip whose entries use the compression methods Python's zipfile reads beyond deflate: 12 (a whole
  * bzip2 stream) and 14 (LZMA: version, properties length, 5 property bytes, raw LZMA1), or any other
