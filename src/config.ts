@@ -42,7 +42,10 @@ export const fileSchema = z.strictObject({
   /** Indexes a lockfile may lock packages to besides index-url and extra-index-urls (they get no token). */
   'allowed-indexes': z.array(z.url()).optional(),
   /** Where the project runs: pip's pick of wheel for each is analysed. */
-  platforms: z.array(z.enum(KNOWN_PLATFORMS as [string, ...string[]])).min(1).optional(),
+  platforms: z
+    .array(z.enum(KNOWN_PLATFORMS as [string, ...string[]]))
+    .min(1)
+    .optional(),
   'max-artifact-mb': z.number().positive().optional(),
   lockfiles: z.array(z.string()).optional(),
   osv: z.boolean().optional(),
@@ -109,18 +112,27 @@ export const SETTINGS: Record<
     aliases?: string[];
     /** The default as the README states it. */
     doc: string;
+    /** What the CLI does when the flag is not given, where that differs from the action. */
+    cliDoc?: string;
     /** Set only where the action publishes to GitHub: the CLI has no flag for it. */
     actionOnly?: true;
   }
 > = {
   lockfiles: { input: 'lockfiles', kind: 'list', aliases: ['lockfile'], doc: 'discover' },
   mode: { input: 'mode', kind: 'string', doc: `\`${DEFAULTS.mode}\`` },
-  baseRef: { input: 'base-ref', kind: 'string', aliases: ['base'], doc: 'the pull request base' },
+  baseRef: {
+    input: 'base-ref',
+    kind: 'string',
+    aliases: ['base'],
+    doc: 'the pull request base',
+    cliDoc: 'none: scan every pin',
+  },
   headRef: {
     input: 'head-ref',
     kind: 'string',
     aliases: ['head'],
     doc: 'the checkout (`pull_request_target`: the pull request head, read from git objects)',
+    cliDoc: 'the folder',
   },
   failOn: { input: 'fail-on', kind: 'string', doc: `\`${DEFAULTS.failOn}\`` },
   failOnUnscannable: {
@@ -132,7 +144,12 @@ export const SETTINGS: Record<
   indexUrl: { input: 'index-url', kind: 'string', doc: `\`${DEFAULTS.indexUrl}\`` },
   extraIndexUrls: { input: 'extra-index-urls', kind: 'list', doc: 'none' },
   indexToken: { input: 'index-token', kind: 'string', doc: 'none' },
-  sarifFile: { input: 'sarif-file', kind: 'string', doc: `\`${DEFAULTS.sarifFile}\`` },
+  sarifFile: {
+    input: 'sarif-file',
+    kind: 'string',
+    doc: `\`${DEFAULTS.sarifFile}\``,
+    cliDoc: 'none (SARIF is written only when asked)',
+  },
   maxArtifactMb: { input: 'max-artifact-mb', kind: 'string', doc: `\`${DEFAULTS.maxArtifactMb}\`` },
   cache: { input: 'cache', kind: 'bool', doc: `\`${DEFAULTS.cache}\`` },
   auditIssue: { input: 'audit-issue', kind: 'bool', doc: `\`${DEFAULTS.auditIssue}\``, actionOnly: true },

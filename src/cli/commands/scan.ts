@@ -143,7 +143,7 @@ function inCheckout(path: string, root: string): string {
 const flagHelp = FLAGS.map(([, s]) => {
   const spell = s.kind === 'bool' ? `--[no-]${s.input}` : `--${s.input} ${s.kind === 'list' ? 'X ...' : 'X'}`;
   const also = s.aliases?.length ? ` (also --${s.aliases.join(', --')})` : '';
-  return `  ${spell}${also}  default: ${s.doc.replace(/`/g, '')}`;
+  return `  ${`${spell}${also}`.padEnd(36)}default: ${(s.cliDoc ?? s.doc).replace(/`/g, '')}`;
 }).join('\n');
 
 const USAGE = `usage: pypi-malware-gate scan [path] [options]
@@ -154,9 +154,11 @@ With --head, the lockfiles are read from that commit's git objects instead of th
 
   --format text|json|markdown|sarif   what to print (default text)
   --output FILE                       write it to FILE (a new file; an existing symlink is refused)
-  --progress / --no-progress          one line per package on stderr (default: when stderr is a terminal)
+  --[no-]progress                     one line per package on stderr (default: when stderr is a terminal)
 ${flagHelp}
   index token: --index-token or the PMG_INDEX_TOKEN environment variable
+  paths: --lockfiles and --config-file are relative to the folder scanned (an absolute --lockfile must be
+  inside it); --output and --sarif-file are relative to the current directory
 
 exit: 0 clean, 1 failed by policy (or nothing scanned because of errors), 2 usage or configuration error`;
 
