@@ -1,15 +1,19 @@
 // Verdict-level figures: what the gate does, not only what the model scores. A package fails the check
-// through src/policy.ts's decide() — score over the malicious threshold *with* located evidence, or critical
-// install/import-time evidence with a score in the suspicious band — so recall and FPR are measured on
-// decide()'s answer, rebuilt from each row's evidence summary (no signals: the corpus has no index history).
+// through src/policy.ts's decide() — score over the malicious threshold *with* located evidence, or strong
+// install/import-time evidence that is not a known-benign idiom — so recall and FPR are measured on
+// decide()'s answer to each row's cached evidence (no signals: the corpus has no index history).
 import { decide } from '../src/policy.js';
 import type { Evidence } from '../src/types.js';
 import type { FeatureRow } from './table.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 
-/** The evidence decide() needs from a row: located hits at all, and critical early ones. */
+/**
+ * The evidence decide() needs from a row: the cached medium-or-stronger evidence (extractor v4 on), or for
+ * an older cache a stand-in built from the severity aggregates.
+ */
 function evidenceOf(row: FeatureRow): Evidence[] {
+  if (row.evidence) return row.evidence;
   const out: Evidence[] = [];
   if ((row.features['rule.critical_early'] ?? 0) > 0)
     out.push({
