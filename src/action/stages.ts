@@ -11,8 +11,10 @@ import {
   createIndexClient,
   declaredIndexes,
   indexProblems,
+  maskUrl,
   type RegistryFile,
   refKey,
+  untrustedLockfileIndexes,
 } from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
@@ -45,6 +47,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
     const read = (bytes: Uint8Array) => readArchive(bytes, { totalBytes: maxBytes });
     let declared = new Map<string, string[]>();
+    let lockfileProblems: string[] = [];
     // The previous version's analysis, for the version diff: the sdist (install-time code) when there is one.
     const previous = new Map<string, Promise<Analysis>>();
     const analyseRef = (ref: PackageRef): Promise<Analysis> => {
@@ -82,10 +85,11 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       prepare: (refs: PackageRef[], lockfiles = []) => {
         // requirements files: their --index-url / --extra-index-url apply to every package (pip merges them).
         declared = declaredIndexes(lockfiles);
+        lockfileProblems = untrustedLockfileIndexes(lockfiles, client.isTrusted, maskUrl);
         return signals.prepare(refs);
       },
       // A mistyped index-url or an index that answers nothing useful fails the run, naming the index.
-      problems: () => indexProblems(client.health()),
+      problems: () => [...lockfileProblems, ...indexProblems(client.health())],
       thresholds: model.thresholds,
       modelVersion: model.modelVersion,
       cache: config.cache ? folderVerdictCache(join(cacheDir, 'verdicts')) : undefined,

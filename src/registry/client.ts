@@ -112,6 +112,8 @@ export interface IndexClient {
   download(file: RegistryFile, ref: PackageRef): Promise<Artifact>;
   /** Per first-asked index: how many refs it was asked for and how many it answered usefully. */
   health(): IndexHealth[];
+  /** Whether the trusted configuration names this index URL (index-url, extra-index-urls, allowed-indexes). */
+  isTrusted(url: string): boolean;
 }
 
 interface IndexInfo {
@@ -646,5 +648,12 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     sha256Of: (file) => file.hashes.sha256?.toLowerCase(),
     download,
     health: () => [...health.values()].map((h) => ({ ...h })),
+    isTrusted: (url) => {
+      try {
+        return trusted.has(indexKey(url));
+      } catch {
+        return false;
+      }
+    },
   };
 }

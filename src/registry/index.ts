@@ -21,7 +21,14 @@ export {
   isLoopbackHost,
   retryAfterMs,
 } from './http.js';
-export { declaredIndexes, type IndexHealth, indexKey, indexProblems, refKey } from './indexes.js';
+export {
+  declaredIndexes,
+  type IndexHealth,
+  indexKey,
+  indexProblems,
+  refKey,
+  untrustedLockfileIndexes,
+} from './indexes.js';
 export { createLimiter, type Limiter } from './limit.js';
 export { maskSecrets, maskUrl } from './mask.js';
 export { type IndexFile, type ParsedPage, parseHtmlPage, parseJsonPage } from './page.js';

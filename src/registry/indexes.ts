@@ -82,3 +82,28 @@ export function declaredIndexes(
   }
   return byRef;
 }
+
+/**
+ * Lockfiles that name an index the configuration does not trust, whether or not a package changed: a
+ * pull request that only adds `--extra-index-url https://attacker/simple/` to a requirements file makes
+ * pip look for every package there (and take the attacker's wheel when its tags rank higher), so the run
+ * fails even when the diff has no package to scan. `mask` hides credentials in the URLs shown.
+ */
+export function untrustedLockfileIndexes(
+  lockfiles: readonly { file: string; indexUrls?: string[]; packages: readonly { source?: string }[] }[],
+  isTrusted: (url: string) => boolean,
+  mask: (url: string) => string,
+): string[] {
+  const problems: string[] = [];
+  for (const lockfile of lockfiles) {
+    const named = new Set(lockfile.indexUrls ?? []);
+    for (const p of lockfile.packages) if (p.source && /^https?:\/\//i.test(p.source)) named.add(p.source);
+    const untrusted = [...named].filter((url) => !isTrusted(url));
+    if (untrusted.length === 0) continue;
+    problems.push(
+      `${lockfile.file} has pip fetch packages from ${untrusted.map(mask).join(', ')}, which the configuration does not name ` +
+        '(index-url, extra-index-urls, allowed-indexes in the base branch): add it there if it is trusted',
+    );
+  }
+  return problems;
+}

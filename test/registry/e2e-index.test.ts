@@ -66,6 +66,30 @@ describe('the index a package comes from, and what pip installs (bundled action)
     }
   }, 120_000);
 
+  it('fails a PR that only adds --extra-index-url <attacker>, though no package changed', async () => {
+    const gh = await startGitHubServer();
+    const trusted = await startIndexServer({
+      projects: { 'tidy-tables': { versions: [honestRelease('tidy-tables', '1.4.2')] } },
+    });
+    const attacker = await startIndexServer({ projects: {} });
+    try {
+      const ws = makeRepo(
+        { 'requirements.txt': 'tidy-tables==1.4.2\n' },
+        { 'requirements.txt': `--extra-index-url ${attacker.url}\ntidy-tables==1.4.2\n` },
+      );
+      const r = await runAction(ws, gh.url, { 'index-url': trusted.url });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        `requirements.txt has pip fetch packages from ${attacker.url}, which the configuration does not name`,
+      );
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await attacker.close();
+      await trusted.close();
+      await gh.close();
+    }
+  }, 120_000);
+
   it('passes the same PR when the base branch config allows that index, and never sends it the token', async () => {
     const gh = await startGitHubServer();
     const trusted = await startIndexServer({ projects: {} });

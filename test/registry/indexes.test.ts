@@ -435,3 +435,33 @@ describe('the run-level check', () => {
     expect(map.has(refKey(b))).toBe(false);
   });
 });
+
+describe('lockfiles that name an untrusted index', () => {
+  it('are a run-level problem even when no package changed', async () => {
+    const { untrustedLockfileIndexes, maskUrl } = await import('../../src/registry/index.js');
+    const c = client({
+      indexUrl: 'https://pypi.org/simple/',
+      allowedIndexes: ['https://download.pytorch.org/whl/cpu'],
+    });
+    expect(c.isTrusted('https://pypi.python.org/simple')).toBe(true);
+    expect(c.isTrusted('https://download.pytorch.org/whl/cpu/')).toBe(true);
+    expect(c.isTrusted('not a url')).toBe(false);
+    const problems = untrustedLockfileIndexes(
+      [
+        {
+          file: 'requirements.txt',
+          indexUrls: ['https://u:secret@attacker.example/simple/'],
+          packages: [{}],
+        },
+        { file: 'uv.lock', packages: [{ source: 'https://pypi.org/simple' }, { source: 'path' }] },
+        { file: 'poetry.lock', packages: [{ source: 'https://evil.example/simple' }] },
+      ],
+      c.isTrusted,
+      maskUrl,
+    );
+    expect(problems).toEqual([
+      'requirements.txt has pip fetch packages from https://***@attacker.example/simple/, which the configuration does not name (index-url, extra-index-urls, allowed-indexes in the base branch): add it there if it is trusted',
+      expect.stringMatching(/^poetry\.lock has pip fetch packages from https:\/\/evil\.example\/simple,/),
+    ]);
+  });
+});
