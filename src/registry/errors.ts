@@ -30,8 +30,10 @@ export function hashMismatch(message: string): RegistryFinding {
 /**
  * A lockfile locks a package to an index the trusted configuration does not name (index-url,
  * extra-index-urls, allowed-indexes): pip would fetch it from there, so a pull request could point a
- * package at its own index. Decisive: the check fails until the configuration allows that index.
+ * package at its own index. The index is not asked, so nothing is analysed: the package is unscannable
+ * with this signal as the reason, and the run fails on the lockfile itself (untrustedLockfileIndexes).
+ * Not decisive: an honest internal package on an index nobody configured is not malware.
  */
 export function untrustedIndex(message: string): RegistryFinding {
-  return new RegistryFinding({ id: 'untrusted-index', severity: 'critical', decisive: true, message });
+  return new RegistryFinding({ id: 'untrusted-index', severity: 'high', message });
 }

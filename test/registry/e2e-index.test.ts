@@ -57,7 +57,9 @@ describe('the index a package comes from, and what pip installs (bundled action)
       expect(attacker.requests).toEqual([]);
       expect(trusted.requests.every((q) => q.project !== 'evil-pkg')).toBe(true);
       const evil = report(ws.dir).packages.find((p: { ref: { name: string } }) => p.ref.name === 'evil-pkg');
-      expect(evil.verdict).toBe('malicious');
+      // Nothing was analysed (the index was not asked): unscannable, with the signal as the reason.
+      expect(evil.verdict).toBe('unscannable');
+      expect(r.stdout).toContain(`requirements.txt has pip fetch packages from ${attacker.url}`);
       expect(evil.signals.map((s: { id: string }) => s.id)).toContain('untrusted-index');
     } finally {
       await attacker.close();

@@ -67,7 +67,8 @@ describe('the index a lockfile names', () => {
     const err = await rejection(c.resolve(ref('evil-pkg', '1.0'), [attacker.url]));
     expect(err).toBeInstanceOf(RegistryFinding);
     const { signal } = err as RegistryFinding;
-    expect(signal).toMatchObject({ id: 'untrusted-index', severity: 'critical', decisive: true });
+    expect(signal).toMatchObject({ id: 'untrusted-index', severity: 'high' });
+    expect(signal.decisive).toBeFalsy();
     expect(signal.message).toContain(`evil-pkg: requirements.txt:4 has pip fetch it from ${attacker.url}`);
     expect(signal.message).toMatch(/index-url, extra-index-urls, allowed-indexes/);
     // uv.lock / poetry.lock: the package's own source.
