@@ -155,7 +155,7 @@ function splitCredentials(raw: string): { url: URL; user: string; password: stri
 
 const sameVersion = (a: string, b: string): boolean => (valid(a) && valid(b) ? compare(a, b) === 0 : a === b);
 
-const isUrl = (source: string | undefined): source is string => !!source && /^https?:\/\//i.test(source);
+const DIRECT_SOURCES = new Set(['url', 'vcs', 'path']);
 
 const SUPPORTED_HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
 
@@ -269,7 +269,10 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
    * trusted; the gate never asks an index the configuration does not name.
    */
   function indexesFor(ref: PackageRef | undefined, declared: string[] | undefined): IndexInfo[] {
-    const locked = isUrl(ref?.source) ? ref.source : undefined;
+    // Any source but a direct reference names an index: one that is not an http(s) URL (a file:// or
+    // relative registry a uv.lock can name) is never trusted, so a wheel committed with the PR is not
+    // what pip installs while the gate analyses the configured index's file.
+    const locked = ref?.source !== undefined && !DIRECT_SOURCES.has(ref.source) ? ref.source : undefined;
     if (locked === undefined && !declared?.length) return configured;
     const wanted =
       locked !== undefined && declared === undefined

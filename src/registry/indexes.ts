@@ -97,7 +97,9 @@ export function untrustedLockfileIndexes(
   const problems: string[] = [];
   for (const lockfile of lockfiles) {
     const named = new Set(lockfile.indexUrls ?? []);
-    for (const p of lockfile.packages) if (p.source && /^https?:\/\//i.test(p.source)) named.add(p.source);
+    // Every source but a direct reference names an index (file:// and relative registries included).
+    for (const p of lockfile.packages)
+      if (p.source && !['url', 'vcs', 'path'].includes(p.source)) named.add(p.source);
     const untrusted = [...named].filter((url) => !isTrusted(url));
     if (untrusted.length === 0) continue;
     problems.push(

@@ -84,6 +84,25 @@ describe('the index a lockfile names', () => {
     );
   });
 
+  it('never trusts a file:// or relative registry a lockfile names (a wheel committed with the PR)', async () => {
+    const c = client({
+      indexUrl: 'https://pypi.org/simple/',
+      fetch: async () => new Response('', { status: 500 }),
+    });
+    for (const source of ['file:///home/runner/work/repo/wheels', '../wheels']) {
+      const err = await rejection(c.resolve(ref('demo', '1.0', { source, file: 'uv.lock' })));
+      expect((err as RegistryFinding).signal?.id).toBe('untrusted-index');
+    }
+    const { untrustedLockfileIndexes, maskUrl } = await import('../../src/registry/index.js');
+    expect(
+      untrustedLockfileIndexes(
+        [{ file: 'uv.lock', packages: [{ source: './wheels' }] }],
+        c.isTrusted,
+        maskUrl,
+      ),
+    ).toHaveLength(1);
+  });
+
   it('masks credentials written in an untrusted URL', async () => {
     const c = client({ indexUrl: 'https://pypi.org/simple/' });
     const err = await rejection(
