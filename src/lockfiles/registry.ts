@@ -23,6 +23,8 @@ export interface FormatDef {
 }
 
 const has = (re: RegExp) => (content: string) => re.test(content);
+// Sniffs use [ \t]* where \s* would match newlines too: `^\s*x` with the m flag rescans every following
+// blank line from each line start, quadratic on a file of newlines.
 
 // Order matters for sniffing: the most specific content checks first, requirements last.
 export const FORMATS: FormatDef[] = [
@@ -37,42 +39,45 @@ export const FORMATS: FormatDef[] = [
     id: 'poetry',
     fileNames: [/^poetry\.lock$/],
     // lock-version inside [metadata] (pylock.toml has it at the top level).
-    sniff: has(/^\[metadata\][ \t]*$(?:\n(?!\[).*)*\n\s*lock-version\s*=/m),
+    sniff: has(/^\[metadata\][ \t]*$(?:\n(?!\[).*)*\n[ \t]*lock-version[ \t]*=/m),
     parse: parsePoetry,
     locks: true,
   },
   {
     id: 'pdm',
     fileNames: [/^pdm\.lock$/],
-    sniff: has(/^\s*lock_version\s*=/m),
+    sniff: has(/^[ \t]*lock_version[ \t]*=/m),
     parse: parsePdm,
     locks: true,
   },
   {
     id: 'pylock',
     fileNames: [/^pylock\.toml$/, /^pylock\.[^.]+\.toml$/],
-    sniff: has(/^\s*\[\[packages\]\]/m),
+    sniff: has(/^[ \t]*\[\[packages\]\]/m),
     parse: parsePylock,
     locks: true,
   },
   {
     id: 'uv',
     fileNames: [/^uv\.lock$/],
-    sniff: has(/^version\s*=\s*1\s*$[\s\S]*\[\[package\]\]/m),
+    sniff: has(/^version[ \t]*=[ \t]*1[ \t]*$[\s\S]*\[\[package\]\]/m),
     parse: parseUv,
     locks: true,
   },
   {
     id: 'pyproject',
     fileNames: [/^pyproject\.toml$/],
-    sniff: has(/^\s*\[(project|tool\.poetry|dependency-groups)\]/m),
+    sniff: has(/^[ \t]*\[(project|tool\.poetry|dependency-groups)\]/m),
     parse: parsePyproject,
     locks: false,
   },
   {
     id: 'conda',
-    fileNames: [/^(environment|conda)([-_.][^/]*)?\.ya?ml$/i],
-    sniff: has(/^dependencies\s*:/m),
+    fileNames: [/^(environment|conda)([-_.][^/]*)?\.ya?ml$/i, /^conda-lock\.ya?ml$/i],
+    // environment.yml's dependencies list, or conda-lock.yml's package list with managers.
+    sniff: (content) =>
+      /^dependencies[ \t]*:/m.test(content) ||
+      (/^package[ \t]*:/m.test(content) && /^[ \t-]*manager[ \t]*:[ \t]*(conda|pip)\b/m.test(content)),
     parse: parseConda,
     locks: false,
   },
@@ -81,8 +86,8 @@ export const FORMATS: FormatDef[] = [
     fileNames: [/requirements.*\.(txt|in|pip)$/i, /^constraints.*\.txt$/i, /^requires.*\.txt$/i],
     // A bare word is not enough (any text has one): a version operator, a URL or a pip option.
     sniff: (content) =>
-      /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(===?|~=|>=|<=|!=|<|>|@)/m.test(content) ||
-      /^\s*(-r|-c|-e|-i|--requirement|--constraint|--editable|--index-url|--hash)[\s=]/m.test(content),
+      /^[ \t]*[A-Za-z0-9][A-Za-z0-9._-]*[ \t]*(\[[^\]\n]*\])?[ \t]*(===?|~=|>=|<=|!=|<|>|@)/m.test(content) ||
+      /^[ \t]*(-r|-c|-e|-i|--requirement|--constraint|--editable|--index-url|--hash)[ \t=]/m.test(content),
     parse: parseRequirements,
     locks: false,
   },

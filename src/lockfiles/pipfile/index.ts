@@ -5,9 +5,12 @@ import {
   errorLine,
   errorResult,
   isRecord,
-  jsonKeyLine,
+  jsonLineKey,
+  LineIndex,
+  NAME_RE,
   normalizeHash,
   normalizeName,
+  shown,
   str,
 } from '../common.js';
 import { indexSource } from '../toml.js';
@@ -17,24 +20,29 @@ export function parsePipfile(content: string, path: string): LockfileResult {
   try {
     doc = JSON.parse(content.replace(/^\uFEFF/, ''));
   } catch (err) {
-    const msg = String((err as Error).message).split('\n')[0];
+    // V8's message quotes the text around the error (a token, a workflow command): never shown.
+    const msg = /Unexpected end/.test(String((err as Error).message)) ? 'unexpected end of input' : 'syntax error';
     return errorResult(path, 'pipfile', `invalid JSON: ${msg}`, jsonErrorLine(content, err));
   }
   if (!isRecord(doc) || !isRecord(doc['_meta']))
     return errorResult(path, 'pipfile', 'not a Pipfile.lock: no _meta');
   const meta = doc['_meta'];
   const lines = content.split(/\r?\n/);
+  const keys = new LineIndex(lines, jsonLineKey);
   const spec = meta['pipfile-spec'];
   if (typeof spec === 'number' && spec > 6) {
-    return errorResult(path, 'pipfile', `unknown pipfile-spec ${spec}`, jsonKeyLine(lines, 'pipfile-spec'));
+    return errorResult(path, 'pipfile', `unknown pipfile-spec ${spec}`, keys.at('pipfile-spec'));
   }
   const sources = new Map<string, string>();
   const indexUrls: string[] = [];
+  // pipenv installs a package with no "index" from the first source.
+  let defaultIndex: string | undefined;
   if (Array.isArray(meta['sources'])) {
     for (const s of meta['sources']) {
       const name = isRecord(s) ? str(s['name']) : undefined;
       const url = isRecord(s) ? str(s['url']) : undefined;
       if (name && url) sources.set(name, url);
+      if (url && defaultIndex === undefined) defaultIndex = url;
       if (url && !indexUrls.includes(url)) indexUrls.push(url);
     }
   }
@@ -43,13 +51,17 @@ export function parsePipfile(content: string, path: string): LockfileResult {
   for (const group of ['default', 'develop']) {
     const section = doc[group];
     if (section === undefined) continue;
-    const groupLine = jsonKeyLine(lines, group) ?? 1;
+    const groupLine = keys.at(group) ?? 1;
     if (!isRecord(section)) {
       issues.push({ file: path, line: groupLine, kind: 'error', message: `"${group}" is not an object` });
       continue;
     }
     for (const [rawName, entry] of Object.entries(section)) {
-      const line = jsonKeyLine(lines, rawName, groupLine - 1) ?? groupLine;
+      const line = keys.at(rawName, groupLine) ?? groupLine;
+      if (!NAME_RE.test(rawName)) {
+        issues.push({ file: path, line, kind: 'error', message: `invalid package name ${shown(rawName)}` });
+        continue;
+      }
       if (!isRecord(entry)) {
         issues.push({ file: path, line, kind: 'error', message: `${rawName}: entry is not an object` });
         continue;
@@ -71,8 +83,18 @@ export function parsePipfile(content: string, path: string): LockfileResult {
       if (markers) ref.markers = markers;
       if (Array.isArray(entry['extras']) && entry['extras'].length) ref.extras = entry['extras'].map(String);
       const index = str(entry['index']);
-      if (index) {
-        const s = indexSource(sources.get(index) ?? index);
+      const indexUrl = index ? (sources.get(index) ?? (/^https?:\/\//i.test(index) ? index : undefined)) : defaultIndex;
+      if (index && indexUrl === undefined && index !== 'pypi') {
+        issues.push({
+          file: path,
+          line,
+          kind: 'error',
+          message: `${rawName}: its index ${shown(index)} is not one of _meta.sources, so where it comes from is unknown`,
+        });
+        continue;
+      }
+      if (indexUrl) {
+        const s = indexSource(indexUrl);
         if (s) ref.source = s;
       }
       if (str(entry['git'])) {
@@ -109,6 +131,9 @@ export function parsePipfile(content: string, path: string): LockfileResult {
 function jsonErrorLine(content: string, err: unknown): number | undefined {
   const pos = /position (\d+)/.exec(String((err as Error).message));
   if (pos) return content.slice(0, Number(pos[1])).split('\n').length;
+  if (/Unexpected end/.test(String((err as Error).message))) return content.split('\n').length;
+  // The yaml parser takes seconds on a megabyte of nesting: past this size the message names the file only.
+  if (content.length > 256 * 1024) return undefined;
   const counter = new LineCounter();
   const doc = parseDocument(content, { lineCounter: counter, prettyErrors: false });
   const first = doc.errors[0];

@@ -2,16 +2,20 @@
 // [tool.poetry.dependencies], [tool.poetry.dev-dependencies] and [tool.poetry.group.*.dependencies].
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
 import {
-  escapeRe,
   findLine,
   isRecord,
   isValidSpecifier,
+  LineIndex,
+  NAME_RE,
   normalizeName,
   parseRequirement,
+  quotedStrings,
   refFromRequirement,
+  shown,
   str,
+  tomlLineKey,
 } from '../common.js';
-import { readToml } from '../toml.js';
+import { indexSource, readToml } from '../toml.js';
 import { poetryConstraintToPep440 } from './poetry-constraint.js';
 
 export function parsePyproject(content: string, path: string): LockfileResult {
@@ -21,14 +25,15 @@ export function parsePyproject(content: string, path: string): LockfileResult {
   const lines = content.split(/\r?\n/);
   const packages: PackageRef[] = [];
   const issues: LockfileIssue[] = [];
+  const strings = new LineIndex(lines, quotedStrings);
+  const keys = new LineIndex(lines, tomlLineKey);
+  const headers = new LineIndex(lines, tableHeader);
+  const indexNames = new Map<PackageRef, string>();
   // Each quoted requirement is looked up after the previous one's line so duplicates land on their own lines.
-  const lineOfString = (s: string, fallback: number) => {
-    const quoted = new RegExp(`["']${escapeRe(s)}["']`);
-    return findLine(lines, quoted, fallback - 1) ?? findLine(lines, quoted) ?? fallback;
-  };
-  const addPep508 = (list: unknown, group: string | undefined, header: RegExp) => {
+  const lineOfString = (s: string, fallback: number) => strings.at(s, fallback) ?? strings.at(s) ?? fallback;
+  const addPep508 = (list: unknown, group: string | undefined, start: number | undefined) => {
     if (!Array.isArray(list)) return;
-    let from = findLine(lines, header) ?? 1;
+    let from = start ?? 1;
     for (const item of list) {
       if (typeof item !== 'string') continue; // {include-group = ...} entries name no package.
       const line = lineOfString(item, from);
@@ -46,18 +51,18 @@ export function parsePyproject(content: string, path: string): LockfileResult {
 
   const project = isRecord(doc['project']) ? doc['project'] : undefined;
   if (project) {
-    addPep508(project['dependencies'], undefined, /^\s*\[project\]/);
+    addPep508(project['dependencies'], undefined, findLine(lines, /^\s*\[project\]/));
     const optional = project['optional-dependencies'];
     if (isRecord(optional)) {
       for (const [group, list] of Object.entries(optional)) {
-        addPep508(list, group, new RegExp(`^\\s*["']?${escapeRe(group)}["']?\\s*=`));
+        addPep508(list, group, keys.at(group));
       }
     }
   }
   const groups = doc['dependency-groups'];
   if (isRecord(groups)) {
     for (const [group, list] of Object.entries(groups)) {
-      addPep508(list, group, new RegExp(`^\\s*["']?${escapeRe(group)}["']?\\s*=`));
+      addPep508(list, group, keys.at(group));
     }
   }
   const tool = isRecord(doc['tool']) ? doc['tool'] : {};
@@ -73,8 +78,9 @@ export function parsePyproject(content: string, path: string): LockfileResult {
       }
     }
     for (const [table, group, header] of tables)
-      addPoetryTable(table, group, header, lines, path, packages, issues);
+      addPoetryTable(table, group, header, keys, headers, indexNames, path, packages, issues);
   }
+  const indexUrls = declaredIndexes(tool, packages, poetry, indexNames);
   if (!project && !isRecord(groups) && !poetry) {
     issues.push({
       file: path,
@@ -83,26 +89,85 @@ export function parsePyproject(content: string, path: string): LockfileResult {
       message: 'no [project], [dependency-groups] or [tool.poetry] dependencies',
     });
   }
-  return { file: path, format: 'pyproject', packages, issues, status: 'ok' };
+  const result: LockfileResult = { file: path, format: 'pyproject', packages, issues, status: 'ok' };
+  if (indexUrls.length) result.indexUrls = indexUrls;
+  return result;
+}
+
+/**
+ * Index URLs the project declares ([[tool.poetry.source]], [[tool.pdm.source]], [[tool.uv.index]]),
+ * and the one each package is tied to: poetry's per-dependency `source = "name"` and uv's
+ * [tool.uv.sources] `name = { index = "..." }`; a poetry source with priority primary/default, or a uv
+ * index with default = true, replaces PyPI for every other package.
+ */
+function declaredIndexes(
+  tool: Record<string, unknown>,
+  packages: PackageRef[],
+  poetry: Record<string, unknown> | undefined,
+  indexNames: Map<PackageRef, string>,
+): string[] {
+  const urls: string[] = [];
+  const byName = new Map<string, string>();
+  let defaultIndex: string | undefined;
+  const add = (list: unknown, isDefault: (s: Record<string, unknown>) => boolean) => {
+    if (!Array.isArray(list)) return;
+    for (const s of list) {
+      if (!isRecord(s)) continue;
+      const url = str(s['url']);
+      if (!url) continue;
+      if (!urls.includes(url)) urls.push(url);
+      const name = str(s['name']);
+      if (name) byName.set(name, url);
+      if (isDefault(s) && defaultIndex === undefined) defaultIndex = url;
+    }
+  };
+  add(poetry?.['source'], (s) => s['priority'] === 'primary' || s['priority'] === 'default' || s['default'] === true);
+  const pdm = isRecord(tool['pdm']) ? tool['pdm'] : {};
+  add(pdm['source'], (s) => s['name'] === 'pypi');
+  const uv = isRecord(tool['uv']) ? tool['uv'] : {};
+  add(uv['index'], (s) => s['default'] === true);
+  const uvSources = isRecord(uv['sources']) ? uv['sources'] : {};
+  for (const p of packages) {
+    if (p.source !== undefined) continue;
+    const pinned = indexNames.get(p) ?? uvIndexOf(uvSources, p.name);
+    const url = pinned ? byName.get(pinned) : defaultIndex;
+    const s = indexSource(url);
+    if (s) p.source = s;
+  }
+  return urls;
+}
+
+function uvIndexOf(sources: Record<string, unknown>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(sources)) if (normalizeName(k) === name && isRecord(v)) return str(v['index']);
+  return undefined;
+}
+
+/** A table header line's name, quotes and spaces dropped: `[tool.poetry.dependencies."x"]` -> tool.poetry.dependencies.x */
+function* tableHeader(line: string): Iterable<string> {
+  const m = /^\s*\[([^[\]]*)\]/.exec(line);
+  if (m) yield m[1]!.replace(/["'\s]/g, '');
 }
 
 function addPoetryTable(
   table: unknown,
   group: string | undefined,
   header: string,
-  lines: string[],
+  keys: LineIndex,
+  headers: LineIndex,
+  indexNames: Map<PackageRef, string>,
   path: string,
   packages: PackageRef[],
   issues: LockfileIssue[],
 ): void {
   if (!isRecord(table)) return;
-  const headerLine = findLine(lines, new RegExp(`^\\s*\\[${escapeRe(header)}\\]`)) ?? 1;
+  const headerLine = headers.at(header) ?? 1;
   for (const [rawName, spec] of Object.entries(table)) {
     if (rawName.toLowerCase() === 'python') continue; // the interpreter, not a package
-    const line =
-      findLine(lines, new RegExp(`^\\s*["']?${escapeRe(rawName)}["']?\\s*=`), headerLine) ??
-      findLine(lines, new RegExp(`^\\s*\\[${escapeRe(header)}\\.["']?${escapeRe(rawName)}["']?\\]`)) ??
-      headerLine;
+    const line = keys.at(rawName, headerLine) ?? headers.at(`${header}.${rawName}`) ?? headerLine;
+    if (!NAME_RE.test(rawName)) {
+      issues.push({ file: path, line, kind: 'error', message: `invalid package name ${shown(rawName)}` });
+      continue;
+    }
     // A list of constraints for different markers: one entry per item.
     const specs = Array.isArray(spec) ? spec : [spec];
     for (const s of specs) {
@@ -126,7 +191,7 @@ function addPoetryTable(
             file: path,
             line,
             kind: 'error',
-            message: `${rawName}: cannot read version constraint '${raw}'`,
+            message: `${rawName}: cannot read its version constraint`,
           });
           continue;
         }
@@ -138,6 +203,8 @@ function addPoetryTable(
       if (markers) ref.markers = markers;
       if (Array.isArray(def['extras']) && def['extras'].length) ref.extras = def['extras'].map(String);
       if (def['optional'] === true && !group) ref.groups = ['optional'];
+      const source = str(def['source']);
+      if (source) indexNames.set(ref, source);
       packages.push(ref);
     }
   }

@@ -9,7 +9,7 @@ import {
   parseRequirement,
   refFromRequirement,
 } from '../common.js';
-import type { ParseOptions } from '../parser.js';
+import type { ParseOptions, ReadRefusal } from '../parser.js';
 
 interface LogicalLine {
   text: string;
@@ -33,7 +33,7 @@ export function logicalLines(content: string): LogicalLine[] {
       buf = undefined;
       continue;
     }
-    const stripped = raw.replace(/(^|\s+)#.*$/, '');
+    const stripped = stripComment(raw);
     if (/\\$/.test(stripped) && !isComment) {
       buf = (buf ?? '') + stripped.slice(0, -1);
       continue;
@@ -44,6 +44,18 @@ export function logicalLines(content: string): LogicalLine[] {
   }
   if (buf?.trim()) out.push({ text: buf.trim(), line: start });
   return out;
+}
+
+/**
+ * pip's COMMENT_RE, `(^|\s+)#.*$`, without the regex: that one retries the whitespace run from every
+ * position of it, quadratic on a long line of spaces.
+ */
+function stripComment(line: string): string {
+  for (let i = line.indexOf('#'); i >= 0; i = line.indexOf('#', i + 1)) {
+    if (i === 0) return '';
+    if (/\s/.test(line[i - 1]!)) return line.slice(0, i).trimEnd();
+  }
+  return line;
 }
 
 /** pip expands only ${UPPER_CASE} variables; unknown ones stay as written. */
@@ -142,9 +154,17 @@ export function nameFromUrl(url: string): { name: string; version: string | null
   const file = url.split(/[?#]/)[0]!.split('/').pop() ?? '';
   const wheel = /^([A-Za-z0-9_.]+)-([^-]+)(-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(file);
   if (wheel) return { name: wheel[1]!, version: wheel[2]! };
-  const sdist = /^([A-Za-z0-9_.-]+?)-(\d[A-Za-z0-9_.+!-]*)\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$/.exec(file);
-  if (sdist) return { name: sdist[1]!, version: sdist[2]! };
-  return undefined;
+  // name-version.ext with the version starting at the first '-digit'. Not one regex: a lazy name group
+  // retried the version part from every '-', quadratic on a long file name that does not match.
+  const ext = /\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$/.exec(file);
+  if (!ext) return undefined;
+  const stem = file.slice(0, ext.index);
+  const dash = stem.search(/-\d/);
+  if (dash <= 0) return undefined;
+  const name = stem.slice(0, dash);
+  const version = stem.slice(dash + 1);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || !/^\d[A-Za-z0-9_.+!-]*$/.test(version)) return undefined;
+  return { name, version };
 }
 
 function looksLikeDirect(req: string): boolean {
@@ -165,15 +185,35 @@ interface State {
   issues: LockfileIssue[];
   indexUrls: string[];
   indexUrl?: string;
+  /** --no-index was given: pip reads no index, only --find-links locations. */
+  noIndex?: boolean;
+  findLinks: string[];
   visited: Set<string>;
 }
 
 export function parseRequirements(content: string, path: string, opts: ParseOptions = {}): LockfileResult {
-  const state: State = { packages: [], constraints: [], issues: [], indexUrls: [], visited: new Set([path]) };
+  const state: State = {
+    packages: [],
+    constraints: [],
+    issues: [],
+    indexUrls: [],
+    findLinks: [],
+    visited: new Set([path]),
+  };
   parseFile(content, path, opts, state, [path], false);
-  // --index-url applies to every requirement pip installs, wherever in the files it was given.
-  if (state.indexUrl) for (const p of state.packages) if (p.source === undefined) p.source = state.indexUrl;
   applyConstraints(state);
+  for (const p of state.packages) {
+    if (p.source !== undefined) continue;
+    // With --no-index pip installs only from --find-links locations, which the gate does not read.
+    if (state.noIndex) {
+      const where = state.findLinks[0];
+      p.source = where && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(where) && !/^file:/i.test(where) ? 'url' : 'path';
+      if (where) p.url = where;
+    } else if (state.indexUrl) {
+      // --index-url applies to every requirement pip installs, wherever in the files it was given.
+      p.source = state.indexUrl;
+    }
+  }
   const result: LockfileResult = {
     file: path,
     format: 'requirements',
@@ -185,17 +225,51 @@ export function parseRequirements(content: string, path: string, opts: ParseOpti
   return result;
 }
 
-/** An unpinned requirement takes the pin (and hashes) of a constraint on the same name and markers. */
+/**
+ * pip applies a constraint to the requirement of the same name: an unpinned requirement installs the
+ * constraint's pin (and checks its hashes), and a constraint that is a direct reference (name @ url)
+ * makes pip install from that reference. A constraint under markers applies only where they hold, so
+ * the requirement is kept as written and the constrained variant is listed beside it.
+ */
 function applyConstraints(state: State): void {
+  const out: PackageRef[] = [];
   for (const pkg of state.packages) {
-    if (pkg.version !== null || pkg.source === 'url' || pkg.source === 'vcs' || pkg.source === 'path')
-      continue;
-    const c = state.constraints.find((k) => k.name === pkg.name && k.version !== null);
-    if (!c) continue;
-    pkg.version = c.version;
-    delete pkg.specifier;
-    if (!pkg.hashes.length) pkg.hashes = [...c.hashes];
+    out.push(pkg);
+    if (pkg.source === 'url' || pkg.source === 'vcs' || pkg.source === 'path') continue;
+    for (const c of state.constraints) {
+      if (c.name !== pkg.name) continue;
+      const direct = c.source === 'url' || c.source === 'vcs' || c.source === 'path';
+      if (!direct && c.version === null) {
+        // A range only narrows what is allowed.
+        if (pkg.version === null && c.specifier)
+          pkg.specifier = [pkg.specifier, c.specifier].filter(Boolean).join(',');
+        continue;
+      }
+      if (!direct && pkg.version !== null) {
+        if (pkg.version !== c.version)
+          state.issues.push({
+            file: pkg.file,
+            line: pkg.line,
+            kind: 'error',
+            message: `${pkg.name}: pinned to a version its constraint (${c.file}:${c.line}) does not allow; pip refuses to install this`,
+          });
+        else if (!pkg.hashes.length && c.hashes.length) pkg.hashes = [...c.hashes];
+        continue;
+      }
+      const conditional = c.markers !== undefined && c.markers !== pkg.markers;
+      const target = conditional ? { ...pkg, hashes: [...pkg.hashes], markers: c.markers } : pkg;
+      target.version = c.version;
+      delete target.specifier;
+      if (direct) {
+        target.source = c.source;
+        target.url = c.url;
+        target.hashes = [...c.hashes];
+      } else if (!target.hashes.length) target.hashes = [...c.hashes];
+      target.constrainedBy = `${c.file}:${c.line}`;
+      if (conditional) out.push(target);
+    }
   }
+  state.packages = out;
 }
 
 function parseFile(
@@ -213,7 +287,12 @@ function parseFile(
       state.issues.push({ file: path, line, message, kind });
     const { req, options: tokens } = splitOptions(text);
     const { options, unknown } = readOptions(tokens);
-    if (unknown.length) issue(`unknown pip option '${unknown[0]}' ignored`, 'skipped');
+    if (unknown.length) {
+      // Quoted only when it looks like an option name (letters and dashes): never a token's shape.
+      const first = unknown[0]!;
+      const label = /^--?[A-Za-z][A-Za-z-]{0,40}$/.test(first) ? ` '${first}'` : '';
+      issue(`unknown pip option${label} ignored`, 'skipped');
+    }
     const hashes = options.filter((o) => o.name === 'hash' && o.value).map((o) => normalizeHash(o.value!));
 
     for (const opt of options) {
@@ -227,6 +306,13 @@ function parseFile(
         if (!state.indexUrls.includes(opt.value)) state.indexUrls.push(opt.value);
       } else if (opt.name === 'extra-index-url' && opt.value) {
         if (!state.indexUrls.includes(opt.value)) state.indexUrls.push(opt.value);
+      } else if (opt.name === 'no-index') {
+        state.noIndex = true;
+      } else if (opt.name === 'find-links' && opt.value) {
+        state.findLinks.push(opt.value);
+        issue(
+          '--find-links: pip may install packages from this location, which the gate does not read (fails closed)',
+        );
       } else if (opt.name === 'requirement' || opt.name === 'constraint') {
         include(opt.value!, opt.name === 'constraint' || asConstraint, path, line, opts, state, stack);
       } else if (opt.name === 'editable') {
@@ -281,7 +367,7 @@ function addDirect(
       file: path,
       line,
       kind: 'skipped',
-      message: `${what} '${location}' names no package (add '#egg=name'); nothing to download from an index`,
+      message: `${what} names no package (add '#egg=name'); nothing to download from an index`,
     });
     return;
   }
@@ -298,6 +384,18 @@ function addDirect(
   (asConstraint ? state.constraints : state.packages).push(ref);
 }
 
+/** Why an include target may not be read, from its path alone; undefined when it may. */
+function refusedPath(resolved: string): string | undefined {
+  if (posix.isAbsolute(resolved) || /^[A-Za-z]:/.test(resolved) || resolved === '..' || resolved.startsWith('../'))
+    return 'it resolves outside the workspace';
+  if (resolved.split('/').includes('.git')) return 'it is inside .git/, which holds no requirements (and may hold the token)';
+  return undefined;
+}
+
+function isRefusal(v: unknown): v is ReadRefusal {
+  return typeof v === 'object' && v !== null && 'refused' in v;
+}
+
 function include(
   target: string,
   asConstraint: boolean,
@@ -307,18 +405,25 @@ function include(
   state: State,
   stack: string[],
 ): void {
+  const option = asConstraint ? '-c' : '-r';
+  // Messages never quote the target: it is raw line content, and its content is never shown either.
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) {
     state.issues.push({
       file: from,
       line,
-      kind: 'skipped',
-      message: `remote include '${target}' not fetched`,
+      kind: 'error',
+      message: `${option} names a remote file, which the gate does not fetch (fails closed)`,
     });
     return;
   }
   const resolved = posix.normalize(
-    posix.isAbsolute(target) ? target : posix.join(posix.dirname(from), target),
+    posix.isAbsolute(target) ? target : posix.join(posix.dirname(from), target.replace(/\\/g, '/')),
   );
+  const refused = refusedPath(resolved);
+  if (refused) {
+    state.issues.push({ file: from, line, kind: 'error', message: `${option} target refused: ${refused}` });
+    return;
+  }
   if (stack.includes(resolved)) {
     state.issues.push({
       file: from,
@@ -331,12 +436,16 @@ function include(
   // Included once already (a diamond): its packages are listed once.
   if (state.visited.has(resolved)) return;
   const text = opts.readFile?.(resolved);
+  if (isRefusal(text)) {
+    state.issues.push({ file: from, line, kind: 'error', message: `${option} target refused: ${text.refused}` });
+    return;
+  }
   if (text === undefined) {
     state.issues.push({
       file: from,
       line,
       kind: 'error',
-      message: `included file '${target}' not found (${resolved})`,
+      message: `the file named by ${option} on this line was not found`,
     });
     return;
   }

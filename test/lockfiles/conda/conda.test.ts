@@ -28,3 +28,52 @@ describe('conda environment.yml', () => {
     expect(bad.error).toMatch(/^environment\.yml:\d+: invalid YAML/);
   });
 });
+
+describe('conda-lock.yml', () => {
+  const r = parseFixture('conda', 'conda-lock-pip-entries-per-platform.yml');
+
+  it('lists the pip entries once per release, with every platform file hash and the entry line', () => {
+    expect(r.status).toBe('ok');
+    expect(byName(r, 'requests')).toMatchObject({
+      version: '2.31.0',
+      line: 48,
+      hashes: ['sha256:58cd2187c01e70e6e26505bca751777aa9f2ee0b7f4300988b709f44e013003f'],
+      groups: ['main'],
+    });
+    expect(byName(r, 'requests').source).toBeUndefined();
+  });
+
+  it('a pip entry locked to a file off PyPI is a direct url reference', () => {
+    expect(byName(r, 'private-lib')).toMatchObject({
+      source: 'url',
+      url: 'https://pkgs.example.com/files/private_lib-0.4.0-py3-none-any.whl',
+    });
+  });
+
+  it('counts the conda entries (distinct names) as skipped, never a silent 0', () => {
+    expect(r.issues).toEqual([
+      expect.objectContaining({ kind: 'skipped', message: expect.stringContaining('2 conda package(s)') }),
+    ]);
+    const condaOnly = parseLockfile(
+      'version: 1\npackage:\n- name: python\n  version: 3.12.3\n  manager: conda\n  platform: linux-64\n',
+      'conda-lock.yml',
+    );
+    expect(condaOnly.packages).toEqual([]);
+    expect(condaOnly.issues[0]).toMatchObject({ kind: 'skipped', message: expect.stringContaining('1 conda') });
+  });
+
+  it('an alias bomb is an error, not a hang', () => {
+    const bomb = [
+      'version: 1',
+      'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+      'package:',
+      '- name: requests',
+      '  manager: pip',
+      '  hash: *a9',
+    ].join('\n');
+    const res = parseLockfile(bomb, 'conda-lock.yml');
+    expect(res.status).toBe('error');
+    expect(res.error).toMatch(/^conda-lock\.yml: invalid YAML/);
+  });
+});

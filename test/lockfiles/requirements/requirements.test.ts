@@ -36,7 +36,9 @@ describe('requirements parser', () => {
     expect(byName(r, 'django')).toMatchObject({ version: null, specifier: '>=4.2,<5.0' });
     expect(byName(r, 'numpy')).toMatchObject({ version: null, specifier: '' });
     expect(r.indexUrls).toEqual(['https://pypi.example.com/simple', 'https://extra.example.com/simple']);
-    expect(r.issues).toEqual([]);
+    // --find-links: pip may install from a folder the gate does not read, so the file fails closed.
+    expect(r.issues.map((i) => [i.line, i.kind])).toEqual([[3, 'error']]);
+    expect(r.issues[0]!.message).toContain('--find-links');
   });
 
   it('reports direct references with their kind and skips the project itself with a message', () => {
@@ -80,7 +82,7 @@ describe('requirements parser', () => {
         file: 'reqs/requirements.txt',
         line: 2,
         kind: 'error',
-        message: "included file 'nope.txt' not found (reqs/nope.txt)",
+        message: 'the file named by -r on this line was not found',
       },
     ]);
   });
