@@ -2,6 +2,7 @@
 // loadOrBuildTable, or a JSON-lines file), turning it into a Dataset, and timestamped progress lines.
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES, TOKEN_BUCKETS } from '../src/features/index.js';
+import { honestGroups } from './groups.js';
 import { buildDataset, type Dataset, featureNamesOf, inferTokenBuckets } from './dataset.js';
 import { type FeatureRow, loadOrBuildTable } from './table.js';
 import { readTableFile } from './table-file.js';
@@ -70,6 +71,13 @@ export async function loadTrainingData(options: CommonOptions): Promise<Training
   const buckets = inferTokenBuckets(rows);
   const tokenBuckets = fromExtractor && buckets <= TOKEN_BUCKETS ? TOKEN_BUCKETS : buckets;
   const data = buildDataset(rows, { featureNames, tokenBuckets });
+  // Folds never split a family, a package name or a near-copy (train/groups.ts).
+  const honest = honestGroups(rows);
+  data.groups = honest.groups;
+  log(
+    `groups: ${honest.stats.groups} after merging ${honest.stats.mergedByName} by package name and ` +
+      `${honest.stats.mergedByNearDuplicate} near-duplicates (token cosine >= 0.99)`,
+  );
   log(
     `table: ${rows.length} rows (${[...countBy(rows, (r) => r.source)].map(([s, n]) => `${n} ${s}`).join(', ')}), ` +
       `${data.d} features, ${tokenBuckets} token buckets, ${data.tokIdx.length} token entries` +

@@ -26,7 +26,7 @@ function evidenceOf(row: FeatureRow): Evidence[] {
       context: 'install',
     });
   if ((row.rules?.length ?? 0) > 0 || (row.features['rule.max_severity'] ?? 0) > 0)
-    out.push({ rule: 'any', category: 'indicator', severity: 'low', path: 'x', line: 1, snippet: '' });
+    out.push({ rule: 'any', category: 'indicator', severity: 'medium', path: 'x', line: 1, snippet: '' });
   return out;
 }
 

@@ -129,14 +129,22 @@ export function listCorpus(corpusDir = defaultCorpusDir(), benign = defaultBenig
     }
   }
   if (existsSync(benign.wheels)) {
+    // A wheel is grouped with the Debian source it was built from (python3-foo from source bar), so a
+    // project's sdist and wheels never land on both sides of a split.
+    const sourceOf = new Map<string, string>();
+    const wheelsTsv = join(corpusDir, 'benign-wheels-debian.tsv');
+    if (existsSync(wheelsTsv))
+      for (const r of tsv(wheelsTsv))
+        if (r.package && r.source) sourceOf.set(projectGroup(r.package), projectGroup(r.source));
     for (const file of readdirSync(benign.wheels).sort()) {
       if (!file.endsWith('.whl')) continue;
       const dist = file.split('-')[0] ?? file;
+      const project = projectGroup(dist);
       items.push({
         path: join(benign.wheels, file),
         label: 0,
         source: 'benign-wheel',
-        group: `ben:${projectGroup(dist)}`,
+        group: `ben:${sourceOf.get(project) ?? project}`,
         name: dist,
       });
     }
