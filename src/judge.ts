@@ -11,6 +11,15 @@ import type { Analysis, ArchiveView, Evidence, Gap, ModelScore, VerdictLevel } f
 export interface AnalysisStages {
   readArchive(bytes: Uint8Array, filename: string): ArchiveView | Promise<ArchiveView>;
   extractFeatures(view: ArchiveView): Analysis | Promise<Analysis>;
+  /**
+   * Both steps at once, when they run elsewhere (a worker pool, src/action/analysis-pool.ts): the view
+   * (entry bytes may be left out) and the analysis, or why extracting failed; rejects when the archive
+   * cannot be read at all. Used instead of readArchive + extractFeatures when present.
+   */
+  readAndExtract?(
+    bytes: Uint8Array,
+    filename: string,
+  ): Promise<{ view: ArchiveView; analysis?: Analysis; analysisError?: string }>;
   /** The model; absent when no model is loaded (then policy works from evidence alone). */
   score?(analysis: Analysis): ModelScore;
 }
@@ -95,8 +104,13 @@ export async function analyseArtifact(
   stages: AnalysisStages,
 ): Promise<AnalysedArtifact> {
   let view: ArchiveView;
+  let pooled: { analysis?: Analysis; analysisError?: string } | undefined;
   try {
-    view = await stages.readArchive(bytes, filename);
+    if (stages.readAndExtract) {
+      const { view: read, ...rest } = await stages.readAndExtract(bytes, filename);
+      view = read;
+      pooled = rest;
+    } else view = await stages.readArchive(bytes, filename);
   } catch (err) {
     view = {
       format: 'unknown',
@@ -116,7 +130,9 @@ export async function analyseArtifact(
   let analysis: Analysis;
   let modelScore: ModelScore | undefined;
   try {
-    analysis = await stages.extractFeatures(view);
+    if (pooled && !pooled.analysis) throw new Error(pooled.analysisError ?? 'no analysis came back');
+    // A pooled view has no entry bytes: its analysis is the pool's, never one of the stripped view.
+    analysis = pooled?.analysis ?? (await stages.extractFeatures(view));
     modelScore = stages.score?.(analysis);
   } catch (err) {
     gaps.push({ stage: 'analysis', artifact: filename, reason: `analysis failed: ${message(err)}` });

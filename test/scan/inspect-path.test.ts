@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/index.js';
 import { inspectCommand, inspectFile } from '../../src/cli/commands/inspect.js';
 import { extractFeatures, initFeatures } from '../../src/features/index.js';
-import { modelStages } from '../../src/judge.js';
+import { analyseArtifact, modelStages } from '../../src/judge.js';
 import { bundledModel } from '../../src/model/bundled.js';
 import { type ScanStages, scan } from '../../src/scan.js';
 import type { Artifact } from '../../src/types.js';
@@ -109,4 +109,33 @@ describe('inspect and scan share one path to a verdict', () => {
     expect(honest).not.toBe('unscannable');
     expect(await inspectCommand.run(['honest_pkg-1.0.tar.gz'], io)).toBe(0);
   }, 60_000);
+});
+
+describe('analyseArtifact with a pool (readAndExtract)', () => {
+  const base = modelStages(undefined, (bytes) => readArchive(bytes), extractFeatures);
+  it('uses the pooled analysis, and a failed or missing one is a gap, never an empty analysis', async () => {
+    const bytes = files['evil_pkg-1.0.tar.gz']!;
+    const view = await readArchive(bytes);
+    const analysis = await extractFeatures(view);
+    const stripped = { ...view, entries: view.entries.map(({ data: _data, ...e }) => e) };
+    const pooled = await analyseArtifact(bytes, 'a.tar.gz', {
+      ...base,
+      readAndExtract: async () => ({ view: stripped, analysis }),
+    });
+    expect(pooled.evidence.length).toBeGreaterThan(0);
+    expect(pooled.gaps).toEqual([]);
+    for (const reply of [{ view: stripped, analysisError: 'worker died' }, { view: stripped }]) {
+      const failed = await analyseArtifact(bytes, 'a.tar.gz', { ...base, readAndExtract: async () => reply });
+      expect(failed.gaps).toEqual([expect.objectContaining({ stage: 'analysis', artifact: 'a.tar.gz' })]);
+    }
+    const unread = await analyseArtifact(bytes, 'a.tar.gz', {
+      ...base,
+      readAndExtract: async () => {
+        throw new Error('reader crashed');
+      },
+    });
+    expect(unread.gaps).toEqual([
+      expect.objectContaining({ stage: 'archive', reason: expect.stringMatching(/reader crashed/) }),
+    ]);
+  });
 });
