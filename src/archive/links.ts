@@ -93,15 +93,21 @@ export function resolveLinks(collector: Collector): void {
       else collector.note(`${link.path}: ${reason}`);
       continue;
     }
-    give(link, entries[at]!);
+    if (!give(collector, link, entries[at]!)) return;
   }
 }
 
-/** The link shows the target's content (shared, not copied: entries' data is never written to). */
-function give(link: ArchiveEntry, target: ArchiveEntry): void {
-  if (target.type !== 'file' || target.data === undefined) return; // a folder, a device: no content
+/**
+ * The link shows the target's content (shared, not copied: entries' data is never written to). Its
+ * bytes count against the archive's limits like any file's: every link is analysed on its own, so
+ * 100,000 links to one 5 MB file would otherwise cost the analysis 500 GB. False when a limit stops it.
+ */
+function give(collector: Collector, link: ArchiveEntry, target: ArchiveEntry): boolean {
+  if (target.type !== 'file' || target.data === undefined) return true; // a folder, a device: no content
+  if (!collector.count(target.data.length)) return false;
   link.data = target.data;
   link.size = target.size;
   if (target.truncated) link.truncated = true;
   if (target.nested) link.nested = target.nested;
+  return true;
 }

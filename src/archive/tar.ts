@@ -119,11 +119,16 @@ class Feeder {
         const want = need.take - this.have;
         const part = chunk.subarray(at, at + want);
         at += part.length;
-        // Copied: decompressors may reuse their buffers, and the parser keeps what it took.
+        if (this.have === 0 && part.length === need.take) {
+          // The common case (a header inside one chunk): a view, parsed before this call returns.
+          this.resume(part);
+          continue;
+        }
+        // Pieces of a need that spans chunks are copied: the chunks are not the parser's to keep.
         this.parts.push(part.slice());
         this.have += part.length;
         if (this.have < need.take) return true;
-        const whole = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.have);
+        const whole = Buffer.concat(this.parts, this.have);
         this.parts = [];
         this.have = 0;
         this.resume(whole);
@@ -259,7 +264,8 @@ function* fromTarfile(
 /** A metadata body (long name, pax records) and its padding, held whole. */
 function* meta(size: number): Generator<Need, Uint8Array, Uint8Array | undefined> {
   if (size > MAX_META_BYTES) throw new HeaderError(`extended header of ${size} bytes`);
-  return (yield* take(blocks(size))).subarray(0, size);
+  // Copied: it is used after the headers that follow it were read (a view could be of a chunk gone by then).
+  return (yield* take(blocks(size))).slice(0, size);
 }
 
 function* readMember(

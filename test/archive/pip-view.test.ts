@@ -89,6 +89,22 @@ describe('tar links get their target member content', () => {
     for (const e of view.entries) expect(e.data).toBeUndefined();
   });
 
+  it('counts the content links show against the archive limits (many links to one big file)', async () => {
+    const big = randomBytes(MiB);
+    const links = Array.from({ length: 300 }, (_, i) => ({
+      path: `p/l${i}.py`,
+      type: 'hardlink' as const,
+      linkTarget: 'p/big.py',
+    }));
+    const view = await readArchive(makeTarGz([{ path: 'p/big.py', data: big }, ...links]));
+    // 300 MiB shown from a 1 MiB archive: the ratio limit (100:1) stops it after about 100 links.
+    expect(view.status).toBe('error');
+    expect(view.limitsHit).toContain('ratio');
+    const shown = view.entries.filter((e) => e.data).length;
+    expect(shown).toBeGreaterThan(90);
+    expect(shown).toBeLessThan(110);
+  });
+
   it('bounds a long chain of links', async () => {
     const chain = Array.from({ length: 40 }, (_, i) => ({
       path: `p/l${i}.py`,
