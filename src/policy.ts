@@ -48,6 +48,8 @@ export interface DecideInput {
   signals: Signal[];
   /** sha256 (hex) of the artifacts analysed, for sha256-pinned allow entries. */
   sha256s?: string[];
+  /** Filename -> sha256 of each artifact, so a sha256-pinned allow entry excuses only gaps in that file. */
+  artifactSha256s?: Record<string, string>;
   allow: AllowEntry[];
   now: Date;
   /** What pip could install and the gate did not analyse completely; any gap rules out `benign`. */
@@ -79,6 +81,11 @@ function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
   if (entry.sha256 !== undefined) {
     const want = entry.sha256.toLowerCase().replace(/^sha256:/, '');
     if (!(input.sha256s ?? []).some((s) => s.toLowerCase() === want)) return false;
+    // Pinned to one file, the entry vouches for that file only: a gap elsewhere (another artifact not
+    // read, a download that failed, nothing from the index) stays unscannable.
+    const shaOf = input.artifactSha256s ?? {};
+    const inPinnedFile = (g: Gap) => g.artifact !== undefined && shaOf[g.artifact]?.toLowerCase() === want;
+    if (!(input.gaps ?? []).every(inPinnedFile)) return false;
   }
   return true;
 }

@@ -198,6 +198,7 @@ async function scanOne<F>(
     evidence: verdict.evidence,
     signals: verdict.signals,
     sha256s: verdict.artifacts.map((a) => a.sha256),
+    artifactSha256s: Object.fromEntries(verdict.artifacts.map((a) => [a.filename, a.sha256])),
     allow: options.allow,
     now: options.now(),
     gaps,
