@@ -226,7 +226,8 @@ export interface Outcome {
 
 /**
  * The run's outcome, decided once:
- * - a run that had packages or lockfiles to cover and analysed none fails, whatever the settings;
+ * - a run that had packages or lockfiles to cover and analysed none fails, whatever the settings, and so
+ *   does a full audit that found no lockfile at all;
  * - malicious packages fail unless fail-on is never; suspicious ones when fail-on is suspicious;
  * - unscannable packages and lockfile errors (coverage below what the report lists) fail unless
  *   fail-on-unscannable is false, which turns them into warnings. fail-on: never does not silence them.
@@ -247,6 +248,9 @@ export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOpti
       warnings,
     };
   }
+  // A full audit that found no lockfile at all (no checkout step, a path that moved) covered nothing.
+  if (report.mode === 'full' && report.lockfiles.length === 0 && packages.length === 0)
+    return { failed: true, reason: 'nothing was scanned: no lockfile was found (full mode)', warnings };
   if (failOn !== 'never' && counts.malicious > 0) failures.push(`${counts.malicious} malicious package(s)`);
   const uncovered = [
     counts.unscannable > 0 ? `${counts.unscannable} unscannable package(s)` : '',

@@ -361,6 +361,23 @@ describe('outcome', () => {
     expect(outcome(r, 'malicious').failed).toBe(false);
   });
 
+  it('a full audit that found no lockfile fails; a diff with nothing changed passes', () => {
+    const empty = (mode: 'full' | 'diff') =>
+      buildReport({
+        tool: { name: 'pypi-malware-gate', version: '0' },
+        mode,
+        lockfiles: [],
+        packages: [],
+        startedAt: new Date(0),
+        now: new Date(1),
+      });
+    expect(outcome(empty('full'), 'malicious', { failOnUnscannable: false })).toMatchObject({
+      failed: true,
+      reason: 'nothing was scanned: no lockfile was found (full mode)',
+    });
+    expect(outcome(empty('diff'), 'malicious').failed).toBe(false);
+  });
+
   it('counts lockfile entry errors, not only whole-file errors', () => {
     const r = buildReport({
       tool: { name: 'pypi-malware-gate', version: '0' },
