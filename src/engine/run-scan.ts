@@ -129,24 +129,10 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     modelVersion: engine.modelVersion,
     cache: config.cache ? engine.cache : undefined,
   };
-  const verdicts = new Map<ScanItem, PackageVerdict>();
-  const total = collected.items.length;
-  let done = 0;
-  // One log group per lockfile, its packages scanned together and each line printed as it finishes.
-  for (const lockfile of collected.lockfiles) {
-    const items = collected.byLockfile.get(lockfile.file) ?? [];
-    logger.startGroup(`${lockfile.file} (${lockfile.format}, ${lockfile.status}, ${items.length} to scan)`);
-    if (lockfile.error) logger.info(`error: ${lockfile.error}`);
-    for (const issue of lockfile.issues)
-      logger.info(`${issue.kind}: ${issue.file}:${issue.line ?? '?'}: ${issue.message}`);
-    const results = await scan(items, engine.stages, {
-      ...options,
-      onPackage: (v) => logger.info(progressLine(++done, total, v)),
-    });
-    for (const [i, item] of items.entries()) verdicts.set(item, results[i]!);
-    logger.endGroup();
-  }
-  const packages = collected.items.map((item) => verdicts.get(item)!);
+  // One scan over every package (the concurrency limit is shared), printed as one log group per lockfile.
+  const progress = groupedProgress(collected.lockfiles, collected.byLockfile, logger);
+  const packages = await scan(collected.items, engine.stages, { ...options, onPackage: progress.finished });
+  progress.close();
 
   const report = buildReport({
     tool: { ...deps.tool, modelVersion: engine.modelVersion },
@@ -166,6 +152,61 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   });
   for (const warning of result.warnings) logger.warning(`pypi-malware-gate: ${warning}`);
   return { config, report, outcome: result, configChange: trusted.change };
+}
+
+const refKey = (ref: PackageRef): string =>
+  `${ref.file}\u0000${ref.line}\u0000${ref.name}\u0000${ref.version ?? ref.specifier ?? ''}`;
+
+/**
+ * Progress as log groups, one per lockfile, while every package is scanned at once: a line is printed as
+ * its package finishes when its lockfile's group is the open one; a later lockfile's lines wait only until
+ * the groups before it are done (the runner's log has no interleaved groups). The count runs in log order.
+ */
+export function groupedProgress(
+  lockfiles: LockfileResult[],
+  byLockfile: Map<string, ScanItem[]>,
+  logger: Logger,
+): { finished: (v: PackageVerdict) => void; close: () => void } {
+  const total = [...byLockfile.values()].reduce((n, items) => n + items.length, 0);
+  const groups = lockfiles.map((lockfile) => {
+    const size = (byLockfile.get(lockfile.file) ?? []).length;
+    return { lockfile, size, pending: size, held: [] as PackageVerdict[] };
+  });
+  const groupOf = new Map<string, (typeof groups)[number]>();
+  for (const g of groups)
+    for (const item of byLockfile.get(g.lockfile.file) ?? []) groupOf.set(refKey(item.ref), g);
+  let printed = 0;
+  let open = -1;
+  const print = (v: PackageVerdict) => logger.info(progressLine(++printed, total, v));
+  const advance = () => {
+    while (open < groups.length && (open < 0 || groups[open]!.pending === 0)) {
+      if (open >= 0) logger.endGroup();
+      open++;
+      const g = groups[open];
+      if (!g) break;
+      const { lockfile } = g;
+      logger.startGroup(`${lockfile.file} (${lockfile.format}, ${lockfile.status}, ${g.size} to scan)`);
+      if (lockfile.error) logger.info(`error: ${lockfile.error}`);
+      for (const issue of lockfile.issues)
+        logger.info(`${issue.kind}: ${issue.file}:${issue.line ?? '?'}: ${issue.message}`);
+      for (const v of g.held.splice(0)) print(v);
+    }
+  };
+  advance();
+  return {
+    finished(v) {
+      const g = groupOf.get(refKey(v.ref));
+      if (!g) return print(v);
+      if (g === groups[open]) print(v);
+      else g.held.push(v);
+      g.pending--;
+      advance();
+    },
+    close() {
+      for (const g of groups) g.pending = 0;
+      advance();
+    },
+  };
 }
 
 /** `[37/153] benign     requests 2.32.3 (1.2 s)`, and the error when there is one. */

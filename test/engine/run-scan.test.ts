@@ -14,10 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'pmg-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Stages where a package resolves only when its gate is opened; 'evil*' packages carry critical evidence. */
-function gatedStages(gates: Map<string, Promise<void>>): StageFactory {
+function gatedStages(gates: Map<string, Promise<void>>, resolved: string[] = []): StageFactory {
   const stages: ScanStages<string> = {
     async resolve(ref) {
       await gates.get(ref.name);
+      resolved.push(ref.name);
       return { files: [`${ref.name}-1.0.tar.gz`] };
     },
     async download(file, ref) {
@@ -108,6 +109,32 @@ describe('runScan', () => {
     expect(result.report.counts.scanned).toBe(2);
     expect(result.outcome.failed).toBe(false);
     expect(result.config.failOn).toBe('malicious');
+  });
+
+  it("scans every lockfile at once, and holds a later lockfile's lines only until the groups before it are done", async () => {
+    writeFileSync(join(dir, 'requirements.txt'), 'fast==1.0\n');
+    writeFileSync(join(dir, 'poetry.lock'), '[[package]]\nname = "slow"\nversion = "1.0"\n');
+    let openSlow!: () => void;
+    const gates = new Map([['slow', new Promise<void>((resolve) => (openSlow = resolve))]]);
+    const resolved: string[] = [];
+    const d = deps(gatedStages(gates, resolved));
+    const running = runScan({ settings: {} }, d);
+    // fast (requirements.txt, the second group) is scanned while slow (poetry.lock) is still resolving...
+    for (let i = 0; i < 200 && !resolved.includes('fast'); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(resolved).toEqual(['fast']);
+    // ...and its line waits for poetry.lock's group.
+    expect(d.logger.lines.some((l) => l.includes('fast 1.0'))).toBe(false);
+    openSlow();
+    await running;
+    expect(d.logger.lines.filter((l) => /^(group|endgroup|\[)/.test(l))).toEqual([
+      'group: poetry.lock (poetry, ok, 1 to scan)',
+      expect.stringMatching(/^\[1\/2\] benign\s+slow 1\.0/),
+      'endgroup',
+      'group: requirements.txt (requirements, ok, 1 to scan)',
+      expect.stringMatching(/^\[2\/2\] benign\s+fast 1\.0/),
+      'endgroup',
+    ]);
+    rmSync(join(dir, 'poetry.lock'));
   });
 
   it('decides the outcome from the config: fail-on from the checkout config file when there is no base', async () => {
