@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { readArchive } from '../src/archive/index.js';
 import {
@@ -18,6 +19,10 @@ import {
   makeTarGz,
   makeWheel,
   manyEntriesTarGz,
+  methodZip,
+  paxMember,
+  rawTarMember,
+  tarOfMembers,
   manyEntriesZip,
   overlappingZipBomb,
   pkg,
@@ -59,6 +64,41 @@ const cases: [string, () => Buffer][] = [
         ...pkg,
         files: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.bin`, randomBytes(5 * MiB)])),
       }),
+  ],
+  // Bombs through the members the reader now decodes as pip's extractor does (issue 10).
+  [
+    'zip bzip2 (12) entry of 1 GiB of zeros',
+    () =>
+      methodZip([{ name: 'b/0.bin', data: '', method: 12, size: 1024 * MiB, body: toolBomb('bzip2', 1024) }]),
+  ],
+  [
+    'zip lzma (14) entry of 64 MiB of zeros',
+    () => methodZip([{ name: 'b/0.bin', data: Buffer.alloc(64 * MiB), method: 14 }]),
+  ],
+  [
+    'sparse member claiming 1 TiB',
+    () =>
+      gzipSync(
+        tarOfMembers(
+          paxMember([
+            ['GNU.sparse.size', String(2 ** 40)],
+            ['GNU.sparse.map', '0,1'],
+          ]),
+          rawTarMember({ name: 'p/big.py', size: 1, type: '0', data: 'x' }),
+        ),
+      ),
+  ],
+  [
+    '100k hard links to one 5 MiB file',
+    () =>
+      makeTarGz([
+        { path: 'p/big.py', data: randomBytes(5 * MiB) },
+        ...Array.from({ length: 100_000 }, (_, i) => ({
+          path: `p/${i}.py`,
+          type: 'hardlink' as const,
+          linkTarget: 'p/big.py',
+        })),
+      ]),
   ],
   [
     'traversal and links',

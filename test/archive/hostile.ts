@@ -238,11 +238,13 @@ export function methodZip(
       const data = typeof e.data === 'string' ? Buffer.from(e.data) : Buffer.from(e.data);
       const body = e.body
         ? Buffer.from(e.body)
-        : e.method === 12
-          ? compress('bzip2', data)
-          : e.method === 14
-            ? zipLzmaBody(data)
-            : data;
+        : e.method === 8
+          ? deflateRawSync(data)
+          : e.method === 12
+            ? compress('bzip2', data)
+            : e.method === 14
+              ? zipLzmaBody(data)
+              : data;
       return { name: e.name, body, size: e.size ?? data.length, crc: crc32(data) >>> 0, method: e.method };
     }),
   );

