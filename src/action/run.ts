@@ -10,7 +10,7 @@ import { writeNewFile } from '../engine/write-file.js';
 import { annotations } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
 import { flagged } from '../report/common.js';
-import { escapeAnnotation, escapeJsonInvisible } from '../report/escape.js';
+import { escapeAnnotation, escapeJsonInvisible, escapeMarkdown } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderSummary } from '../report/summary.js';
@@ -63,7 +63,7 @@ export async function run(createStages: StageFactory): Promise<void> {
 }
 
 async function publish(
-  { report, config, outcome }: RunResult,
+  { report, config, outcome, configChange }: RunResult,
   ctx: { api?: GitHubApi; workspace: string; event: RunEvent },
 ): Promise<void> {
   const jsonPath = writeNewFile(JSON_REPORT, escapeJsonInvisible(renderJson(report)), ctx.workspace);
@@ -83,7 +83,11 @@ async function publish(
     if (a.level === 'error') core.error(escapeAnnotation(a.message), props);
     else core.warning(escapeAnnotation(a.message), props);
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report), true).write();
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    // A config change in the PR is named where reviewers look, not only in the log.
+    const note = configChange ? `> **Configuration:** ${escapeMarkdown(configChange)}\n\n` : '';
+    await core.summary.addRaw(`${note}${renderSummary(report)}`, true).write();
+  }
 
   const hasFindings = flagged(report).length > 0;
   const runUrl = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;

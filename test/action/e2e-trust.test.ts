@@ -60,6 +60,7 @@ describe('a pull request cannot configure its own gate', () => {
       expect(r.stdout).toMatch(
         /::warning title=pypi-malware-gate%3A configuration,file=\.github\/pypi-malware-gate\.yml::[^\n]*is added in this pull request \(changes allow, fail-on\)[^\n]*takes effect after merge/,
       );
+      expect(r.summary).toMatch(/\*\*Configuration:\*\* [^\n]*is added in this pull request/);
     } finally {
       await s.close();
     }
