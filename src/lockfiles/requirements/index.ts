@@ -33,7 +33,7 @@ export function logicalLines(content: string): LogicalLine[] {
       buf = undefined;
       continue;
     }
-    const stripped = stripComment(raw);
+    const stripped = raw.replace(/(^|\s+)#.*$/, '');
     if (/\\$/.test(stripped) && !isComment) {
       buf = (buf ?? '') + stripped.slice(0, -1);
       continue;
@@ -363,11 +363,16 @@ function addDirect(
         : editable
           ? 'editable project'
           : `direct ${kind} reference`;
+    // The project itself (an editable local path) is the checkout's own code. Anything else is something
+    // pip installs from outside any index: the gate cannot analyse it, so it is an error (fail closed).
+    const ownProject = editable && kind === 'path';
     state.issues.push({
       file: path,
       line,
-      kind: 'skipped',
-      message: `${what} names no package (add '#egg=name'); nothing to download from an index`,
+      kind: ownProject ? 'skipped' : 'error',
+      message: ownProject
+        ? `${what} names no package (add '#egg=name'); nothing to download from an index`
+        : `${what} names no package: pip installs it from there and the gate cannot analyse it (add '#egg=name' to have it reported as a package)`,
     });
     return;
   }

@@ -41,7 +41,7 @@ describe('requirements parser', () => {
     expect(r.issues[0]!.message).toContain('--find-links');
   });
 
-  it('reports direct references with their kind and skips the project itself with a message', () => {
+  it('reports direct references with their kind, skips the project itself, and a nameless direct reference is an error', () => {
     const r = parseFixture('requirements', 'direct-url-and-vcs-references.txt');
     expect(byName(r, 'vcs-pkg')).toMatchObject({ source: 'vcs', version: null, line: 3 });
     expect(byName(r, 'editable-pkg')).toMatchObject({ source: 'vcs', line: 2 });
@@ -53,8 +53,9 @@ describe('requirements parser', () => {
     const skipped = r.issues.map((i) => [i.line, i.kind]);
     expect(skipped).toEqual([
       [1, 'skipped'],
-      [5, 'skipped'],
+      [5, 'error'],
     ]);
+    expect(r.issues[1]!.message).toMatch(/direct path reference names no package: pip installs it/);
   });
 
   it('follows -r and -c relative to the including file; included packages carry their own file and line', () => {
