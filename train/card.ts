@@ -1,5 +1,6 @@
 // The model card, models/MODEL.md, rendered from the evaluation only: no figure in it is typed by hand.
 import type { Evaluation, LearnerResult, Stat } from './evaluation.js';
+import { renderEvasionTable } from './evasion.js';
 import { REGULAR_BENIGN } from './metrics.js';
 
 const pct = (v: number, digits = 2) => (Number.isFinite(v) ? `${(v * 100).toFixed(digits)}%` : 'n/a');
@@ -25,6 +26,43 @@ const SOURCES: Record<string, string> = {
     '`../shared/corpus/hard-benign`: packages removed from the malware dataset as not malicious; the group is the project',
 };
 
+/** The time split and the evasion table: what the gate does on malware it never saw, and on rewritten malware. */
+function timeSplitSection(e: Evaluation, out: string[]): void {
+  const t = e.timeSplit;
+  out.push('## Time split (malware newer than anything in training)', '');
+  out.push(
+    `Trained on ${t.trainRows} rows (malicious added before ${t.cutoff}), tested on ${t.testRows}` +
+      (t.undated > 0 ? `; ${t.undated} undated malicious rows left out` : '') +
+      '.',
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| precision | ${num(t.figures.precision)} |`,
+    `| recall (all later samples) | ${num(t.figures.recall)} (${t.figures.counts.tp}/${t.figures.counts.tp + t.figures.counts.fn}) |`,
+    `| recall, families first seen after the cutoff | ${num(t.newFamilies.recall)} (${t.newFamilies.rows} rows) |`,
+    `| recall, families also seen before | ${num(t.seenFamilies.recall)} (${t.seenFamilies.rows} rows) |`,
+    `| F1 | ${num(t.figures.f1)} |`,
+    `| benign FPR (sdists and wheels) | ${pct(t.figures.fpr, 3)} (${regular(t.figures.counts.bySource)}) |`,
+    `| FPR hard-benign | ${pct(t.figures.fprBySource['hard-benign'] ?? Number.NaN, 2)} |`,
+    `| ROC AUC | ${num(t.figures.auc, 5)} |`,
+    `| recall at 0.1% FPR (threshold-free) | ${num(t.recallAtFpr['0.001']!)} |`,
+    '',
+  );
+
+  if (t.evasion && t.evasion.length > 0) {
+    out.push(
+      '## Evasion table (later malware rewritten by someone who read this repository)',
+      '',
+      'Held-out samples from the time split, rewritten and implanted by `train/evasion.ts` (a deterministic ' +
+        'generator over in-memory archive views), scored by the time-split model and judged by `decide()`: the ' +
+        'share that stays **malicious**. Hosts are held-out benign projects.',
+      '',
+      renderEvasionTable(t.evasion),
+      '',
+    );
+  }
+}
+
 export function renderModelCard(e: Evaluation): string {
   const out: string[] = [];
   const s = e.cv.stack;
@@ -35,6 +73,8 @@ export function renderModelCard(e: Evaluation): string {
       '`models/evaluation.json`, which the same run wrote.',
     '',
   );
+
+  timeSplitSection(e, out);
 
   out.push('## The model', '');
   if (e.model === null) out.push('`models/model.json` has not been trained yet: run `npm run train`.', '');
@@ -175,27 +215,6 @@ export function renderModelCard(e: Evaluation): string {
     '',
   );
 
-  const t = e.timeSplit;
-  out.push('## Time split', '');
-  out.push(
-    `Trained on ${t.trainRows} rows (malicious added before ${t.cutoff}), tested on ${t.testRows}` +
-      (t.undated > 0 ? `; ${t.undated} undated malicious rows left out` : '') +
-      '.',
-    '',
-    '| measure | value |',
-    '|---|---|',
-    `| precision | ${num(t.figures.precision)} |`,
-    `| recall (all later samples) | ${num(t.figures.recall)} (${t.figures.counts.tp}/${t.figures.counts.tp + t.figures.counts.fn}) |`,
-    `| recall, families first seen after the cutoff | ${num(t.newFamilies.recall)} (${t.newFamilies.rows} rows) |`,
-    `| recall, families also seen before | ${num(t.seenFamilies.recall)} (${t.seenFamilies.rows} rows) |`,
-    `| F1 | ${num(t.figures.f1)} |`,
-    `| benign FPR (sdists and wheels) | ${pct(t.figures.fpr, 3)} (${regular(t.figures.counts.bySource)}) |`,
-    `| FPR hard-benign | ${pct(t.figures.fprBySource['hard-benign'] ?? Number.NaN, 2)} |`,
-    `| ROC AUC | ${num(t.figures.auc, 5)} |`,
-    `| recall at 0.1% FPR (threshold-free) | ${num(t.recallAtFpr['0.001']!)} |`,
-    '',
-  );
-
   out.push('## Most important features', '');
   out.push(
     "Mean absolute contribution to the stacked logit over the outer folds' test rows, as `src/model` explains a " +
@@ -220,6 +239,7 @@ export function renderModelCard(e: Evaluation): string {
   );
 
   out.push('## Known blind spots', '');
+  const t = e.timeSplit;
   const by = s.summary.fprBySource;
   const worst = Object.entries(by).sort((a, b) => b[1].mean - a[1].mean)[0];
   out.push(

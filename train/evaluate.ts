@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { parseModel } from '../src/model/load.js';
 import { scoreVector } from '../src/model/score.js';
 import { clamp, sigmoid } from '../src/model/vector.js';
+import { defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
+import { initFeatures } from '../src/features/index.js';
 import { renderModelCard } from './card.js';
+import { evasionTable } from './evasion.js';
 import { allRows, type Dataset } from './dataset.js';
 import {
   type Evaluation,
@@ -38,13 +41,18 @@ import {
 } from './stack.js';
 
 const TIME_SPLIT = '2024-08-01';
+/** Later malicious samples the evasion table rewrites (each under every mutation), and benign hosts. */
+const EVASION_SAMPLES = 150;
+const EVASION_HOSTS = 20;
 const TEXT_FEATURE = '(hashed text tokens)';
 
 const { common, values } = parseCommon(process.argv.slice(2), {
   folds: { type: 'string' },
   quick: { type: 'boolean' },
+  'evasion-samples': { type: 'string' },
 });
 const folds = Number(values.folds ?? 5);
+await initFeatures();
 const started = performance.now();
 const { data, origin, excluded } = await loadTrainingData(common);
 const learners = values.quick
@@ -146,7 +154,7 @@ const evaluation: Evaluation = {
     textChoices,
     metaWeights,
   },
-  timeSplit: timeSplit(),
+  timeSplit: await timeSplit(),
   verdicts: summarizeVerdicts(verdictFolds),
   importance: [...importance]
     .map(([feature, v]) => ({
@@ -236,7 +244,7 @@ function summarizeVerdicts(foldsOf: Figures[]): NonNullable<Evaluation['verdicts
 }
 
 /** Train on malicious samples added before the cutoff (and four fifths of benign projects), test on later ones. */
-function timeSplit(): Evaluation['timeSplit'] {
+async function timeSplit(): Promise<Evaluation['timeSplit']> {
   const benign = Int32Array.from(all.filter((r) => data.y[r] === 0));
   const benignFold = groupKFold(
     Array.from(benign, (r) => data.groups[r]!),
@@ -294,7 +302,34 @@ function timeSplit(): Evaluation['timeSplit'] {
     seenFamilies: recallOf((r) => earlyFamilies.has(data.groups[r]!)),
     verdict,
     missed: missedByName(rows, score, stack.calibrated.thresholds.malicious),
+    evasion: await evasion(
+      stack,
+      Int32Array.from(train),
+      new Set(Array.from(rows, (r) => data.rows[r]!.group)),
+    ),
   };
+}
+
+/**
+ * The evasion table with the time-split model: later malicious samples (never seen in its training) rewritten
+ * and implanted into held-out benign projects, judged by that model and decide().
+ */
+async function evasion(stack: TrainedStack, train: Int32Array, testGroups: Set<string>) {
+  const parsed = parseModel(buildModelJson(stack, data, train, common.seed));
+  if (!parsed.ok) throw new Error(parsed.error);
+  const model = parsed.model;
+  const items = listCorpus(common.corpus ?? defaultCorpusDir());
+  log('evasion table: rewriting and implanting later malicious samples');
+  return evasionTable({
+    maliciousPaths: items.filter((i) => i.label === 1 && (i.added ?? '') >= TIME_SPLIT),
+    hostPaths: items.filter((i) => i.source === 'benign-sdist' && testGroups.has(i.group)),
+    samples: Number(values['evasion-samples'] ?? (values.quick ? 30 : EVASION_SAMPLES)),
+    hosts: EVASION_HOSTS,
+    seed: common.seed,
+    score: (a) => scoreVector(model, a.features, a.tokens).score,
+    thresholds: stack.calibrated.thresholds,
+    log,
+  });
 }
 
 /** Later malicious samples scored below the threshold, by package name (most missed first), for the card. */

@@ -2,6 +2,7 @@
 // summed over folds, each fold at its own model's default threshold).
 import type { Dataset } from './dataset.js';
 import { type Figures, meanSd, recallAtFpr, regularFpr, rocAuc, sumCounts } from './metrics.js';
+import type { EvasionRow } from './evasion.js';
 
 /** Feature names that would mean the model learned how the corpus was collected rather than malware. */
 export const LEAK_PATTERN = /pkg.?info|wheel|record|dist.?info|github|debian|timestamp|mtime|order/i;
@@ -101,6 +102,8 @@ export interface Evaluation {
     verdict?: Figures;
     /** Later malicious samples the model missed, by package name, with the rules that fired on them. */
     missed?: { name: string; count: number; maxScore: number; rules: string[] }[];
+    /** Later malicious samples rewritten and implanted (train/evasion.ts), judged by this model and decide(). */
+    evasion?: EvasionRow[];
   };
   /** The gate's verdicts (decide(): score, located evidence, critical early evidence) per outer fold. */
   verdicts?: {
