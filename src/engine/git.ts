@@ -18,7 +18,14 @@ const MAX_BLOB_BYTES = 64 * 1024 * 1024;
 /** The git CLI in `cwd`; no hooks, filters or text conversions run for these plumbing commands. */
 export function gitCli(cwd: string): GitObjects {
   const git = (args: string[], maxBuffer = MAX_BLOB_BYTES) =>
-    execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer });
+    execFileSync('git', args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer,
+      // A fetch never waits for a password prompt: no credentials means no fetch.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      timeout: 120_000,
+    });
   const listed = new Map<string, Map<string, string>>();
   return {
     commit(rev) {

@@ -85,7 +85,9 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   if (mode === 'diff' && !base)
     throw new ConfigurationError('diff mode needs a base: run on pull_request, or set base-ref (--base)');
   const head = await headTree(early, event, deps);
-  const baseTree = base ? await commitIfPresent(base, deps, false) : undefined;
+  // The action fetches a base its shallow checkout lacks (one commit, with the checkout's credentials);
+  // the CLI does not touch the network for a ref it was given.
+  const baseTree = base ? await commitIfPresent(base, deps, event !== undefined) : undefined;
   if (base && !baseTree && !deps.github)
     throw new ConfigurationError(
       `the base ${base} is not a commit in ${event ? 'the checkout (check out with fetch-depth: 0, or give a github-token for the contents API)' : deps.workspace}`,

@@ -146,6 +146,31 @@ describe('pull_request_target', () => {
   }, 90_000);
 });
 
+describe('a shallow checkout', () => {
+  it('fetches the base commit it lacks and reads the base lockfiles and config from git, not the contents API', async () => {
+    const s = await servers();
+    try {
+      const origin = makeRepo(
+        { 'requirements.txt': 'tidy-tables==1.4.2\n', [CONFIG]: 'fail-on: malicious\n' },
+        { 'requirements.txt': 'tidy-tables==1.4.2\ntidy-tabels==1.4.2\n', [CONFIG]: 'fail-on: never\n' },
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'pmg-shallow-'));
+      cleanup.push(dir);
+      git(dir, 'clone', '-q', '--depth=1', `file://${origin.dir}`, '.');
+      expect(() => git(dir, 'cat-file', '-e', `${origin.baseSha}^{commit}`)).toThrow();
+      const r = await runAction({ dir, baseSha: origin.baseSha, headSha: origin.headSha }, s.gh.url, {
+        'index-url': s.index.url,
+      });
+      expect(s.gh.state.requests.filter((q) => q.path.includes('/contents/'))).toEqual([]);
+      expect(r.stdout).toMatch(/diff mode: 1 lockfile\(s\), 1 package\(s\) to scan/);
+      expect(r.stdout).toMatch(/changes fail-on/);
+      expect(r.code).toBe(1);
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+});
+
 describe('reads and writes stay inside the workspace', () => {
   it('refuses to write a report through a symlink committed in the pull request', async () => {
     const s = await servers();
