@@ -474,6 +474,7 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
   function record(
     index: IndexInfo | undefined,
     outcome: 'found' | 'unknownProject' | 'missingRelease' | 'failed',
+    name: string,
   ) {
     if (!index) return;
     const h = health.get(index.label) ?? {
@@ -483,9 +484,11 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       unknownProject: 0,
       missingRelease: 0,
       failed: 0,
+      unserved: [],
     };
     h.asked++;
     h[outcome]++;
+    if (outcome !== 'found' && h.unserved.length < 5 && !h.unserved.includes(name)) h.unserved.push(name);
     health.set(index.label, h);
   }
 
@@ -496,12 +499,12 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     try {
       result = await project(ref.name, indexes);
     } catch (err) {
-      record(indexes[0], 'failed');
+      record(indexes[0], 'failed', ref.name);
       throw err;
     }
     const where = labels.join(', ');
     if (result.foundOn.length === 0) {
-      record(indexes[0], 'unknownProject');
+      record(indexes[0], 'unknownProject', ref.name);
       throw new RegistryError(
         `${ref.name}: the project is not on the index (${where}): pip could not install it from there ` +
           '(a mistyped index-url, or a project the index removed: PyPI removes malware it finds)',
@@ -512,12 +515,12 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       const label = `${ref.name}==${pinned}`;
       const release = result.files.filter((f) => f.version !== null && matchesPin(f.version, pinned));
       if (release.length === 0) {
-        record(indexes[0], 'missingRelease');
+        record(indexes[0], 'missingRelease', ref.name);
         throw releaseMissing(
           `${label}: the index has ${ref.name} but no file for the pinned version ${pinned} (${where}); PyPI deletes malware it finds, so a pinned release that vanished is evidence`,
         );
       }
-      record(indexes[0], 'found');
+      record(indexes[0], 'found', ref.name);
       const chosen = choose(allowedByLock(release, ref, label), release, ref, label);
       return {
         ...chosen,
@@ -538,12 +541,12 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       specifier,
     );
     if (version === null) {
-      record(indexes[0], 'missingRelease');
+      record(indexes[0], 'missingRelease', ref.name);
       throw new RegistryError(
         `${ref.name}${specifier}: no non-yanked final release satisfies the specifier (${where})`,
       );
     }
-    record(indexes[0], 'found');
+    record(indexes[0], 'found', ref.name);
     notice(
       `${ref.name}${specifier ? ` ${specifier}` : ''} is not pinned: scanned ${version}, the newest release that satisfies it; unpinned scans are not reproducible`,
     );
@@ -650,7 +653,7 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     resolve,
     sha256Of: (file) => file.hashes.sha256?.toLowerCase(),
     download,
-    health: () => [...health.values()].map((h) => ({ ...h })),
+    health: () => [...health.values()].map((h) => ({ ...h, unserved: [...h.unserved] })),
     isTrusted: (url) => {
       try {
         return trusted.has(indexKey(url));

@@ -31,6 +31,8 @@ export interface IndexHealth {
   missingRelease: number;
   /** Refs it did not answer (HTTP errors, unreadable pages, timeouts). */
   failed: number;
+  /** The first few project names it served nothing for (shown in the message). */
+  unserved: string[];
 }
 
 /**
@@ -51,9 +53,11 @@ export function indexProblems(health: IndexHealth[], minAsked = 3): string[] {
       h.missingRelease ? `${h.missingRelease} missing release(s)` : '',
       h.failed ? `${h.failed} failed request(s)` : '',
     ].filter(Boolean);
+    const names =
+      h.unserved.length > 0 ? `: ${h.unserved.join(', ')}${useless > h.unserved.length ? ', ...' : ''}` : '';
     problems.push(
-      `index ${h.index} served nothing for ${useless} of the ${h.asked} package(s) asked (${parts.join(', ')}): ` +
-        'check index-url / extra-index-urls and the index token',
+      `index ${h.index} served nothing for ${useless} of the ${h.asked} package(s) asked (${parts.join(', ')}${names}): ` +
+        'a mistyped index-url or extra-index-urls, a missing index token, or projects the index removed',
     );
   }
   return problems;

@@ -153,7 +153,7 @@ describe('the index a package comes from, and what pip installs (bundled action)
       );
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
-        `index ${index.url} served nothing for 3 of the 3 package(s) asked (3 unknown project(s))`,
+        `index ${index.url} served nothing for 3 of the 3 package(s) asked (3 unknown project(s): a, b, c)`,
       );
     } finally {
       await index.close();

@@ -383,17 +383,38 @@ describe('index health', () => {
     const c = client({ indexUrl: server.url });
     for (const name of ['a', 'b', 'c', 'demo']) await c.resolve(ref(name, '1.0')).catch(() => {});
     expect(c.health()).toEqual([
-      { index: server.url, asked: 4, found: 1, unknownProject: 3, missingRelease: 0, failed: 0 },
+      {
+        index: server.url,
+        asked: 4,
+        found: 1,
+        unknownProject: 3,
+        missingRelease: 0,
+        failed: 0,
+        unserved: ['a', 'b', 'c'],
+      },
     ]);
     expect(indexProblems(c.health())).toEqual([
-      `index ${server.url} served nothing for 3 of the 4 package(s) asked (3 unknown project(s)): check index-url / extra-index-urls and the index token`,
+      `index ${server.url} served nothing for 3 of the 4 package(s) asked (3 unknown project(s): a, b, c): a mistyped index-url or extra-index-urls, a missing index token, or projects the index removed`,
     ]);
   });
 
   it('passes an index that served most pins, and flags one that served none', () => {
-    const h = { index: 'https://i/', asked: 10, found: 6, unknownProject: 4, missingRelease: 0, failed: 0 };
+    const h = {
+      index: 'https://i/',
+      asked: 10,
+      found: 6,
+      unknownProject: 4,
+      missingRelease: 0,
+      failed: 0,
+      unserved: ['a', 'b', 'c', 'd', 'e'],
+    };
     expect(indexProblems([h])).toEqual([]);
-    expect(indexProblems([{ ...h, asked: 1, found: 0, unknownProject: 1 }])).toHaveLength(1);
+    expect(indexProblems([{ ...h, asked: 1, found: 0, unknownProject: 1, unserved: ['gone'] }])).toEqual([
+      expect.stringContaining('served nothing for 1 of the 1 package(s) asked (1 unknown project(s): gone)'),
+    ]);
+    expect(indexProblems([{ ...h, asked: 20, found: 2, unknownProject: 18 }])[0]).toContain(
+      'a, b, c, d, e, ...)',
+    );
     expect(indexProblems([{ ...h, asked: 2, found: 1, unknownProject: 1 }])).toEqual([]);
   });
 });
