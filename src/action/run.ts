@@ -1,6 +1,6 @@
 // The action's door: runner inputs and event -> runScan() -> reports, comment, issue, outputs, exit status.
 // Everything between reading the inputs and publishing is the shared engine (src/engine/run-scan.ts).
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import { context, getOctokit } from '@actions/github';
 import { PACKAGE_VERSION } from '../analysis-digest.js';
@@ -68,10 +68,13 @@ async function publish(
 ): Promise<void> {
   const jsonPath = writeNewFile(JSON_REPORT, escapeJsonInvisible(renderJson(report)), ctx.workspace);
   const strict = { failOnUnscannable: config.failOnUnscannable };
+  // A relative sarif-file stays inside the workspace; an absolute one (e.g. under runner.temp) is the
+  // workflow's own choice. Either way the file is created, never written through a symlink.
+  const outside = isAbsolute(config.sarifFile);
   const sarifPath = writeNewFile(
     config.sarifFile,
     escapeJsonInvisible(renderSarif(report, undefined, strict)),
-    ctx.workspace,
+    outside ? undefined : ctx.workspace,
   );
 
   for (const a of annotations(report, strict)) {
@@ -115,6 +118,6 @@ async function publish(
   core.setOutput('suspicious', report.counts.suspicious);
   core.setOutput('unscannable', report.counts.unscannable);
   core.setOutput('report-json', relative(ctx.workspace, jsonPath));
-  core.setOutput('sarif-file', relative(ctx.workspace, sarifPath));
+  core.setOutput('sarif-file', outside ? sarifPath : relative(ctx.workspace, sarifPath));
   if (outcome.failed) core.setFailed(`pypi-malware-gate: ${escapeAnnotation(outcome.reason ?? 'failed')}`);
 }

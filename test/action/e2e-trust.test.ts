@@ -207,6 +207,20 @@ describe('reads and writes stay inside the workspace', () => {
       expect(r.stdout).not.toMatch(/tidy-tabels/);
       expect(r.code).toBe(0);
       expect(existsSync(join(ws.dir, 'reports/out.sarif'))).toBe(true);
+      const elsewhere = join(outsideDir, 'abs.sarif');
+      const abs = await runAction({ ...ws, headSha }, s.gh.url, {
+        'index-url': s.index.url,
+        'sarif-file': elsewhere,
+      });
+      expect(abs.code).toBe(0);
+      expect(JSON.parse(readFileSync(elsewhere, 'utf8')).version).toBe('2.1.0');
+      expect(abs.outputs).toContain(elsewhere);
+      const escape = await runAction({ ...ws, headSha }, s.gh.url, {
+        'index-url': s.index.url,
+        'sarif-file': 'dirlink/x.sarif',
+      });
+      expect(escape.code).toBe(1);
+      expect(escape.stdout).toMatch(/dirlink\/x\.sarif: its folder resolves outside the workspace/);
     } finally {
       await s.close();
     }
