@@ -1,6 +1,6 @@
 // Reads every archive of the corpus through readArchive and reports how many read ok, the errors by
-// reason, the kinds and formats seen, time, throughput and peak RSS. Archives are read in memory only;
-// nothing in them is executed or written to disk.
+// reason, the members that are gaps by reason, the kinds and formats seen, time, throughput and peak
+// RSS. Archives are read in memory only; nothing in them is executed or written to disk.
 //
 //   npx tsx scripts/inspect-corpus.ts [--max N] [--show-failures] [DIR ...]
 //
@@ -62,6 +62,8 @@ for (const dir of dirs.length > 0 ? dirs : DEFAULT_DIRS) {
   const kinds = new Map<string, number>();
   const limits = new Map<string, number>();
   const failures: string[] = [];
+  const gapReasons = new Map<string, number>();
+  let withGaps = 0;
   let ok = 0;
   let inBytes = 0;
   let outBytes = 0;
@@ -78,6 +80,11 @@ for (const dir of dirs.length > 0 ? dirs : DEFAULT_DIRS) {
     outBytes += view.bytesRead;
     inc(kinds, `${view.kind}/${view.format}`);
     for (const l of view.limitsHit) inc(limits, l);
+    if (view.gaps && view.gaps.length > 0) {
+      withGaps++;
+      for (const g of view.gaps) inc(gapReasons, `${g.stage}: ${reasonOf(g.reason)}`);
+      failures.push(`${file}: gaps ${JSON.stringify(view.gaps.slice(0, 3))}`);
+    }
     if (view.status === 'ok') ok++;
     else {
       inc(reasons, reasonOf(view.error ?? '?'));
@@ -98,6 +105,9 @@ for (const dir of dirs.length > 0 ? dirs : DEFAULT_DIRS) {
   console.log(`  kinds: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (limits.size > 0) console.log(`  limits hit: ${[...limits].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`  error ${n}: ${r}`);
+  if (withGaps > 0)
+    console.log(`  archives with gaps (members pip would write that were not read): ${withGaps}`);
+  for (const [r, n] of [...gapReasons].sort((a, b) => b[1] - a[1])) console.log(`  gap ${n}: ${r}`);
   if (showFailures) for (const f of failures) console.log(`    ${f}`);
 }
 clearInterval(timer);

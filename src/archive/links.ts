@@ -11,9 +11,11 @@ import type { Collector } from './collector.js';
 /** Links followed from one link before giving up (Linux gives ELOOP after 40; no honest chain is long). */
 const MAX_HOPS = 16;
 
-/** Names whose content Python runs or loads, or a shell runs: a link there that cannot be resolved is a gap. */
-const CODE_NAME =
-  /\.(py|pyw|pth|pyc|so|pyd|dll|dylib|exe|sh|bat|cmd|ps1)$|(^|\/)(setup\.cfg|pyproject\.toml)$/i;
+/**
+ * Names whose content Python runs or loads, or a build reads: a link there that cannot be resolved is a
+ * gap. Others are notes (an honest sdist may keep a dangling `.activate.sh -> venv/bin/activate`).
+ */
+const CODE_NAME = /\.(py|pyw|pth|pyc|so|pyd|dll|dylib|exe)$|(^|\/)(setup\.cfg|pyproject\.toml)$/i;
 
 /** os.path.normpath on a POSIX name; undefined when '..' climbs above the archive's root. */
 export function normaliseMemberName(name: string): string | undefined {
