@@ -451,14 +451,15 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       ...selection.notAnalysed.filter((n) => !analysed.has(n.file)),
       ...release
         .filter((f) => !candidates.includes(f))
-        .map((file) => ({ file, reason: 'not among the files the lockfile hashes allow' })),
+        .map((file) => ({ file, reason: 'not among the files the lockfile hashes allow: pip refuses it' })),
     ];
     const lockedLeft = left.filter((n) => isLocked(n.file));
-    if (left.length > 0) {
-      const shown = left.slice(0, 20).map((n) => `${n.file.filename} (${n.reason})`);
-      notes.push(
-        `${label}: not analysed: ${shown.join('; ')}${left.length > shown.length ? `; and ${left.length - shown.length} more` : ''}`,
-      );
+    // One line per reason, at most 20 names each: a release can have a hundred wheels.
+    const byReason = new Map<string, string[]>();
+    for (const n of left) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.file.filename]);
+    for (const [reason, names] of byReason) {
+      const more = names.length > 20 ? ` and ${names.length - 20} more` : '';
+      notes.push(`${label}: not analysed (${reason}): ${names.slice(0, 20).join(', ')}${more}`);
     }
     if (lockedLeft.length > 0) {
       notes.push(

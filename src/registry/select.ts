@@ -181,7 +181,7 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
   const sdists = candidates.filter((c) => c.sdist && pickedBy.has(c.file)).map((c) => c.file);
   const wheels = [...pickedBy.keys()].filter((f) => !sdists.includes(f));
   const chosen = [...sdists, ...wheels];
-  const targetNames = options.targets.map((t) => t.id).join(', ');
+  const where = `${options.targets.map((t) => t.id).join(', ')}; CPython 3.${minors[0]}-3.${minors[minors.length - 1]}${options.markers && !markerExcludesAll ? '; where its marker applies' : ''}`;
   for (const c of candidates) {
     if (pickedBy.has(c.file)) continue;
     notAnalysed.push({
@@ -190,7 +190,9 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
         ? 'an sdist of a version no target picks'
         : c.tags === null
           ? 'a wheel name pip cannot read'
-          : `no target (${targetNames}; CPython 3.${minors[0]}-3.${minors[minors.length - 1]}${options.markers && !markerExcludesAll ? '; where its marker applies' : ''}) would install it`,
+          : installable.has(c.file)
+            ? `pip picks another file wherever it fits (${where})`
+            : `no target installs it (${where})`,
     });
   }
   return { chosen, pickedBy, notAnalysed, installable, ...(markerExcludesAll ? { markerExcludesAll } : {}) };

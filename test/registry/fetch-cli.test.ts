@@ -71,7 +71,7 @@ describe('fetch command', () => {
       'demo-1.0.tar.gz',
     ]);
     expect(r.stderr).toMatch(
-      /^note: demo==1\.0: not analysed: demo-1\.0-cp312-cp312-manylinux_2_28_ppc64le\.whl \(no target/,
+      /^note: demo==1\.0: not analysed \(no target installs it \(linux-x86_64, windows-amd64, macos-arm64; CPython 3\.9-3\.14\)\): demo-1\.0-cp312-cp312-manylinux_2_28_ppc64le\.whl$/m,
     );
   });
 

@@ -266,7 +266,7 @@ describe('what pip would install on the targets', () => {
     ]);
     expect(r.notes).toEqual([
       expect.stringMatching(
-        /^fastlib==2\.0: not analysed: fastlib-2\.0-cp312-cp312-manylinux_2_17_aarch64\.whl \(no target/,
+        /^fastlib==2\.0: not analysed \(no target installs it .*\): fastlib-2\.0-cp312-cp312-manylinux_2_17_aarch64\.whl$/,
       ),
     ]);
     expect(r.gaps).toEqual([]);
@@ -335,7 +335,9 @@ describe('what pip would install on the targets', () => {
       'glib-1.0-cp312-cp312-manylinux_2_28_x86_64.whl',
       'glib-1.0-py3-none-any.whl',
     ]);
-    expect(unlocked.notes[0]).toMatch(/not analysed: glib-1\.0-cp312-cp312-manylinux_2_17_x86_64\.whl/);
+    expect(unlocked.notes[0]).toMatch(
+      /not analysed \(pip picks another file wherever it fits .*\): glib-1\.0-cp312-cp312-manylinux_2_17_x86_64\.whl$/,
+    );
     const hashes = release.files.map((f) => `sha256:${server.sha256(f.bytes)}`);
     const locked = await c.resolve(ref('glib', '1.0', { hashes }));
     expect(locked.files.map((f) => f.filename)).toEqual([
@@ -353,7 +355,9 @@ describe('what pip would install on the targets', () => {
     const hashes = [`sha256:${server.sha256(release.files[1]!.bytes)}`];
     const r = await client({ indexUrl: server.url }).resolve(ref('fastlib', '2.0', { hashes }));
     expect(r.files.map((f) => f.filename)).toEqual(['fastlib-2.0-py3-none-any.whl']);
-    expect(r.notes[0]).toMatch(/fastlib-2\.0\.tar\.gz \(not among the files the lockfile hashes allow\)/);
+    expect(r.notes[0]).toMatch(
+      /not analysed \(not among the files the lockfile hashes allow: pip refuses it\): fastlib-2\.0\.tar\.gz, /,
+    );
   });
 
   it('matches ==1.0 to 1.0+local as pip does, and analyses the local version pip prefers', async () => {
@@ -367,7 +371,12 @@ describe('what pip would install on the targets', () => {
       'torchish-1.0+cpu.tar.gz',
       'torchish-1.0+cpu-py3-none-any.whl',
     ]);
-    expect(r.notes[0]).toMatch(/not analysed: torchish-1\.0\.tar\.gz .*torchish-1\.0-py3-none-any\.whl/);
+    expect(r.notes).toEqual([
+      'torchish==1.0: not analysed (an sdist of a version no target picks): torchish-1.0.tar.gz',
+      expect.stringMatching(
+        /^torchish==1\.0: not analysed \(pip picks another file wherever it fits .*\): torchish-1\.0-py3-none-any\.whl$/,
+      ),
+    ]);
     const exact = await c.resolve(ref('torchish', '1.0+cpu'));
     expect(exact.files).toHaveLength(2);
     expect(matchesPin('1.0+cpu', '1.0')).toBe(true);

@@ -99,7 +99,7 @@ describe('selectForTargets', () => {
       'a-1.0-cp312-cp312-manylinux_2_41_x86_64.whl',
     ]);
     expect(s.notAnalysed[0]!.reason).toMatch(
-      /no target \(linux-x86_64, windows-amd64, macos-arm64; CPython 3.9-3.14\)/,
+      /no target installs it \(linux-x86_64, windows-amd64, macos-arm64; CPython 3.9-3.14\)/,
     );
   });
 
