@@ -57,6 +57,13 @@ const shared = {
 };
 
 await esbuild.build({ ...shared, entryPoints: ['src/action/main.ts'], outfile: join(outdir, 'index.js') });
+// The analysis pool's worker thread (src/action/analysis-pool.ts looks for it next to index.js and cli.js;
+// without it, both analyse in their own thread).
+await esbuild.build({
+  ...shared,
+  entryPoints: ['src/action/analysis-worker.ts'],
+  outfile: join(outdir, 'analysis-worker.js'),
+});
 await esbuild.build({
   ...shared,
   entryPoints: ['src/cli/main.ts'],

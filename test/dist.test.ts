@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWheel } from './fixtures/archives.js';
 
-const BUNDLES = ['index.js', 'cli.js'];
+const BUNDLES = ['index.js', 'cli.js', 'analysis-worker.js'];
 
 // The action runs dist/, not src/: a stale bundle would ship old code.
 describe('dist/', () => {
@@ -54,6 +54,15 @@ describe('dist/', () => {
         expect(modules, `${wasm} embedded ${modules} times`).toBe(1);
       }
       expect(bundle.match(/= __toBinary\w*\("AGFzbQ/g)?.length).toBe(2);
+    },
+  );
+
+  it.each(['index.js', 'cli.js'])(
+    '%s finds the analysis worker next to itself (dist/analysis-worker.js)',
+    (file) => {
+      const bundle = readFileSync(join(out, file), 'utf8');
+      expect(bundle).toContain('new URL("./analysis-worker.js", import.meta.url)');
+      expect(existsSync(join(out, 'analysis-worker.js'))).toBe(true);
     },
   );
 

@@ -2,9 +2,7 @@
 // the bundled model and the signals, wired from the validated Config. Everything that talks to the world
 // is created here and handed to scan() as stages.
 import { join } from 'node:path';
-import { readArchive } from '../archive/index.js';
 import type { Config } from '../config.js';
-import { extractFeatures, initFeatures } from '../features/index.js';
 import { bundledModel } from '../model/bundled.js';
 import { scoreVector } from '../model/index.js';
 import {
@@ -18,20 +16,35 @@ import {
 } from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
-import type { Analysis, PackageRef } from '../types.js';
+import type { Analysis, ArchiveView, PackageRef } from '../types.js';
 import { defaultCacheDir, folderVerdictCache } from '../verdict-cache.js';
 import type { StageFactory } from '../engine/run-scan.js';
+import {
+  type AnalysisPool,
+  type ArchiveAnalysis,
+  bundledWorkerUrl,
+  createAnalysisPool,
+  defaultThreads,
+  inlineAnalysis,
+} from './analysis-pool.js';
 
 export interface EngineOptions {
   onNotice?: (message: string) => void;
   env?: Record<string, string | undefined>;
+  /** Where archives are read and analysed; default: worker threads when bundled, else this thread. */
+  analysis?: (limits: { totalBytes: number }) => AnalysisPool;
+}
+
+/** Worker threads (one per core) when the bundled worker is there, this thread otherwise (tests, tsx). */
+function defaultAnalysis(limits: { totalBytes: number }): AnalysisPool {
+  const workerUrl = bundledWorkerUrl();
+  return workerUrl ? createAnalysisPool({ workerUrl, threads: defaultThreads(), limits }) : inlineAnalysis(limits);
 }
 
 export function engineFactory(options: EngineOptions = {}): StageFactory {
   return async (config: Config) => {
     const notice = options.onNotice ?? (() => {});
     const env = options.env ?? process.env;
-    await initFeatures();
     const model = bundledModel();
     const cacheDir = defaultCacheDir(env);
     const client = createIndexClient({
@@ -45,7 +58,22 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       onNotice: notice,
     });
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
-    const read = (bytes: Uint8Array) => readArchive(bytes, { totalBytes: maxBytes });
+    // Read and extract happen together in the pool (a worker keeps the entries' bytes); scan()'s two stages
+    // are its two halves, paired by the view: readArchive hands out the view, extractFeatures the analysis.
+    const pool = (options.analysis ?? defaultAnalysis)({ totalBytes: maxBytes });
+    const analysed = new WeakMap<ArchiveView, ArchiveAnalysis>();
+    const readArchive = async (bytes: Uint8Array, filename = 'artifact'): Promise<ArchiveView> => {
+      const result = await pool.analyse(bytes, filename);
+      analysed.set(result.view, result);
+      return result.view;
+    };
+    const extractFeatures = (view: ArchiveView): Analysis => {
+      const result = analysed.get(view);
+      analysed.delete(view);
+      if (!result) throw new Error('internal: extractFeatures got a view that readArchive did not return');
+      if (!result.analysis) throw new Error(result.analysisError ?? 'no analysis');
+      return result.analysis;
+    };
     let declared = new Map<string, string[]>();
     let lockfileProblems: string[] = [];
     // The previous version's analysis, for the version diff: the sdist (install-time code) when there is one.
@@ -58,7 +86,8 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
           const { files } = await client.resolve(ref, declared.get(refKey(ref)));
           const file = files[0];
           if (!file) throw new Error(`${key}: no artifact on the index`);
-          return extractFeatures(await read((await client.download(file, ref)).bytes));
+          const artifact = await client.download(file, ref);
+          return extractFeatures(await readArchive(artifact.bytes, artifact.filename));
         })();
         previous.set(key, pending);
       }
@@ -74,7 +103,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       resolve: (ref) => client.resolve(ref, declared.get(refKey(ref))),
       sha256Of: (file) => client.sha256Of(file),
       download: (file, ref) => client.download(file, ref),
-      readArchive: read,
+      readArchive,
       extractFeatures,
       // As many contributions as inspect (src/judge.ts modelStages): evidence is ordered by them.
       score: (analysis) => scoreVector(model, analysis.features, analysis.tokens, { limit: 200 }),
