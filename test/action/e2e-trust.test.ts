@@ -215,12 +215,12 @@ describe('reads and writes stay inside the workspace', () => {
       expect(abs.code).toBe(0);
       expect(JSON.parse(readFileSync(elsewhere, 'utf8')).version).toBe('2.1.0');
       expect(abs.outputs).toContain(elsewhere);
-      const escape = await runAction({ ...ws, headSha }, s.gh.url, {
+      const viaLink = await runAction({ ...ws, headSha }, s.gh.url, {
         'index-url': s.index.url,
         'sarif-file': 'dirlink/x.sarif',
       });
-      expect(escape.code).toBe(1);
-      expect(escape.stdout).toMatch(/dirlink\/x\.sarif: its folder resolves outside the workspace/);
+      expect(viaLink.code).toBe(1);
+      expect(viaLink.stdout).toMatch(/dirlink\/x\.sarif: its folder resolves outside the workspace/);
     } finally {
       await s.close();
     }
