@@ -89,12 +89,19 @@ export interface Artifact {
 export type ArchiveFormat = 'tar' | 'tar.gz' | 'tar.bz2' | 'tar.xz' | 'zip' | 'unknown';
 
 export interface ArchiveEntry {
-  /** Entry name exactly as stored (decoded as UTF-8 with replacement). */
+  /**
+   * Entry name as Python's tarfile / zipfile gives it (pax and GNU long names applied, a tar directory
+   * without its trailing slash), decoded as UTF-8 with replacement.
+   */
   path: string;
   type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'device' | 'other';
   /** Uncompressed size as read (not as the header claims). */
   size: number;
-  /** Content, up to the per-file read limit; absent for non-files or when over the limit. */
+  /**
+   * The bytes pip would write at this path, up to the per-file read limit: a file's, a tar link's
+   * target member's (links resolved inside the archive), a zip entry's whatever its recorded type.
+   * Absent when there are none or they could not be read (the view then has a gap for it).
+   */
   data?: Uint8Array;
   truncated?: boolean;
   /** Unix mode bits when the archive records them. */
