@@ -6,7 +6,6 @@
 // failures to get an answer as RegistryError. Credentials go only to their own index's origin, over https
 // or to a loopback host.
 import { createHash } from 'node:crypto';
-import { compare, valid } from '@renovatebot/pep440';
 import type { Artifact, Gap, PackageRef } from '../types.js';
 import { type ArtifactCache, createArtifactCache } from './cache.js';
 import { hashMismatch, RegistryError, releaseMissing, untrustedIndex } from './errors.js';
@@ -17,7 +16,7 @@ import { maskSecrets, maskUrl } from './mask.js';
 import { type IndexFile, parseHtmlPage, parseJsonPage } from './page.js';
 import { selectForTargets } from './select.js';
 import { DEFAULT_PLATFORMS, type TargetPlatform, targetPlatform } from './tags.js';
-import { matchesPin, newestSatisfying } from './version.js';
+import { matchesPin, newestSatisfying, versionKey } from './version.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 const ACCEPT =
@@ -152,8 +151,6 @@ function splitCredentials(raw: string): { url: URL; user: string; password: stri
   url.password = '';
   return { url, user, password };
 }
-
-const sameVersion = (a: string, b: string): boolean => (valid(a) && valid(b) ? compare(a, b) === 0 : a === b);
 
 const DIRECT_SOURCES = new Set(['url', 'vcs', 'path']);
 
@@ -447,10 +444,11 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       files = files.slice(0, maxFiles);
     }
     const analysed = new Set(files);
+    const allowed = new Set(candidates);
     const left = [
       ...selection.notAnalysed.filter((n) => !analysed.has(n.file)),
       ...release
-        .filter((f) => !candidates.includes(f))
+        .filter((f) => !allowed.has(f))
         .map((file) => ({ file, reason: 'not among the files the lockfile hashes allow: pip refuses it' })),
     ];
     const lockedLeft = left.filter((n) => isLocked(n.file));
@@ -531,11 +529,18 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       };
     }
     const specifier = ref.specifier ?? '';
+    // Files grouped by PEP 440 identity (1.0 and 1.0.0 together), keyed once per file: a project can have
+    // thousands of versions and files, so no per-file search over the versions seen.
     const byVersion = new Map<string, RegistryFile[]>();
+    const spelling = new Map<string, string>();
     for (const f of result.files) {
       if (f.version === null) continue;
-      const key = [...byVersion.keys()].find((v) => sameVersion(v, f.version!)) ?? f.version;
-      byVersion.set(key, [...(byVersion.get(key) ?? []), f]);
+      const identity = versionKey(f.version);
+      if (!spelling.has(identity)) spelling.set(identity, f.version);
+      const key = spelling.get(identity)!;
+      const group = byVersion.get(key);
+      if (group) group.push(f);
+      else byVersion.set(key, [f]);
     }
     const version = newestSatisfying(
       [...byVersion].map(([v, files]) => ({ version: v, yanked: files.every((f) => f.yanked !== false) })),

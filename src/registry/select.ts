@@ -7,7 +7,14 @@
 import { compare, satisfies, valid } from '@renovatebot/pep440';
 import { parseFilename } from './filename.js';
 import { markerMayApply } from './markers.js';
-import { buildTag, cpythonTags, DEFAULT_PYTHON_MINORS, type TargetPlatform, wheelTags } from './tags.js';
+import {
+  buildTag,
+  cpythonTags,
+  DEFAULT_PYTHON_MINORS,
+  MAX_WHEEL_TAGS,
+  type TargetPlatform,
+  wheelTags,
+} from './tags.js';
 
 export interface SelectableFile {
   filename: string;
@@ -67,7 +74,7 @@ interface Candidate<T> {
   order: number;
   version: string | null;
   yanked: boolean;
-  tags: string[] | null;
+  tags: string[] | null | 'too-many';
   build: [number, string] | null;
   sdist: boolean;
 }
@@ -99,6 +106,7 @@ function pick<T>(
     if (c.sdist) r = Number.POSITIVE_INFINITY;
     else {
       r = Number.POSITIVE_INFINITY;
+      if (c.tags === 'too-many') continue; // analysed apart, below
       for (const tag of c.tags ?? []) {
         const at = rank.get(tag);
         if (at !== undefined && at < r) r = at;
@@ -174,6 +182,8 @@ export function selectForTargets<T extends SelectableFile>(files: T[], options: 
       }
     }
   }
+  // A wheel naming more tags than the gate ranks may install anywhere: analysed, never left out.
+  for (const c of candidates) if (c.tags === 'too-many') note(c.file, `more than ${MAX_WHEEL_TAGS} tags`);
   // The sdist of every version picked: pip builds it wherever no wheel fits (another platform, Python).
   for (const c of candidates) {
     if (c.sdist && [...pickedVersions].some((v) => sameVersion(v, c.version))) note(c.file, 'sdist');

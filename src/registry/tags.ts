@@ -109,8 +109,14 @@ export function cpythonTags(minor: number, platforms: string[]): string[] {
   return tags;
 }
 
-/** The tags a wheel filename declares (compressed tag sets expanded), or null when it is not a wheel name. */
-export function wheelTags(filename: string): string[] | null {
+/** Most tags one wheel name may expand to before the gate stops ranking it (real wheels name a few). */
+export const MAX_WHEEL_TAGS = 256;
+
+/**
+ * The tags a wheel filename declares (compressed tag sets expanded); null when it is not a wheel name,
+ * 'too-many' past MAX_WHEEL_TAGS (pip would still read it, so the caller analyses it wherever it might fit).
+ */
+export function wheelTags(filename: string): string[] | null | 'too-many' {
   if (!filename.toLowerCase().endsWith('.whl')) return null;
   const parts = filename.slice(0, -4).split('-');
   if (parts.length !== 5 && parts.length !== 6) return null;
@@ -119,8 +125,8 @@ export function wheelTags(filename: string): string[] | null {
     string[],
     string[],
   ];
-  // A hostile name could declare thousands of combinations; no real wheel has more than a few dozen.
-  if (pythons.length * abis.length * platforms.length > 4096) return null;
+  // A hostile name could declare millions of combinations: never expand them.
+  if (pythons.length * abis.length * platforms.length > MAX_WHEEL_TAGS) return 'too-many';
   const tags: string[] = [];
   for (const py of pythons) for (const abi of abis) for (const p of platforms) tags.push(`${py}-${abi}-${p}`);
   return tags;

@@ -31,3 +31,12 @@ export function matchesPin(candidate: string, pinned: string): boolean {
     return compare(candidate, pinned) === 0;
   }
 }
+
+/** A version's PEP 440 identity as a string: equal keys for equal versions (1.0, 1.0.0, v1.0). */
+export function versionKey(version: string): string {
+  const e = valid(version) ? explain(version) : null;
+  if (!e) return `raw:${version}`;
+  const release = [...e.release];
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  return JSON.stringify([e.epoch, release, e.pre, e.post, e.dev, e.local]);
+}

@@ -42,7 +42,8 @@ describe('cpythonTags', () => {
   it('expands compressed tag sets and refuses absurd ones', () => {
     expect(wheelTags('a-1.0-py2.py3-none-any.whl')).toEqual(['py2-none-any', 'py3-none-any']);
     const many = Array.from({ length: 100 }, (_, i) => `p${i}`).join('.');
-    expect(wheelTags(`a-1.0-${many}-${many}-any.whl`)).toBeNull();
+    expect(wheelTags(`a-1.0-${many}-${many}-any.whl`)).toBe('too-many');
+    expect(wheelTags('a-1.0-py3-none.whl')).toBeNull();
   });
 });
 
@@ -147,6 +148,17 @@ describe('selectForTargets', () => {
     ]);
   });
 
+  it('analyses a wheel whose name expands to too many tags to rank, rather than leaving it out', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `cp3${i}`).join('.');
+    const hostile = `a-1.0-${many}-${many}-win_amd64.whl`;
+    const s = selectForTargets([file('a-1.0-py3-none-any.whl'), file(hostile)], {
+      project: 'a',
+      targets: defaults,
+    });
+    expect(names(s.chosen)).toEqual(['a-1.0-py3-none-any.whl', hostile]);
+    expect(s.pickedBy.get(s.chosen[1]!)).toEqual(['more than 256 tags']);
+  });
+
   it('notes eggs and unknown files as not installed by pip', () => {
     const s = selectForTargets([file('a-1.0-py3.8.egg'), file('a-1.0.exe'), file('a-1.0.tar.gz')], {
       project: 'a',
@@ -157,5 +169,24 @@ describe('selectForTargets', () => {
       'an egg: pip does not install it',
       'not a wheel or sdist: pip does not install it',
     ]);
+  });
+});
+
+describe('a hostile index page', () => {
+  it('costs time linear in the number of files of a release', () => {
+    const release = (n: number) =>
+      Array.from({ length: n }, (_, i) => file(`a-1.0-${i}-cp312-cp312-manylinux_2_${i % 40}_x86_64.whl`));
+    const cpu = (files: ReturnType<typeof release>) => {
+      const start = process.cpuUsage();
+      selectForTargets(files, { project: 'a', targets: defaults });
+      const used = process.cpuUsage(start);
+      return used.user + used.system;
+    };
+    const small = release(3000);
+    const big = release(6000);
+    cpu(small);
+    const a = Math.min(cpu(small), cpu(small), cpu(small));
+    const b = Math.min(cpu(big), cpu(big), cpu(big));
+    expect(b / a).toBeLessThan(2.6);
   });
 });

@@ -13,3 +13,14 @@ describe('newestSatisfying', () => {
     expect(newestSatisfying([v('1.0')], '>=3')).toBeNull();
   });
 });
+
+describe('versionKey', () => {
+  it('is equal for equal PEP 440 versions and apart otherwise', async () => {
+    const { versionKey } = await import('../../src/registry/version.js');
+    expect(versionKey('1.0')).toBe(versionKey('1.0.0'));
+    expect(versionKey('v1.0')).toBe(versionKey('1.0'));
+    expect(versionKey('1.0+cpu')).not.toBe(versionKey('1.0'));
+    expect(versionKey('1.0rc1')).not.toBe(versionKey('1.0'));
+    expect(versionKey('not a version')).toBe('raw:not a version');
+  });
+});
