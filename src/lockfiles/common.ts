@@ -61,15 +61,21 @@ export function parseRequirement(text: string): Requirement | string {
 export const MAX_SPECIFIER_CLAUSES = 64;
 const clauseValidity = new Map<string, boolean>();
 
+/** Longer than any real specifier clause: pep440's version regex backtracks superlinearly on megabytes. */
+export const MAX_CLAUSE_LENGTH = 256;
+
 export function isValidSpecifier(spec: string): boolean {
   // '===' is arbitrary equality: any string is allowed.
   if (/^===\S+$/.test(spec)) return true;
+  if (spec.length > MAX_SPECIFIER_CLAUSES * MAX_CLAUSE_LENGTH) return false;
   // '==V' is valid exactly when V is a version (pep440's own check, ~100x faster than validRange).
-  if (/^==[^=,*]/.test(spec) && !spec.includes(',') && valid(spec.slice(2)) !== null) return true;
+  if (/^==[^=,*]/.test(spec) && spec.length <= MAX_CLAUSE_LENGTH && !spec.includes(',') && valid(spec.slice(2)) !== null)
+    return true;
   const clauses = spec.split(',', MAX_SPECIFIER_CLAUSES + 1);
   if (clauses.length > MAX_SPECIFIER_CLAUSES) return false;
   // Clause by clause, remembered: lockfiles repeat the same clauses many times.
   return clauses.every((clause) => {
+    if (clause.length > MAX_CLAUSE_LENGTH) return false;
     let ok = clauseValidity.get(clause);
     if (ok === undefined) {
       ok = clause !== '' && validRange(clause);

@@ -5,7 +5,9 @@ import {
   findLine,
   isRecord,
   normalizeHash,
+  NAME_RE,
   normalizeName,
+  shown,
   str,
   tableNameLines,
 } from '../common.js';
@@ -25,7 +27,7 @@ export function parsePdm(content: string, path: string): LockfileResult {
     return errorResult(
       path,
       'pdm',
-      `unknown pdm lock_version '${lockVersion}'`,
+      `unknown pdm lock_version ${shown(lockVersion)}`,
       findLine(lines, /lock_version/),
     );
   }
@@ -53,6 +55,10 @@ export function parsePdm(content: string, path: string): LockfileResult {
       rawName,
       undefined,
     ];
+    if (!NAME_RE.test(baseName!.trim())) {
+      issues.push({ file: path, line, kind: 'error', message: `invalid package name ${shown(rawName)}` });
+      return;
+    }
     const name = normalizeName(baseName!.trim());
     const version = str(entry['version']) ?? null;
     const extras = [

@@ -1,6 +1,15 @@
 // poetry.lock, lock formats 1.x (hashes in [metadata.files]) and 2.x (hashes in each package's files).
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, isRecord, normalizeHash, normalizeName, str, tableNameLines } from '../common.js';
+import {
+  errorResult,
+  isRecord,
+  NAME_RE,
+  normalizeHash,
+  normalizeName,
+  shown,
+  str,
+  tableNameLines,
+} from '../common.js';
 import { indexSource, readToml } from '../toml.js';
 
 const KNOWN_MAJORS = new Set([1, 2]);
@@ -14,7 +23,7 @@ export function parsePoetry(content: string, path: string): LockfileResult {
   const lines = content.split(/\r?\n/);
   const metaLine = lines.findIndex((l) => /^\s*\[metadata\]/.test(l)) + 1 || undefined;
   if (lockVersion !== undefined && !KNOWN_MAJORS.has(Number(lockVersion.split('.')[0]))) {
-    return errorResult(path, 'poetry', `unknown poetry lock-version '${lockVersion}'`, metaLine);
+    return errorResult(path, 'poetry', `unknown poetry lock-version ${shown(lockVersion)}`, metaLine);
   }
   if (!Array.isArray(doc['package'])) {
     if (lockVersion === undefined)
@@ -32,8 +41,9 @@ export function parsePoetry(content: string, path: string): LockfileResult {
     const line = nameLines[i] ?? 1;
     const name = isRecord(entry) ? str(entry['name']) : undefined;
     const version = isRecord(entry) ? str(entry['version']) : undefined;
-    if (!isRecord(entry) || !name) {
-      issues.push({ file: path, line, kind: 'error', message: 'package entry without a name' });
+    if (!isRecord(entry) || !name || !NAME_RE.test(name)) {
+      const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
+      issues.push({ file: path, line, kind: 'error', message });
       return;
     }
     const ref: PackageRef = {

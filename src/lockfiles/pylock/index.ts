@@ -1,6 +1,15 @@
 // pylock.toml / pylock.*.toml (PEP 751, lock-version 1.x): [[packages]] with index, sdist/wheels hashes, vcs/directory/archive.
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, findLine, isRecord, normalizeName, str, tableNameLines } from '../common.js';
+import {
+  errorResult,
+  findLine,
+  isRecord,
+  NAME_RE,
+  normalizeName,
+  shown,
+  str,
+  tableNameLines,
+} from '../common.js';
 import { indexSource, readToml } from '../toml.js';
 
 export function parsePylock(content: string, path: string): LockfileResult {
@@ -14,7 +23,7 @@ export function parsePylock(content: string, path: string): LockfileResult {
     return errorResult(
       path,
       'pylock',
-      `unknown lock-version '${lockVersion}'`,
+      `unknown lock-version ${shown(lockVersion)}`,
       findLine(lines, /^\s*lock-version/),
     );
   }
@@ -26,8 +35,9 @@ export function parsePylock(content: string, path: string): LockfileResult {
   list.forEach((entry, i) => {
     const line = nameLines[i] ?? 1;
     const name = isRecord(entry) ? str(entry['name']) : undefined;
-    if (!isRecord(entry) || !name) {
-      issues.push({ file: path, line, kind: 'error', message: 'package entry without a name' });
+    if (!isRecord(entry) || !name || !NAME_RE.test(name)) {
+      const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
+      issues.push({ file: path, line, kind: 'error', message });
       return;
     }
     const ref: PackageRef = {

@@ -33,7 +33,7 @@ export function logicalLines(content: string): LogicalLine[] {
       buf = undefined;
       continue;
     }
-    const stripped = raw.replace(/(^|\s+)#.*$/, '');
+    const stripped = stripComment(raw);
     if (/\\$/.test(stripped) && !isComment) {
       buf = (buf ?? '') + stripped.slice(0, -1);
       continue;

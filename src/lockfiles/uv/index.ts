@@ -5,7 +5,9 @@ import {
   findLine,
   isRecord,
   normalizeHash,
+  NAME_RE,
   normalizeName,
+  shown,
   str,
   tableNameLines,
 } from '../common.js';
@@ -19,7 +21,7 @@ export function parseUv(content: string, path: string): LockfileResult {
   const version = doc['version'];
   if (version !== 1) {
     const line = findLine(lines, /^\s*version\s*=/);
-    return errorResult(path, 'uv', `unknown uv.lock version '${String(version)}' (expected 1)`, line);
+    return errorResult(path, 'uv', `unknown uv.lock version ${shown(version)} (expected 1)`, line);
   }
   const nameLines = tableNameLines(content, 'package');
   const packages: PackageRef[] = [];
@@ -29,18 +31,18 @@ export function parseUv(content: string, path: string): LockfileResult {
   list.forEach((entry, i) => {
     const line = nameLines[i] ?? 1;
     const name = isRecord(entry) ? str(entry['name']) : undefined;
-    if (!isRecord(entry) || !name) {
-      issues.push({ file: path, line, kind: 'error', message: 'package entry without a name' });
+    if (!isRecord(entry) || !name || !NAME_RE.test(name)) {
+      const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
+      issues.push({ file: path, line, kind: 'error', message });
       return;
     }
     const source = isRecord(entry['source']) ? entry['source'] : {};
     if (typeof source['editable'] === 'string' || typeof source['virtual'] === 'string') {
-      const where = str(source['editable']) ?? str(source['virtual']);
       issues.push({
         file: path,
         line,
         kind: 'skipped',
-        message: `${name}: local project (${where}), nothing to download`,
+        message: `${name}: local project (editable or virtual), nothing to download`,
       });
       return;
     }
