@@ -105,14 +105,25 @@ function hashesFromFragment(value: string | undefined): Record<string, string> {
 /** Parses a PEP 503 HTML page. */
 export function parseHtmlPage(text: string, pageUrl: string, project: string): ParsedPage {
   const files: IndexFile[] = [];
-  for (const m of text.matchAll(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
-    const attrs = attributes(m[1] ?? '');
+  // Anchors found by a forward scan: one regex for `<a ...>...</a>` tried again at every `<a` that has no
+  // closing tag after it is quadratic (a hostile 64 MB page of `<a href=x>` would take hours).
+  const opens = /<a\b/gi;
+  const closes = /<\/a\s*>/gi;
+  for (let open = opens.exec(text); open; open = opens.exec(text)) {
+    const tagEnd = text.indexOf('>', open.index + 2);
+    if (tagEnd === -1) break;
+    closes.lastIndex = tagEnd + 1;
+    const close = closes.exec(text);
+    if (!close) break; // no closing tag anywhere after: no later anchor can close either
+    opens.lastIndex = close.index + close[0].length;
+    const attrs = attributes(text.slice(open.index + 2, tagEnd));
+    const inner = text.slice(tagEnd + 1, close.index);
     const href = attrs.get('href');
     if (!href) continue;
     const url = new URL(href, pageUrl);
     const fragment = url.hash.slice(1);
     url.hash = '';
-    const filename = decodeEntities((m[2] ?? '').replace(/<[^>]*>/g, '').trim());
+    const filename = decodeEntities(inner.replace(/<[^>]*>/g, '').trim());
     const parsed = parseFilename(filename, project);
     const yanked = attrs.get('data-yanked');
     const metadata = attrs.get('data-core-metadata') ?? attrs.get('data-dist-info-metadata');

@@ -53,3 +53,21 @@ describe('parseHtmlPage', () => {
     expect(parsed.files[1]).toMatchObject({ yanked: false, coreMetadata: { sha256: '34' }, kind: 'sdist' });
   });
 });
+
+describe('a hostile HTML page', () => {
+  it('costs time linear in its size, even with anchors that never close', async () => {
+    const { parseHtmlPage } = await import('../../src/registry/page.js');
+    const cpu = (n: number) => {
+      const text = `<a href="a-1.0.tar.gz">a-1.0.tar.gz</a>${'<a href="x">'.repeat(n)}`;
+      const start = process.cpuUsage();
+      const page = parseHtmlPage(text, 'https://i.example/simple/a/', 'a');
+      const used = process.cpuUsage(start);
+      expect(page.files).toHaveLength(1);
+      return used.user + used.system;
+    };
+    cpu(20_000);
+    const small = Math.min(cpu(40_000), cpu(40_000), cpu(40_000));
+    const big = Math.min(cpu(80_000), cpu(80_000), cpu(80_000));
+    expect(big / small).toBeLessThan(2.6);
+  });
+});
