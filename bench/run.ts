@@ -1,5 +1,6 @@
-// `npm run bench`: throughput figures, printed (timings belong here, not in tests).
-//   npm run bench [-- --per-source N] [-- --only extract|action]
+// `npm run bench`: timings and peak memory, each printed beside its goal (timings belong here, not in tests).
+//   npm run bench [-- --only extract|action] [-- --per-source N] [-- --repeat N]
+import { availableParallelism, loadavg } from 'node:os';
 import { benchAction } from './action.js';
 import { benchExtraction } from './extract.js';
 
@@ -9,11 +10,14 @@ function flag(name: string, fallback: string): string {
 }
 
 const only = flag('only', 'all');
-if (only === 'all' || only === 'extract') {
-  const lines = await benchExtraction(Number(flag('per-source', '60')));
+process.stdout.write(
+  `npm run bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start\n`,
+);
+if (only === 'all' || only === 'action') {
+  const lines = await benchAction({ repeat: Number(flag('repeat', '5')) });
   process.stdout.write(`${lines.join('\n')}\n`);
 }
-if (only === 'all' || only === 'action') {
-  const lines = await benchAction();
+if (only === 'all' || only === 'extract') {
+  const lines = await benchExtraction(Number(flag('per-source', '60')));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
