@@ -48,6 +48,8 @@ export const fileSchema = z.strictObject({
     .optional(),
   'max-artifact-mb': z.number().positive().optional(),
   lockfiles: z.array(z.string()).optional(),
+  /** Packages (PEP 503 name globs) or lockfiles (path globs) not to scan; each one left out is reported. */
+  exclude: z.array(z.string().min(1)).optional(),
   osv: z.boolean().optional(),
   allow: z.array(allowEntry).optional(),
   rules: z.record(z.string(), ruleSetting).optional(),
@@ -76,6 +78,10 @@ export interface Config {
   auditIssue: boolean;
   osv: boolean;
   osvUrl: string;
+  /** Package-name or lockfile-path globs left out of the scan (reported, never silent). */
+  exclude: string[];
+  /** Scan only this part of the package list (1-based index of count), for a matrix of jobs. */
+  shard?: { index: number; count: number };
   /** Where the config file was read from (relative to the workspace). */
   configFile: string;
   allow: AllowEntry[];
@@ -161,6 +167,8 @@ export const SETTINGS: Record<
     aliases: ['config'],
     doc: `\`${DEFAULTS.configFile}\``,
   },
+  exclude: { input: 'exclude', kind: 'list', doc: 'none' },
+  shard: { input: 'shard', kind: 'string', doc: 'none: every package' },
 };
 
 /**
@@ -234,6 +242,8 @@ export interface RawSettings {
   osv?: string;
   osvUrl?: string;
   configFile?: string;
+  exclude?: string;
+  shard?: string;
 }
 
 const list = (s: string | undefined): string[] =>
@@ -275,6 +285,18 @@ function url(name: string, value: string): string {
   }
 }
 
+/** `i/n` (1 <= i <= n <= 1000): the i-th of n deterministic parts of the package list. */
+function shard(value: string | undefined): Config['shard'] {
+  const v = set(value);
+  if (v === undefined) return undefined;
+  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(v);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count > 1000 || index > count)
+    throw new ConfigurationError(`shard must be i/n with 1 <= i <= n <= 1000 (e.g. 2/4), got ${JSON.stringify(v)}`);
+  return { index, count };
+}
+
 /** Merge: settings (inputs / flags) over the config file over the defaults. */
 export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
   const maxMb = set(raw.maxArtifactMb);
@@ -310,6 +332,8 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
     osv: bool('osv', raw.osv, file.osv ?? DEFAULTS.osv),
     osvUrl: url('osv-url', set(raw.osvUrl) ?? DEFAULTS.osvUrl),
     configFile: set(raw.configFile) ?? DEFAULTS.configFile,
+    exclude: list(raw.exclude).length > 0 ? list(raw.exclude) : (file.exclude ?? []),
+    shard: shard(raw.shard),
     allow: (file.allow ?? []) as AllowEntry[],
     rules: file.rules ?? {},
   };

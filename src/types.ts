@@ -252,4 +252,8 @@ export interface ScanReport {
   };
   startedAt: string;
   ms: number;
+  /** Packages the configuration's `exclude` left out (not scanned, so not judged). */
+  excluded?: { name: string; version: string; file: string; line: number; pattern: string }[];
+  /** Set when this run scanned one shard of the package list (`shard: i/n`). */
+  shard?: { index: number; count: number; otherShards: number };
 }

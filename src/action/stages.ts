@@ -31,6 +31,8 @@ import {
 export interface EngineOptions {
   onNotice?: (message: string) => void;
   env?: Record<string, string | undefined>;
+  /** Idle timeout per index or OSV request (CLI --timeout); default: the clients' own (30 s, 15 s). */
+  timeoutMs?: number;
   /** Where archives are read and analysed; default: worker threads when bundled, else this thread. */
   analysis?: (limits: { totalBytes: number }) => AnalysisPool;
 }
@@ -54,6 +56,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       platforms: config.platforms,
       token: config.indexToken,
       maxArtifactBytes: config.maxArtifactMb * 1024 * 1024,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       cacheDir: config.cache ? join(cacheDir, 'artifacts') : undefined,
       onNotice: notice,
     });
@@ -96,7 +99,9 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     const signals = createSignalsStage({
       getProject: (name, ref) => client.getProject(name, ref, ref && declared.get(refKey(ref))),
       analyze: analyseRef,
-      osv: config.osv ? { url: config.osvUrl } : false,
+      osv: config.osv
+        ? { url: config.osvUrl, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }
+        : false,
       onNotice: notice,
     });
     const stages: ScanStages<RegistryFile> = {

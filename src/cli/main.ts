@@ -42,8 +42,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+// A reader that goes away (`lockfile --json | head`) is no error: further output is dropped, the command
+// finishes and exits with its own status instead of dying on an unhandled EPIPE.
+let stdoutClosed = false;
+
 const io: CliIO = {
-  stdout: (s) => process.stdout.write(s),
+  stdout: (s) => {
+    if (!stdoutClosed) process.stdout.write(s);
+  },
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   env: process.env,
@@ -60,7 +66,11 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint())
+if (isEntryPoint()) {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stdoutClosed = true;
+  });
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
@@ -72,3 +82,4 @@ if (isEntryPoint())
       process.exitCode = 3;
     },
   );
+}

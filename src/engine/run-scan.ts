@@ -10,6 +10,7 @@ import { buildReport, type ScanItem, type ScanOptions, type ScanStages, scan } f
 import type { LockfileResult, PackageRef, PackageVerdict, ScanReport } from '../types.js';
 import { collect } from './collect.js';
 import { loadTrustedConfig } from './config-source.js';
+import { selectItems } from './select.js';
 import type { GitObjects } from './git.js';
 import type { Logger } from './logger.js';
 import { checkoutTree, commitTree, type SourceTree } from './tree.js';
@@ -112,14 +113,25 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     readBaseInclude: baseTree ? (p) => baseTree.read(p) : undefined,
   });
   for (const note of collected.notes) logger.warning(note);
+  const selected = selectItems(collected.items, collected.byLockfile, config);
+  if (selected.excluded.length > 0)
+    logger.warning(
+      `${selected.excluded.length} package(s) not scanned because exclude names them: ${selected.excluded
+        .slice(0, 10)
+        .map((e) => `${e.ref.name} (${e.pattern})`)
+        .join(', ')}${selected.excluded.length > 10 ? ', ...' : ''}`,
+    );
   const from = head.sha ? ` (head ${head.label}, read from git objects)` : '';
+  const part = config.shard
+    ? ` (shard ${config.shard.index}/${config.shard.count}; ${selected.otherShards} in other shards)`
+    : '';
   logger.info(
-    `${mode} mode: ${files.length} lockfile(s), ${collected.items.length} package(s) to scan${from}`,
+    `${mode} mode: ${files.length} lockfile(s), ${selected.items.length} package(s) to scan${part}${from}`,
   );
 
   const engine = await deps.createStages(config, deps.workspace);
   await engine.prepare?.(
-    collected.items.map((i) => i.ref),
+    selected.items.map((i) => i.ref),
     collected.lockfiles,
   );
   const options: ScanOptions = {
@@ -132,8 +144,8 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     cache: config.cache ? engine.cache : undefined,
   };
   // One scan over every package (the concurrency limit is shared), printed as one log group per lockfile.
-  const progress = groupedProgress(collected.lockfiles, collected.byLockfile, logger);
-  const packages = await scan(collected.items, engine.stages, { ...options, onPackage: progress.finished });
+  const progress = groupedProgress(collected.lockfiles, selected.byLockfile, logger);
+  const packages = await scan(selected.items, engine.stages, { ...options, onPackage: progress.finished });
   progress.close();
 
   const report = buildReport({
@@ -144,6 +156,15 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     startedAt,
     now: deps.clock(),
   });
+  if (selected.excluded.length > 0)
+    report.excluded = selected.excluded.map(({ ref, pattern }) => ({
+      name: ref.name,
+      version: ref.version ?? ref.specifier ?? '',
+      file: ref.file,
+      line: ref.line,
+      pattern,
+    }));
+  if (config.shard) report.shard = { ...config.shard, otherShards: selected.otherShards };
   const { counts } = report;
   logger.info(
     `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s) in ${(report.ms / 1000).toFixed(1)} s`,

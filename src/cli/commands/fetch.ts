@@ -3,7 +3,8 @@
 // For debugging and scheduled audits. Only verified archive bytes are written, under a sanitized name;
 // nothing is ever extracted.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createIndexClient, RegistryFinding } from '../../registry/index.js';
@@ -12,6 +13,8 @@ import { CliError, type Command } from '../io.js';
 
 const USAGE = `usage: pypi-malware-gate fetch <name>==<version>... [--index-url URL] [--extra-index-url URL ...]
        [--out DIR] [--hash sha256:HEX ...] [--max-artifact-mb N] [--json]
+Without --out the files go to a fresh temp folder, named on stderr (never the current folder: what is
+fetched may be malware, and nothing here extracts or runs it).
 A bare name or a range (name>=1,<2) fetches the newest matching release (not reproducible).
 --hash checks the downloads as a lockfile's hashes would. A private index's token is read from
 PMG_INDEX_TOKEN (sent as the basic-auth password, never printed).
@@ -101,7 +104,15 @@ export const fetchCommand: Command = {
       if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol))
         throw new CliError('--index-url and --extra-index-url must be http(s) URLs');
     }
-    const out = resolve(io.cwd, values.out ?? '.');
+    // Made when the first file is written, so a run that fetches nothing leaves no empty folder behind.
+    let out: string | undefined = values.out === undefined ? undefined : resolve(io.cwd, values.out);
+    const outDir = async (): Promise<string> => {
+      if (out === undefined) {
+        out = await mkdtemp(join(tmpdir(), 'pypi-malware-gate-fetch-'));
+        io.stderr(`writing to ${out}\n`);
+      } else await mkdir(out, { recursive: true });
+      return out;
+    };
 
     const client = createIndexClient({
       indexUrl: values['index-url'],
@@ -125,11 +136,10 @@ export const fetchCommand: Command = {
         for (const gap of resolution.gaps) result.errors.push(gap.reason);
         if (resolution.files.length === 0)
           result.errors.push(`${ref.name}: the index offers no artifact to analyse`);
-        else await mkdir(out, { recursive: true });
         for (const file of resolution.files) {
           try {
             const artifact = await client.download(file, ref);
-            const path = await writeArtifact(out, safeFilename(artifact.filename), artifact.bytes);
+            const path = await writeArtifact(await outDir(), safeFilename(artifact.filename), artifact.bytes);
             result.files.push({
               filename: artifact.filename,
               sha256: artifact.sha256,

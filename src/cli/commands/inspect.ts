@@ -13,12 +13,22 @@ import { escapeLog } from '../../report/escape.js';
 import type { ArchiveView } from '../../types.js';
 import { CliError, type Command } from '../io.js';
 
-const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features]
+const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features] [--fail-on malicious|suspicious|never]
   reads each archive in memory (never extracted or run), analyses it with the bundled model and prints
   one line per file; --json prints one JSON object per line: {file, status, error?, format, kind,
   container, files, bytes, score, verdict, evidence, gaps?, reasons?, drivers?, notes?}; --features adds
   the named feature vector. The verdict is scan's, without the index: a file not read and analysed in
-  full is 'unscannable' (exit 1), with the gaps that say what was not analysed`;
+  full is 'unscannable', with the gaps that say what was not analysed.
+exit: 0 every file read and judged below --fail-on (default malicious), 1 a verdict at or above it, an
+unreadable or unscannable file, 2 usage error`;
+
+const FAIL_ON = ['malicious', 'suspicious', 'never'] as const;
+
+/** Whether a verdict fails the run at this --fail-on (the same order as scan's policy). */
+export function failsAt(verdict: unknown, failOn: (typeof FAIL_ON)[number]): boolean {
+  if (failOn === 'never') return false;
+  return verdict === 'malicious' || (failOn === 'suspicious' && verdict === 'suspicious');
+}
 
 /**
  * Inputs larger than this are not read at all: the reader's own limits bound what it inflates, and
@@ -149,9 +159,11 @@ export const inspectCommand: Command = {
       return 0;
     }
     if (positionals.length === 0) throw new CliError(`expected at least one file\n${USAGE}`);
+    const failOn = (values['fail-on'] ?? 'malicious') as (typeof FAIL_ON)[number];
+    if (!FAIL_ON.includes(failOn)) throw new CliError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
     await initFeatures();
     const model = bundledModel();
-    let allRead = true;
+    let passed = true;
     // One file at a time: each may hold up to the reader's limits in memory.
     for (const file of positionals) {
       const result = await inspectFile(file, {
@@ -160,10 +172,11 @@ export const inspectCommand: Command = {
         features: values.features,
         model,
       });
-      if (result.status !== 'ok' || result.verdict === 'unscannable') allRead = false;
+      if (result.status !== 'ok' || result.verdict === 'unscannable' || failsAt(result.verdict, failOn))
+        passed = false;
       io.stdout(`${values.json ? JSON.stringify(result) : textLine(result)}\n`);
     }
-    return allRead ? 0 : 1;
+    return passed ? 0 : 1;
   },
 };
 
@@ -174,6 +187,7 @@ function parse(args: string[]) {
     options: {
       json: { type: 'boolean', default: false },
       features: { type: 'boolean', default: false },
+      'fail-on': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -1,12 +1,13 @@
 // `pypi-malware-gate scan [path]`: the CLI's door to the engine the action runs (src/engine/run-scan.ts).
 // Every action input that is not about publishing to GitHub is a flag of the same name (src/config.ts
 // SETTINGS); this file only turns flags into settings and prints or writes what the engine returns.
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineFactory } from '../../action/stages.js';
 import { PACKAGE_VERSION } from '../../analysis-digest.js';
-import { ConfigurationError, type RawSettings, SETTINGS } from '../../config.js';
+import { ConfigurationError, DEFAULTS, type RawSettings, SETTINGS } from '../../config.js';
 import { gitCli } from '../../engine/git.js';
 import type { Logger } from '../../engine/logger.js';
 import { runScan } from '../../engine/run-scan.js';
@@ -16,6 +17,7 @@ import { escapeJsonInvisible, escapeTerminal } from '../../report/escape.js';
 import { renderJson } from '../../report/json.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
+import type { ScanReport } from '../../types.js';
 import { CliError, type CliIO, type Command } from '../io.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
@@ -36,11 +38,17 @@ export const scanCommand: Command = {
     }
     const format = (values.format ?? 'text') as Format;
     if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
-    const root = resolve(io.cwd, positionals[0] ?? '.');
-    if (!existsSync(root) || !statSync(root).isDirectory())
-      throw new CliError(`${positionals[0] ?? '.'}: no such folder to scan`);
+    const timeoutMs = timeoutOption(values.timeout);
+    const target = scanTarget(positionals, io.cwd);
+    // Packages named on the command line are scanned as a requirements file in a fresh folder of their
+    // own: the same runScan() with every stage and signal, never a second flow.
+    const root =
+      target.kind === 'folder' ? target.root : packageWorkspace(target.requirements, values, io.cwd);
     const settings = settingsFrom(values, root, io.env);
-    const progress = values.progress === true || (values.progress === undefined && io.stderrIsTTY === true);
+    const progress =
+      values.verbose === true ||
+      values.progress === true ||
+      (values.progress === undefined && io.stderrIsTTY === true);
     let result: Awaited<ReturnType<typeof runScan>>;
     try {
       result = await runScan(
@@ -53,6 +61,7 @@ export const scanCommand: Command = {
           createStages: engineFactory({
             onNotice: (m) => io.stderr(`notice: ${escapeTerminal(m)}\n`),
             env: io.env,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           }),
           tool: { name: 'pypi-malware-gate', version: PACKAGE_VERSION },
         },
@@ -60,8 +69,11 @@ export const scanCommand: Command = {
     } catch (err) {
       if (err instanceof ConfigurationError) throw new CliError(err.message);
       throw err;
+    } finally {
+      if (target.kind === 'packages') rmSync(root, { recursive: true, force: true });
     }
     const { report, config, outcome } = result;
+    if (target.kind === 'packages') fromCommandLine(report);
     const rendered = {
       text: () => escapeTerminal(renderText(report)),
       json: () => escapeJsonInvisible(renderJson(report)),
@@ -101,6 +113,87 @@ function stderrLogger(io: CliIO, progress: boolean): Logger {
 }
 
 type Values = ReturnType<typeof parse>['values'];
+
+const COMMAND_LINE = '<command line>';
+
+/** `name`, `name==1.0`, `name[extra]>=1,<2`: a requirement as pip takes it on its command line. */
+const REQUIREMENT =
+  /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?\s*(?:(?:===?|!=|~=|<=?|>=?)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*(?:===?|!=|~=|<=?|>=?)\s*[A-Za-z0-9.*+!_-]+\s*)*)?$/;
+
+type Target = { kind: 'folder'; root: string } | { kind: 'packages'; requirements: string[] };
+
+/**
+ * What the positionals name: one folder (an existing path), or packages (requirements that are not
+ * paths). `scan requests` scans the folder ./requests when there is one; `scan ./x` never means a package.
+ */
+export function scanTarget(positionals: string[], cwd: string): Target {
+  if (positionals.length === 0) return { kind: 'folder', root: resolve(cwd, '.') };
+  const isPath = (p: string) => existsSync(resolve(cwd, p));
+  const folders = positionals.filter(isPath);
+  if (folders.length > 0) {
+    if (positionals.length > 1)
+      throw new CliError('give one folder to scan, or package requirements, not both');
+    const root = resolve(cwd, folders[0]!);
+    if (!statSync(root).isDirectory())
+      throw new CliError(`${folders[0]}: not a folder (to scan one lockfile: --lockfile)`);
+    return { kind: 'folder', root };
+  }
+  const bad = positionals.find((p) => !REQUIREMENT.test(p.trim()));
+  if (bad !== undefined)
+    throw new CliError(
+      `${JSON.stringify(bad)}: no such folder to scan, and not a package requirement (name or name==version)`,
+    );
+  return { kind: 'packages', requirements: positionals.map((p) => p.trim()) };
+}
+
+/**
+ * A fresh temp folder holding the requirements and the config the current folder would use (its
+ * --config-file, or .github/pypi-malware-gate.yml when present), so allow entries and rule settings apply.
+ */
+function packageWorkspace(requirements: string[], values: Values, cwd: string): string {
+  for (const flag of ['lockfiles', 'lockfile', 'base-ref', 'base', 'head-ref', 'head', 'mode'])
+    if (values[flag] !== undefined)
+      throw new CliError(`--${flag} does not apply when scanning packages by name`);
+  const dir = mkdtempSync(join(tmpdir(), 'pmg-scan-'));
+  writeFileSync(join(dir, 'requirements.txt'), `${requirements.join('\n')}\n`);
+  const flag = values['config-file'] ?? values.config;
+  const given = Array.isArray(flag) ? flag[0] : typeof flag === 'string' ? flag : undefined;
+  const configPath = resolve(cwd, given ?? DEFAULTS.configFile);
+  if (existsSync(configPath)) {
+    const copy = join(dir, DEFAULTS.configFile);
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, readFileSync(configPath));
+  } else if (given !== undefined) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new CliError(`--config-file ${JSON.stringify(given)}: no such file`);
+  }
+  delete values['config-file'];
+  delete values.config;
+  values.lockfiles = ['requirements.txt'];
+  values.mode = ['full'];
+  return dir;
+}
+
+/** The temp requirements file is an implementation detail: the report says where the packages came from. */
+function fromCommandLine(report: ScanReport): void {
+  for (const l of report.lockfiles) {
+    l.file = COMMAND_LINE;
+    for (const issue of l.issues) issue.file = COMMAND_LINE;
+  }
+  for (const p of report.packages) p.ref.file = COMMAND_LINE;
+  for (const e of report.excluded ?? []) e.file = COMMAND_LINE;
+}
+
+/** --timeout SECONDS: the idle timeout of each index and OSV request. */
+function timeoutOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+    throw new CliError(
+      `--timeout must be a number of seconds between 0 and 3600, got ${JSON.stringify(value)}`,
+    );
+  return Math.round(seconds * 1000);
+}
 
 function settingsFrom(values: Values, root: string, env: CliIO['env']): RawSettings {
   const settings: RawSettings = {};
@@ -147,20 +240,26 @@ const flagHelp = FLAGS.map(([, s]) => {
 }).join('\n');
 
 const USAGE = `usage: pypi-malware-gate scan [path] [options]
+       pypi-malware-gate scan <name>[==version]... [options]
 
 Scans the packages a project pins, as the action does: with --base, only those added or changed since
 that git ref (the config file is then read from the base commit, as on a pull request); without, all.
 With --head, the lockfiles are read from that commit's git objects instead of the folder.
+Given package requirements instead of a folder (requests==2.32.3, or requests for the newest release),
+scans those with every stage and signal, and the current folder's config file (allow entries, rules).
 
   --format text|json|markdown|sarif   what to print (default text)
   --output FILE                       write it to FILE (a new file; an existing symlink is refused)
   --[no-]progress                     one line per package on stderr (default: when stderr is a terminal)
+  --verbose                           progress lines and every note on stderr
+  --timeout SECONDS                   idle timeout of each index and OSV request (default 30 / 15)
 ${flagHelp}
   index token: --index-token or the PMG_INDEX_TOKEN environment variable
   paths: --lockfiles and --config-file are relative to the folder scanned (an absolute --lockfile must be
   inside it); --output and --sarif-file are relative to the current directory
 
-exit: 0 clean, 1 failed by policy (or nothing scanned because of errors), 2 usage or configuration error`;
+exit: 0 clean, 1 failed by policy (a verdict at or above --fail-on, an unscannable package or lockfile
+error unless --no-fail-on-unscannable, or nothing scanned), 2 usage or configuration error, 3 internal error`;
 
 function parse(args: string[]) {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
@@ -168,6 +267,8 @@ function parse(args: string[]) {
     output: { type: 'string' },
     progress: { type: 'boolean' },
     'no-progress': { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+    timeout: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   };
   for (const [, s] of FLAGS)
@@ -183,12 +284,13 @@ function parse(args: string[]) {
       format?: string;
       output?: string;
       progress?: boolean;
+      verbose?: boolean;
+      timeout?: string;
       help?: boolean;
     };
     if (values['no-progress']) values.progress = false;
-    for (const k of ['format', 'output'] as const)
+    for (const k of ['format', 'output', 'timeout'] as const)
       if (Array.isArray(values[k])) throw new CliError(`--${k} is given more than once`);
-    if (parsed.positionals.length > 1) throw new CliError('give at most one folder to scan');
     return { values, positionals: parsed.positionals };
   } catch (err) {
     if (err instanceof CliError) throw err;
