@@ -3,7 +3,7 @@
 // version jump, a project with a single release. Low/medium only, never decisive: each alone is common
 // among honest packages and makes a package at most suspicious.
 import { compare, explain, valid } from '@renovatebot/pep440';
-import { matchesPin } from '../registry/version.js';
+import { matchesPin, versionKey } from '../registry/version.js';
 import type { Signal } from '../types.js';
 
 export interface HistoryFile {
@@ -104,9 +104,16 @@ function sameVersion(a: string, b: string): boolean {
   return valid(a) && valid(b) ? compare(a, b) === 0 : a === b;
 }
 
+/** Versions without PEP 440 duplicates, in first-seen order; keyed, so linear in the count (thousands). */
 function uniqueVersions(versions: string[]): string[] {
+  const seen = new Set<string>();
   const out: string[] = [];
-  for (const v of versions) if (!out.some((o) => sameVersion(o, v))) out.push(v);
+  for (const v of versions) {
+    const key = versionKey(v);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
   return out;
 }
 

@@ -137,3 +137,28 @@ describe('local versions', () => {
     expect(signals.map((s) => s.id)).not.toContain('release-missing');
   });
 });
+
+describe('a project with thousands of releases', () => {
+  it('costs time about linear in its versions (botocore has 1,800)', () => {
+    const cpu = (n: number) => {
+      const versions = Array.from({ length: n }, (_, i) => `1.${Math.floor(i / 50)}.${i % 50}`);
+      const files = versions.flatMap((v) => [
+        { filename: `p-${v}.tar.gz`, version: v, yanked: false, uploadTime: '2020-01-01T00:00:00Z' },
+        {
+          filename: `p-${v}-py3-none-any.whl`,
+          version: v,
+          yanked: false,
+          uploadTime: '2020-01-01T00:00:00Z',
+        },
+      ]);
+      const start = process.cpuUsage();
+      historySignals({ name: 'p', version: versions[n - 1]!, files, versions, now: new Date('2026-01-01') });
+      const used = process.cpuUsage(start);
+      return used.user + used.system;
+    };
+    cpu(500);
+    const small = Math.min(cpu(1000), cpu(1000));
+    const big = Math.min(cpu(2000), cpu(2000));
+    expect(big / small).toBeLessThan(2.6);
+  });
+});
