@@ -34,7 +34,9 @@ export interface ScanStages<F = unknown> extends AnalysisStages {
    * The artifacts to analyse for a ref (already chosen: sdist and the wheels pip would install), with what
    * pip could install and will not be analysed (gaps) and what the user should see (notes).
    */
-  resolve(ref: PackageRef): Promise<{ files: F[]; releaseUrl?: string; gaps?: Gap[]; notes?: string[] }>;
+  resolve(
+    ref: PackageRef,
+  ): Promise<{ files: F[]; version?: string; releaseUrl?: string; gaps?: Gap[]; notes?: string[] }>;
   /** The file's sha256 as the index states it, when known before download (lets the cache skip it). */
   sha256Of?(file: F): string | undefined;
   download(file: F, ref: PackageRef): Promise<Artifact>;
@@ -128,6 +130,7 @@ async function scanOne<F>(
     try {
       const resolution = await stages.resolve(ref);
       files = resolution.files;
+      if (ref.version === null && resolution.version) verdict.resolvedVersion = resolution.version;
       gaps.push(...(resolution.gaps ?? []));
       verdict.reasons.push(...(resolution.notes ?? []));
     } catch (err) {

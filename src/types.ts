@@ -217,6 +217,8 @@ export interface PackageVerdict {
   ref: PackageRef;
   change?: 'added' | 'changed' | 'unchanged';
   previousVersion?: string;
+  /** The release scanned for an unpinned ref (the newest that satisfies its specifier). */
+  resolvedVersion?: string;
   status: 'ok' | 'error';
   error?: string;
   /**

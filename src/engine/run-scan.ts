@@ -234,7 +234,7 @@ export function groupedProgress(
 
 /** `[37/153] benign     requests 2.32.3 (1.2 s)`, and the error when there is one. */
 export function progressLine(done: number, total: number, v: PackageVerdict): string {
-  const version = v.ref.version ?? v.ref.specifier ?? '';
+  const version = v.ref.version ?? v.resolvedVersion ?? v.ref.specifier ?? '';
   const seconds = ((v.ms ?? 0) / 1000).toFixed(1);
   return `[${done}/${total}] ${v.verdict.padEnd(11)} ${v.ref.name} ${version} (${seconds} s)${v.error ? `: ${v.error}` : ''}`;
 }

@@ -65,7 +65,12 @@ export function passed(report: ScanReport): PackageVerdict[] {
 export const versionText = (p: PackageVerdict): string =>
   p.previousVersion && p.previousVersion !== p.ref.version
     ? `${p.previousVersion} -> ${p.ref.version ?? '?'}`
-    : (p.ref.version ?? p.ref.specifier ?? '?');
+    : (p.ref.version ??
+      (p.resolvedVersion
+        ? `${p.resolvedVersion} (newest${p.ref.specifier ? ` ${p.ref.specifier}` : ''})`
+        : undefined) ??
+      p.ref.specifier ??
+      '?');
 
 export const scoreText = (p: PackageVerdict): string => (p.score === undefined ? '-' : p.score.toFixed(2));
 

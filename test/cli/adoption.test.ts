@@ -1,0 +1,199 @@
+// Issue 14, the CLI a team reaches for (in-process, real engine on the loopback index): packages by name,
+// exclude and shard through the settings table, usage errors that exit 2, inspect --fail-on.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanCommand } from '../../src/cli/commands/scan.js';
+import { CliError, type CliIO } from '../../src/cli/io.js';
+import { excludedBy, selectItems, shardOf } from '../../src/engine/select.js';
+import type { PackageRef } from '../../src/types.js';
+import { honestRelease, maliciousRelease } from '../action/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { startIndexServer } from '../servers/index-server.js';
+
+let index: Awaited<ReturnType<typeof startIndexServer>>;
+const temps: string[] = [];
+beforeAll(async () => {
+  index = await startIndexServer({
+    projects: {
+      'tidy-tables': { versions: [honestRelease('tidy-tables', '1.4.1'), honestRelease('tidy-tables', '1.4.2')] },
+      'tidy-tabels': { versions: [maliciousRelease('tidy-tabels', '1.4.2')] },
+    },
+  });
+});
+afterAll(async () => {
+  await index.close();
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+const temp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+};
+
+async function scan(cwd: string, args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    cwd,
+    env: { PMG_CACHE_DIR: `${cwd}-cache` },
+  };
+  const code = await scanCommand.run(['--index-url', index.url, '--no-osv', ...args], io).catch((err) => {
+    if (err instanceof CliError) {
+      stderr += err.message;
+      return err.exitCode;
+    }
+    throw err;
+  });
+  return { code, stdout, stderr };
+}
+
+describe('scan <requirement>', () => {
+  it('resolves, fetches and judges a pinned package through the engine; the report names the command line', async () => {
+    const dir = temp('pmg-pkg-');
+    const bad = await scan(dir, ['tidy-tabels==1.4.2', '--format', 'json']);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout);
+    expect(report.packages).toHaveLength(1);
+    expect(report.packages[0]).toMatchObject({
+      verdict: 'malicious',
+      ref: { name: 'tidy-tabels', version: '1.4.2', file: '<command line>', line: 1 },
+    });
+    expect(report.lockfiles[0].file).toBe('<command line>');
+    // Index requests for the release were made: not a lookup in a table.
+    expect(index.requests.some((r) => r.path.includes('tidy-tabels'))).toBe(true);
+  }, 60_000);
+
+  it('takes a bare name as the newest release and says the scan is not reproducible', async () => {
+    const dir = temp('pmg-pkg-');
+    const ok = await scan(dir, ['tidy-tables', '--format', 'json']);
+    expect(ok.code).toBe(0);
+    const p = JSON.parse(ok.stdout).packages[0];
+    expect(p.verdict).toBe('benign');
+    expect(p.resolvedVersion).toBe('1.4.2');
+    expect(ok.stderr).toMatch(/scanned 1\.4\.2, the newest release that satisfies it; unpinned scans are not reproducible/);
+    const text = await scan(dir, ['tidy-tables']);
+    expect(text.stdout).toMatch(/^ok tidy-tables 1\.4\.2 \(newest\)$/m);
+  }, 60_000);
+
+  it("applies the current folder's config file (an allow entry) to packages named on the command line", async () => {
+    const dir = temp('pmg-pkg-');
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(
+      join(dir, '.github/pypi-malware-gate.yml'),
+      'allow:\n  - package: tidy-tabels\n    version: "1.4.2"\n    reason: reviewed by the security team\n',
+    );
+    const allowed = await scan(dir, ['tidy-tabels==1.4.2', '--format', 'json']);
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout).packages[0].verdict).toBe('allowed');
+  }, 60_000);
+
+  it('refuses what is neither a folder nor a requirement, and folder flags with packages (exit 2)', async () => {
+    const dir = temp('pmg-pkg-');
+    for (const args of [
+      ['/nonexistent'],
+      ['./nope'],
+      ['tidy-tables==1.4.2', '--base', 'HEAD'],
+      ['tidy-tables', '--lockfile', 'requirements.txt'],
+      ['tidy-tables', '--timeout', 'soon'],
+      ['tidy-tables', '--shard', '3/2'],
+      ['tidy-tables', '--config-file', 'missing.yml'],
+    ]) {
+      const r = await scan(dir, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).not.toBe('');
+    }
+    expect((await scan(dir, ['/nonexistent'])).stderr).toMatch(/no such folder to scan/);
+  }, 60_000);
+});
+
+describe('exclude and shard', () => {
+  const ref = (name: string, version = '1.0', file = 'requirements.txt'): PackageRef => ({
+    name,
+    version,
+    hashes: [],
+    file,
+    line: 1,
+  });
+
+  it('matches package names as pip normalises them, and lockfile paths', () => {
+    expect(excludedBy(ref('internal-tools'), ['internal_*'])).toBe('internal_*');
+    expect(excludedBy(ref('zope-interface'), ['zope.*'])).toBe('zope.*');
+    expect(excludedBy(ref('requests', '1', 'docs/requirements.txt'), ['docs/**'])).toBe('docs/**');
+    expect(excludedBy(ref('requests'), ['docs/**', 'internal-*'])).toBeUndefined();
+  });
+
+  it('splits the package list into disjoint shards that cover it, the same way every time', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ ref: ref(`pkg-${i}`) }));
+    const byLockfile = new Map([['requirements.txt', items]]);
+    const parts = [1, 2, 3, 4].map(
+      (index) => selectItems(items, byLockfile, { exclude: [], shard: { index, count: 4 } }).items,
+    );
+    const all = parts.flat().map((i) => i.ref.name);
+    expect(new Set(all).size).toBe(200);
+    expect(all).toHaveLength(200);
+    for (const part of parts) expect(part.length).toBeGreaterThan(20);
+    expect(shardOf(ref('requests', '2.32.3'), 4)).toBe(shardOf(ref('requests', '2.32.3', 'other.txt'), 4));
+  });
+
+  it('leaves excluded packages out and names them in the JSON report (flag and config key)', async () => {
+    const dir = temp('pmg-ex-');
+    writeFileSync(join(dir, 'requirements.txt'), 'tidy-tables==1.4.2\ntidy-tabels==1.4.2\n');
+    const flagged = await scan(dir, ['--exclude', 'tidy-tab?ls', '--format', 'json']);
+    expect(flagged.code).toBe(0);
+    const report = JSON.parse(flagged.stdout);
+    expect(report.packages.map((p: { ref: PackageRef }) => p.ref.name)).toEqual(['tidy-tables']);
+    expect(report.excluded).toEqual([
+      { name: 'tidy-tabels', version: '1.4.2', file: 'requirements.txt', line: 2, pattern: 'tidy-tab?ls' },
+    ]);
+    expect(flagged.stderr).toMatch(/1 package\(s\) not scanned because exclude names them: tidy-tabels/);
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(join(dir, '.github/pypi-malware-gate.yml'), 'exclude:\n  - tidy-tabels\n');
+    expect((await scan(dir, [])).code).toBe(0);
+    writeFileSync(join(dir, '.github/pypi-malware-gate.yml'), 'exclude: tidy-tabels\n');
+    const invalid = await scan(dir, []);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/pypi-malware-gate\.yml:1: exclude/);
+  }, 60_000);
+
+  it('scans each package in exactly one of n shards, and the report says which shard it was', async () => {
+    const dir = temp('pmg-shard-');
+    writeFileSync(join(dir, 'requirements.txt'), 'tidy-tables==1.4.2\ntidy-tabels==1.4.2\n');
+    const names: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const r = await scan(dir, ['--shard', `${i}/3`, '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      expect(report.shard).toMatchObject({ index: i, count: 3 });
+      expect(r.code).toBe(report.packages.some((p: { verdict: string }) => p.verdict === 'malicious') ? 1 : 0);
+      names.push(...report.packages.map((p: { ref: PackageRef }) => p.ref.name));
+    }
+    expect(names.sort()).toEqual(['tidy-tabels', 'tidy-tables']);
+  }, 60_000);
+});
+
+describe('usage errors exit 2 with a message', () => {
+  it.each([
+    [['nosuchcommand']],
+    [['scan', '--format', 'yaml']],
+    [['scan', '--nosuchflag']],
+    [['inspect']],
+    [['inspect', 'x', '--fail-on', 'sometimes']],
+    [['lockfile']],
+    [['lockfile', 'requirements.txt', '--format', 'nope']],
+    [['diff', 'a']],
+    [['fetch']],
+    [['fetch', 'not a requirement']],
+    [['merge']],
+  ])('%j', async (argv) => {
+    const r = await runCli(argv, temp('pmg-usage-'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.length).toBeGreaterThan(0);
+  });
+});
