@@ -340,13 +340,16 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     // Every index is asked, as pip does: a name on an extra index is a candidate even when the main one has it.
     const answers = await Promise.all(indexes.map((index) => page(index, name)));
     const merged: ProjectPage = { name, files: [], versions: [], foundOn: [] };
+    const versions = new Set<string>();
     answers.forEach((answer, i) => {
       if (!answer) return;
       const index = indexes[i]!;
       merged.foundOn.push(index.label);
-      merged.files.push(...answer.files.map((f) => ({ ...f, index: index.label })));
-      for (const v of answer.versions) if (!merged.versions.includes(v)) merged.versions.push(v);
+      // A loop, not push(...spread): a page can list more files than a call takes arguments.
+      for (const f of answer.files) merged.files.push({ ...f, index: index.label });
+      for (const v of answer.versions) versions.add(v);
     });
+    merged.versions = [...versions];
     return merged;
   }
 
@@ -512,7 +515,16 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     if (ref.version !== null) {
       const pinned = ref.version;
       const label = `${ref.name}==${pinned}`;
-      const release = result.files.filter((f) => f.version !== null && matchesPin(f.version, pinned));
+      const matches = new Map<string, boolean>();
+      const matching = (version: string) => {
+        let m = matches.get(version);
+        if (m === undefined) {
+          m = matchesPin(version, pinned);
+          matches.set(version, m);
+        }
+        return m;
+      };
+      const release = result.files.filter((f) => f.version !== null && matching(f.version));
       if (release.length === 0) {
         record(indexes[0], 'missingRelease', ref.name);
         throw releaseMissing(
