@@ -77,7 +77,7 @@ describe('fetch command', () => {
 
   it('prints one JSON object per requirement with --json', async () => {
     const server = await serve([servedRelease('demo', '1.0'), servedRelease('demo', '1.1')]);
-    const r = await run(['demo==1.0', 'demo>=1', '--index-url', server.url, '--json']);
+    const r = await run(['demo==1.0', 'demo>=1', '--index-url', server.url, '--json', '--out', '.']);
     expect(r.code).toBe(0);
     const lines = r.stdout
       .trim()
@@ -122,10 +122,18 @@ describe('fetch command', () => {
     const release = servedRelease('demo', '1.0');
     const server = await serve([release]);
     const good = `sha256:${server.sha256(release.files[1]!.bytes)}`;
-    const ok = await run(['demo==1.0', '--index-url', server.url, '--hash', good]);
+    const ok = await run(['demo==1.0', '--index-url', server.url, '--hash', good, '--out', '.']);
     expect(ok.code).toBe(0);
     expect(ok.listing('.')).toEqual(['demo-1.0-py3-none-any.whl']);
-    const bad = await run(['demo==1.0', '--index-url', server.url, '--hash', `sha256:${'0'.repeat(64)}`]);
+    const bad = await run([
+      'demo==1.0',
+      '--index-url',
+      server.url,
+      '--hash',
+      `sha256:${'0'.repeat(64)}`,
+      '--out',
+      '.',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/finding hash-mismatch .*differ from the ones the lockfile pins/);
     expect(bad.listing('.')).toEqual([]);
