@@ -92,6 +92,55 @@ describe('the index a package comes from, and what pip installs (bundled action)
     }
   }, 120_000);
 
+  it('fetches a uv.lock package from the registry it is locked to, and fails one locked to an unknown index', async () => {
+    const gh = await startGitHubServer();
+    const pypi = await startIndexServer({ projects: {} });
+    const mirror = await startIndexServer({
+      projects: { 'tidy-tables': { versions: [honestRelease('tidy-tables', '1.4.2')] } },
+    });
+    const attacker = await startIndexServer({ projects: {} });
+    const uvLock = (extra: string) =>
+      [
+        'version = 1',
+        'requires-python = ">=3.9"',
+        '',
+        '[[package]]',
+        'name = "tidy-tables"',
+        'version = "1.4.2"',
+        `source = { registry = "${mirror.url}" }`,
+        extra,
+      ].join('\n');
+    try {
+      const inputs = { 'index-url': pypi.url, 'extra-index-urls': mirror.url };
+      const good = makeRepo({ 'uv.lock': uvLock('') }, { 'uv.lock': uvLock('') });
+      const ok = await runAction(good, gh.url, inputs, 'schedule');
+      expect(ok.code).toBe(0);
+      expect(pypi.requests).toEqual([]);
+      expect(mirror.requests.some((q) => q.kind === 'file')).toBe(true);
+
+      const evil = [
+        '',
+        '[[package]]',
+        'name = "helper"',
+        'version = "1.0"',
+        `source = { registry = "${attacker.url}" }`,
+        '',
+      ].join('\n');
+      const ws = makeRepo({ 'uv.lock': uvLock('') }, { 'uv.lock': uvLock(evil) });
+      const r = await runAction(ws, gh.url, inputs);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`uv.lock has pip fetch packages from ${attacker.url}`);
+      const helper = report(ws.dir).packages.find((p: { ref: { name: string } }) => p.ref.name === 'helper');
+      expect(helper.verdict).toBe('unscannable');
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await attacker.close();
+      await mirror.close();
+      await pypi.close();
+      await gh.close();
+    }
+  }, 180_000);
+
   it('passes the same PR when the base branch config allows that index, and never sends it the token', async () => {
     const gh = await startGitHubServer();
     const trusted = await startIndexServer({ projects: {} });
