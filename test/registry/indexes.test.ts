@@ -407,6 +407,20 @@ describe('index health', () => {
     ]);
   });
 
+  it('flags an index-url that answers every page with an unrelated HTML page (a website, not an index)', async () => {
+    const site: typeof fetch = async () =>
+      new Response('<html><body><a href="/about">About us</a></body></html>', {
+        headers: { 'content-type': 'text/html' },
+      });
+    const c = client({ indexUrl: 'https://www.example.com/', fetch: site });
+    for (const name of ['a', 'b', 'c']) await c.resolve(ref(name, '1.0')).catch(() => {});
+    expect(indexProblems(c.health())).toEqual([
+      expect.stringContaining(
+        'index https://www.example.com/ served nothing for 3 of the 3 package(s) asked (3 missing release(s): a, b, c)',
+      ),
+    ]);
+  });
+
   it('passes an index that served most pins, and flags one that served none', () => {
     const h = {
       index: 'https://i/',
