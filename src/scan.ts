@@ -37,6 +37,11 @@ export interface ScanStages<F = unknown> extends AnalysisStages {
   resolve(
     ref: PackageRef,
   ): Promise<{ files: F[]; version?: string; releaseUrl?: string; gaps?: Gap[]; notes?: string[] }>;
+  /**
+   * What the index says the file is, before download: a verdict from the cache then reports the same
+   * filename, kind and URL as a fresh analysis (the JSON report has one shape, cold or warm).
+   */
+  describe?(file: F): { filename: string; kind: Artifact['kind']; url?: string };
   /** The file's sha256 as the index states it, when known before download (lets the cache skip it). */
   sha256Of?(file: F): string | undefined;
   download(file: F, ref: PackageRef): Promise<Artifact>;
@@ -148,7 +153,8 @@ async function scanOne<F>(
       });
     for (const file of files) {
       const known = stages.sha256Of?.(file);
-      const stated = (file as { filename?: unknown }).filename;
+      const described = stages.describe?.(file);
+      const stated = described?.filename ?? (file as { filename?: unknown }).filename;
       let filename = typeof stated === 'string' ? stated : (known ?? 'artifact');
       try {
         let analysed = known && options.cache ? await options.cache.get(cacheKey(known, options)) : undefined;
@@ -170,8 +176,8 @@ async function scanOne<F>(
         verdict.artifacts.push({
           filename,
           sha256: artifact?.sha256 ?? known ?? '',
-          kind: artifact?.kind ?? 'other',
-          url: artifact?.url,
+          kind: artifact?.kind ?? described?.kind ?? 'other',
+          url: artifact?.url ?? described?.url,
           score: analysed.score,
         });
         if (analysed.score !== undefined) scores.push(analysed.score);

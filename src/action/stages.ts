@@ -9,6 +9,7 @@ import {
   createIndexClient,
   declaredIndexes,
   indexProblems,
+  maskSecrets,
   maskUrl,
   type RegistryFile,
   refKey,
@@ -60,6 +61,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       cacheDir: config.cache ? join(cacheDir, 'artifacts') : undefined,
       onNotice: notice,
     });
+    const secrets = config.indexToken ? [config.indexToken, encodeURIComponent(config.indexToken)] : [];
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
     // Read and extract happen together in the pool (a worker keeps the entries' bytes); scan()'s two stages
     // are its two halves, paired by the view: readArchive hands out the view, extractFeatures the analysis.
@@ -107,6 +109,12 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     const stages: ScanStages<RegistryFile> = {
       resolve: (ref) => client.resolve(ref, declared.get(refKey(ref))),
       sha256Of: (file) => client.sha256Of(file),
+      // As download() reports them: the URL without userinfo and with the token masked.
+      describe: (file) => ({
+        filename: file.filename,
+        kind: file.kind,
+        url: maskSecrets(maskUrl(file.url), secrets),
+      }),
       download: (file, ref) => client.download(file, ref),
       readArchive,
       extractFeatures,

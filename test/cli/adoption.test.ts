@@ -17,7 +17,9 @@ const temps: string[] = [];
 beforeAll(async () => {
   index = await startIndexServer({
     projects: {
-      'tidy-tables': { versions: [honestRelease('tidy-tables', '1.4.1'), honestRelease('tidy-tables', '1.4.2')] },
+      'tidy-tables': {
+        versions: [honestRelease('tidy-tables', '1.4.1'), honestRelease('tidy-tables', '1.4.2')],
+      },
       'tidy-tabels': { versions: [maliciousRelease('tidy-tabels', '1.4.2')] },
     },
   });
@@ -78,7 +80,9 @@ describe('scan <requirement>', () => {
     const p = JSON.parse(ok.stdout).packages[0];
     expect(p.verdict).toBe('benign');
     expect(p.resolvedVersion).toBe('1.4.2');
-    expect(ok.stderr).toMatch(/scanned 1\.4\.2, the newest release that satisfies it; unpinned scans are not reproducible/);
+    expect(ok.stderr).toMatch(
+      /scanned 1\.4\.2, the newest release that satisfies it; unpinned scans are not reproducible/,
+    );
     const text = await scan(dir, ['tidy-tables']);
     expect(text.stdout).toMatch(/^ok tidy-tables 1\.4\.2 \(newest\)$/m);
   }, 60_000);
@@ -171,7 +175,9 @@ describe('exclude and shard', () => {
       const r = await scan(dir, ['--shard', `${i}/3`, '--format', 'json']);
       const report = JSON.parse(r.stdout);
       expect(report.shard).toMatchObject({ index: i, count: 3 });
-      expect(r.code).toBe(report.packages.some((p: { verdict: string }) => p.verdict === 'malicious') ? 1 : 0);
+      expect(r.code).toBe(
+        report.packages.some((p: { verdict: string }) => p.verdict === 'malicious') ? 1 : 0,
+      );
       names.push(...report.packages.map((p: { ref: PackageRef }) => p.ref.name));
     }
     expect(names.sort()).toEqual(['tidy-tabels', 'tidy-tables']);
