@@ -31,7 +31,9 @@ afterAll(async () => {
 async function scanJson(cwd: string, cache: string, args: string[] = []) {
   let stdout = '';
   const io: CliIO = {
-    stdout: (s) => (stdout += s) && undefined,
+    stdout: (s) => {
+      stdout += s;
+    },
     stderr: () => {},
     cwd,
     env: { PMG_CACHE_DIR: cache },
