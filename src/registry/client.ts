@@ -32,9 +32,10 @@ export interface IndexClientOptions {
    */
   allowedIndexes?: string[];
   /**
-   * Basic-auth password for private indexes (user: the URL's, else `__token__`). Sent only to the
-   * configured indexes' own origins (index-url, extra-index-urls), over https or to a loopback host, and
-   * never to pypi.org / pythonhosted.org, so a token for a private index does not leak to the public one.
+   * Basic-auth password for the private index (user: the URL's, else `__token__`): the first configured
+   * index that is not public PyPI (index-url, else the first such extra-index-url). Sent only to that
+   * index's origin (other configured indexes there share it), over https or to a loopback host: never to
+   * pypi.org / pythonhosted.org nor to another extra index (a public mirror such as download.pytorch.org).
    */
   token?: string;
   /** Target platform ids (see KNOWN_PLATFORMS); default Linux x86_64, Windows amd64, macOS arm64. */
@@ -186,6 +187,19 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     notice(message);
   };
 
+  // The token's index: the first configured one that is not public PyPI; only its origin gets the token.
+  const tokenOrigin = (() => {
+    for (const raw of [options.indexUrl ?? DEFAULT_INDEX_URL, ...(options.extraIndexUrls ?? [])]) {
+      try {
+        const url = new URL(raw);
+        if (!isPublicPypi(url.hostname)) return url.origin;
+      } catch {
+        // reported by makeIndex
+      }
+    }
+    return undefined;
+  })();
+
   /** An index from the trusted configuration; `withToken`: index-url and extra-index-urls, not allowed-indexes. */
   function makeIndex(raw: string, withToken: boolean): IndexInfo {
     let split: ReturnType<typeof splitCredentials>;
@@ -197,7 +211,7 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     const { url, user } = split;
     let { password } = split;
     addSecret(password);
-    if (!password && withToken && options.token && !isPublicPypi(url.hostname)) password = options.token;
+    if (!password && withToken && options.token && url.origin === tokenOrigin) password = options.token;
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     const info: IndexInfo = {
       base: url.toString(),

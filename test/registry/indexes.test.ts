@@ -165,8 +165,9 @@ describe('credentials', () => {
     const page = await c.getProject('demo');
     expect(page.foundOn).toEqual([main.url, viaName.url]);
     expect(main.requests.every((q) => q.authorized && q.hadAuth)).toBe(true);
-    // localhost is configured too: it gets the token on its own origin, as configured.
-    expect(viaName.requests.every((q) => q.authorization === basic('__token__', 'tok-123'))).toBe(true);
+    // localhost is configured too, as an extra index: the token is the private index-url's, not its.
+    expect(viaName.requests.length).toBeGreaterThan(0);
+    expect(viaName.requests.every((q) => !q.hadAuth)).toBe(true);
     const mainFile = page.files.find((f) => f.index === main.url)!;
     await c.download(mainFile, r);
     expect(other.requests.map((q) => [q.kind, q.hadAuth])).toEqual([['file', false]]);
@@ -192,6 +193,30 @@ describe('credentials', () => {
       [302, true],
       [302, true],
       [200, true],
+    ]);
+  });
+
+  it('go to the first private index only: not to a public mirror listed as another extra index', async () => {
+    const seen: [string, string | null][] = [];
+    const fake: typeof fetch = async (url, init) => {
+      seen.push([new URL(String(url)).host, new Headers(init?.headers).get('authorization')]);
+      return new Response('not found', { status: 404 });
+    };
+    const c = createIndexClient({
+      fetch: fake,
+      token: 'tok',
+      extraIndexUrls: [
+        'https://repo.corp.example/simple/',
+        'https://download.pytorch.org/whl/cpu',
+        'https://repo.corp.example/other/simple/',
+      ],
+    });
+    await c.getProject('demo');
+    expect(seen.sort()).toEqual([
+      ['download.pytorch.org', null],
+      ['pypi.org', null],
+      ['repo.corp.example', basic('__token__', 'tok')],
+      ['repo.corp.example', basic('__token__', 'tok')],
     ]);
   });
 
