@@ -8,8 +8,12 @@ interface Shape {
   name: string;
   file: string;
   make: (n: number) => string;
-  /** Size for the scaling test when not the default: shapes that build many objects need more to rise above GC noise. */
-  n?: number;
+  /**
+   * Shapes that build one object per entry: larger n to rise above timer noise, and a looser bound,
+   * since V8's collector costs a little more per object on a larger heap (a profile of 128k poetry
+   * entries: GC is the largest item). Quadratic parsing is 4x per doubling: either bound catches it.
+   */
+  entries?: true;
 }
 
 const SHAPES: Shape[] = [
@@ -32,7 +36,7 @@ const SHAPES: Shape[] = [
   { name: "many '\\' continuations", file: 'requirements.txt', make: (n) => 'a==1 \\\n'.repeat(n / 7) },
   { name: 'many --hash options', file: 'requirements.txt', make: (n) => `a==1 ${'--hash=sha256:aa '.repeat(n / 18)}\n` },
   { name: 'dashes', file: 'requirements.txt', make: (n) => `a ${'- '.repeat(n / 2)}\n` },
-  { name: 'many unique pins', file: 'requirements.txt', make: (n) => pins(n / 14), n: 512 * 1024 },
+  { name: 'many unique pins', file: 'requirements.txt', make: (n) => pins(n / 14), entries: true },
   { name: 'blank lines (format sniffing)', file: 'unnamed', make: (n) => '\n'.repeat(n) },
   { name: 'unclosed extras lines (sniffing)', file: 'unnamed', make: (n) => 'a[x\n'.repeat(n / 4) },
   { name: 'deeply nested TOML arrays', file: 'pyproject.toml', make: (n) => `a = ${'['.repeat(n / 2)}` },
@@ -40,6 +44,7 @@ const SHAPES: Shape[] = [
     name: 'many pyproject dependencies',
     file: 'pyproject.toml',
     make: (n) => `[project]\ndependencies = [\n${'"a==1",\n'.repeat(n / 8)}]\n`,
+    entries: true,
   },
   {
     name: 'an unterminated escaped string',
@@ -51,19 +56,21 @@ const SHAPES: Shape[] = [
     file: 'pyproject.toml',
     make: (n) =>
       `[tool.poetry.dependencies]\n${Array.from({ length: n / 16 }, (_, i) => `p${i} = "^1.0"`).join('\n')}\n`,
+    entries: true,
   },
   {
     name: 'many Pipfile.lock entries',
     file: 'Pipfile.lock',
     make: (n) =>
       `{"_meta": {}, "default": {${Array.from({ length: n / 30 }, (_, i) => `"p${i}": {"version": "==1"}`).join(',\n')}}}`,
-    n: 512 * 1024,
+    entries: true,
   },
   { name: 'deeply nested JSON', file: 'Pipfile.lock', make: (n) => '['.repeat(n) },
   {
     name: 'many uv.lock packages',
     file: 'uv.lock',
     make: (n) => `version = 1\n${'[[package]]\nname = "a"\nversion = "1"\n'.repeat(n / 36)}`,
+    entries: true,
   },
   {
     name: 'a conda pip line of spaces',
@@ -87,23 +94,25 @@ function cpu(text: string, file: string, reps: number): number {
 describe('hostile lockfile input parses in linear time', () => {
   const N = 128 * 1024;
   for (const shape of SHAPES) {
-    it(`${shape.name}: CPU time of 2n is at most ~2.2x that of n`, () => {
-      const small = shape.make(shape.n ?? N);
-      const large = shape.make(2 * (shape.n ?? N));
+    it(`${shape.name}: CPU time of 2n is at most ~${shape.entries ? 2.5 : 2.2}x that of n`, () => {
+      const n = shape.entries ? 4 * N : N;
+      const bound = shape.entries ? 2.5 : 2.2;
+      const small = shape.make(n);
+      const large = shape.make(2 * n);
       // Enough repetitions that the small input takes ~50 ms of CPU: timer and GC noise stay small.
       cpu(small, shape.file, 1);
       const once = Math.max(cpu(small, shape.file, 1), 200);
       const reps = Math.max(1, Math.min(250, Math.round(50_000 / once)));
-      // The least CPU time of up to five trials for each size: other processes and GC only ever add time.
+      // The least CPU time of up to seven trials for each size: other processes and GC only ever add time.
       let small1 = Number.POSITIVE_INFINITY;
       let large1 = Number.POSITIVE_INFINITY;
       let best = Number.POSITIVE_INFINITY;
-      for (let trial = 0; trial < 5 && best > 2.2; trial++) {
+      for (let trial = 0; trial < 7 && best > bound; trial++) {
         small1 = Math.min(small1, cpu(small, shape.file, reps));
         large1 = Math.min(large1, cpu(large, shape.file, reps));
         best = large1 / small1;
       }
-      expect(best).toBeLessThanOrEqual(2.2);
+      expect(best).toBeLessThanOrEqual(bound);
     }, 120_000);
   }
 
