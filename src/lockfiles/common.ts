@@ -69,7 +69,12 @@ export function isValidSpecifier(spec: string): boolean {
   if (/^===\S+$/.test(spec)) return true;
   if (spec.length > MAX_SPECIFIER_CLAUSES * MAX_CLAUSE_LENGTH) return false;
   // '==V' is valid exactly when V is a version (pep440's own check, ~100x faster than validRange).
-  if (/^==[^=,*]/.test(spec) && spec.length <= MAX_CLAUSE_LENGTH && !spec.includes(',') && valid(spec.slice(2)) !== null)
+  if (
+    /^==[^=,*]/.test(spec) &&
+    spec.length <= MAX_CLAUSE_LENGTH &&
+    !spec.includes(',') &&
+    valid(spec.slice(2)) !== null
+  )
     return true;
   const clauses = spec.split(',', MAX_SPECIFIER_CLAUSES + 1);
   if (clauses.length > MAX_SPECIFIER_CLAUSES) return false;

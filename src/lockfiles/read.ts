@@ -36,12 +36,20 @@ export function decodeDependencyFile(bytes: Uint8Array): string | { error: strin
     const m = /^#.*coding[:=]\s*([-\w.]+)/.exec(line);
     if (!m) continue;
     try {
-      return new TextDecoder(m[1]!.toLowerCase()).decode(bytes);
+      return new TextDecoder(pythonCodecLabel(m[1]!)).decode(bytes);
     } catch {
       return { error: 'the coding declaration names an encoding that cannot be decoded' };
     }
   }
   return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Python's codec names as TextDecoder labels (Python accepts `_` for `-`, and latin-1 spelled so). */
+function pythonCodecLabel(name: string): string {
+  const n = name.toLowerCase().replace(/_/g, '-');
+  if (/^(latin-?1|iso-?8859-1|l1)$/.test(n)) return 'latin1';
+  if (n === 'utf-8-sig' || n === 'utf8') return 'utf-8';
+  return n;
 }
 
 function isInside(root: string, real: string): boolean {

@@ -73,7 +73,9 @@ describe('lockfile command', () => {
   it('a missing include exits 1 but still prints what was parsed', async () => {
     const r = await run(lockfileCommand, ['inc/requirements.txt', '--json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('inc/requirements.txt:2: error: the file named by -r on this line was not found');
+    expect(r.stderr).toContain(
+      'inc/requirements.txt:2: error: the file named by -r on this line was not found',
+    );
     expect(JSON.parse(r.stdout)).toHaveLength(1);
   });
 

@@ -26,7 +26,11 @@ const SHAPES: Shape[] = [
     file: 'requirements.txt',
     make: (n) => `https://x/a${'-1'.repeat(n / 2)}.tar.gzx\n`,
   },
-  { name: 'a long sdist URL', file: 'requirements.txt', make: (n) => `https://x/a${'-1'.repeat(n / 2)}.tar.gz\n` },
+  {
+    name: 'a long sdist URL',
+    file: 'requirements.txt',
+    make: (n) => `https://x/a${'-1'.repeat(n / 2)}.tar.gz\n`,
+  },
   { name: 'long extras', file: 'requirements.txt', make: (n) => `a[${'x,'.repeat(n / 2)}]==1\n` },
   {
     name: 'long markers',
@@ -34,7 +38,11 @@ const SHAPES: Shape[] = [
     make: (n) => `a==1; ${'python_version > "3" and '.repeat(n / 25)}x\n`,
   },
   { name: "many '\\' continuations", file: 'requirements.txt', make: (n) => 'a==1 \\\n'.repeat(n / 7) },
-  { name: 'many --hash options', file: 'requirements.txt', make: (n) => `a==1 ${'--hash=sha256:aa '.repeat(n / 18)}\n` },
+  {
+    name: 'many --hash options',
+    file: 'requirements.txt',
+    make: (n) => `a==1 ${'--hash=sha256:aa '.repeat(n / 18)}\n`,
+  },
   { name: 'dashes', file: 'requirements.txt', make: (n) => `a ${'- '.repeat(n / 2)}\n` },
   { name: 'many unique pins', file: 'requirements.txt', make: (n) => pins(n / 14), entries: true },
   { name: 'blank lines (format sniffing)', file: 'unnamed', make: (n) => '\n'.repeat(n) },

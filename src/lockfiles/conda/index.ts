@@ -87,7 +87,9 @@ function parseCondaLock(
     const line = isMap(item) && item.range ? counter.linePos(item.range[0]).line : 1;
     const value = entries[i];
     const entry =
-      value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
     const name = typeof entry?.['name'] === 'string' ? entry['name'] : undefined;
     if (!entry || !name || !NAME_RE.test(name)) {
       issues.push({
@@ -108,7 +110,9 @@ function parseCondaLock(
     const hash = entry['hash'];
     const hashes =
       hash && typeof hash === 'object'
-        ? Object.entries(hash as Record<string, unknown>).map(([algo, hex]) => normalizeHash(`${algo}:${String(hex)}`))
+        ? Object.entries(hash as Record<string, unknown>).map(([algo, hex]) =>
+            normalizeHash(`${algo}:${String(hex)}`),
+          )
         : [];
     const direct = url !== undefined && !PYPI_FILES.test(url);
     const key = `${normalizeName(name)}\u0000${version ?? ''}\u0000${direct ? url : ''}`;

@@ -21,7 +21,9 @@ export function parsePipfile(content: string, path: string): LockfileResult {
     doc = JSON.parse(content.replace(/^\uFEFF/, ''));
   } catch (err) {
     // V8's message quotes the text around the error (a token, a workflow command): never shown.
-    const msg = /Unexpected end/.test(String((err as Error).message)) ? 'unexpected end of input' : 'syntax error';
+    const msg = /Unexpected end/.test(String((err as Error).message))
+      ? 'unexpected end of input'
+      : 'syntax error';
     return errorResult(path, 'pipfile', `invalid JSON: ${msg}`, jsonErrorLine(content, err));
   }
   if (!isRecord(doc) || !isRecord(doc['_meta']))
@@ -83,7 +85,9 @@ export function parsePipfile(content: string, path: string): LockfileResult {
       if (markers) ref.markers = markers;
       if (Array.isArray(entry['extras']) && entry['extras'].length) ref.extras = entry['extras'].map(String);
       const index = str(entry['index']);
-      const indexUrl = index ? (sources.get(index) ?? (/^https?:\/\//i.test(index) ? index : undefined)) : defaultIndex;
+      const indexUrl = index
+        ? (sources.get(index) ?? (/^https?:\/\//i.test(index) ? index : undefined))
+        : defaultIndex;
       if (index && indexUrl === undefined && index !== 'pypi') {
         issues.push({
           file: path,

@@ -121,7 +121,10 @@ function declaredIndexes(
       if (isDefault(s) && defaultIndex === undefined) defaultIndex = url;
     }
   };
-  add(poetry?.['source'], (s) => s['priority'] === 'primary' || s['priority'] === 'default' || s['default'] === true);
+  add(
+    poetry?.['source'],
+    (s) => s['priority'] === 'primary' || s['priority'] === 'default' || s['default'] === true,
+  );
   const pdm = isRecord(tool['pdm']) ? tool['pdm'] : {};
   add(pdm['source'], (s) => s['name'] === 'pypi');
   const uv = isRecord(tool['uv']) ? tool['uv'] : {};
@@ -138,7 +141,8 @@ function declaredIndexes(
 }
 
 function uvIndexOf(sources: Record<string, unknown>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(sources)) if (normalizeName(k) === name && isRecord(v)) return str(v['index']);
+  for (const [k, v] of Object.entries(sources))
+    if (normalizeName(k) === name && isRecord(v)) return str(v['index']);
   return undefined;
 }
 

@@ -207,7 +207,8 @@ export function parseRequirements(content: string, path: string, opts: ParseOpti
     // With --no-index pip installs only from --find-links locations, which the gate does not read.
     if (state.noIndex) {
       const where = state.findLinks[0];
-      p.source = where && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(where) && !/^file:/i.test(where) ? 'url' : 'path';
+      p.source =
+        where && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(where) && !/^file:/i.test(where) ? 'url' : 'path';
       if (where) p.url = where;
     } else if (state.indexUrl) {
       // --index-url applies to every requirement pip installs, wherever in the files it was given.
@@ -391,9 +392,15 @@ function addDirect(
 
 /** Why an include target may not be read, from its path alone; undefined when it may. */
 function refusedPath(resolved: string): string | undefined {
-  if (posix.isAbsolute(resolved) || /^[A-Za-z]:/.test(resolved) || resolved === '..' || resolved.startsWith('../'))
+  if (
+    posix.isAbsolute(resolved) ||
+    /^[A-Za-z]:/.test(resolved) ||
+    resolved === '..' ||
+    resolved.startsWith('../')
+  )
     return 'it resolves outside the workspace';
-  if (resolved.split('/').includes('.git')) return 'it is inside .git/, which holds no requirements (and may hold the token)';
+  if (resolved.split('/').includes('.git'))
+    return 'it is inside .git/, which holds no requirements (and may hold the token)';
   return undefined;
 }
 
@@ -442,7 +449,12 @@ function include(
   if (state.visited.has(resolved)) return;
   const text = opts.readFile?.(resolved);
   if (isRefusal(text)) {
-    state.issues.push({ file: from, line, kind: 'error', message: `${option} target refused: ${text.refused}` });
+    state.issues.push({
+      file: from,
+      line,
+      kind: 'error',
+      message: `${option} target refused: ${text.refused}`,
+    });
     return;
   }
   if (text === undefined) {

@@ -59,14 +59,20 @@ describe('conda-lock.yml', () => {
       'conda-lock.yml',
     );
     expect(condaOnly.packages).toEqual([]);
-    expect(condaOnly.issues[0]).toMatchObject({ kind: 'skipped', message: expect.stringContaining('1 conda') });
+    expect(condaOnly.issues[0]).toMatchObject({
+      kind: 'skipped',
+      message: expect.stringContaining('1 conda'),
+    });
   });
 
   it('an alias bomb is an error, not a hang', () => {
     const bomb = [
       'version: 1',
       'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
-      ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+      ...Array.from(
+        { length: 9 },
+        (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`,
+      ),
       'package:',
       '- name: requests',
       '  manager: pip',
