@@ -258,4 +258,6 @@ export interface ScanReport {
   excluded?: { name: string; version: string; file: string; line: number; pattern: string }[];
   /** Set when this run scanned one shard of the package list (`shard: i/n`). */
   shard?: { index: number; count: number; otherShards: number };
+  /** Set by `pypi-malware-gate merge`: the reports combined into this one. */
+  merged?: { file: string; shard?: string }[];
 }

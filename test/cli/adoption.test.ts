@@ -1,6 +1,6 @@
 // Issue 14, the CLI a team reaches for (in-process, real engine on the loopback index): packages by name,
 // exclude and shard through the settings table, usage errors that exit 2, inspect --fail-on.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { excludedBy, selectItems, shardOf } from '../../src/engine/select.js';
 import type { PackageRef } from '../../src/types.js';
 import { honestRelease, maliciousRelease } from '../action/fixtures.js';
 import { runCli } from '../helpers/cli.js';
+import { assertReport } from '../helpers/report-schema.js';
 import { startIndexServer } from '../servers/index-server.js';
 
 let index: Awaited<ReturnType<typeof startIndexServer>>;
@@ -202,4 +203,78 @@ describe('usage errors exit 2 with a message', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.length).toBeGreaterThan(0);
   });
+});
+
+describe('merge', () => {
+  it('combines the shards of a scan into one report, and says when a shard is missing (exit 1)', async () => {
+    const dir = temp('pmg-merge-');
+    writeFileSync(join(dir, 'requirements.txt'), 'tidy-tables==1.4.2\ntidy-tabels==1.4.2\n');
+    const files: string[] = [];
+    for (const i of [1, 2, 3]) {
+      await scan(dir, ['--shard', `${i}/3`, '--format', 'json', '--output', `shard-${i}.json`]);
+      files.push(`shard-${i}.json`);
+    }
+    const merged = await runCli(['merge', ...files, '--output', 'all.json'], dir);
+    expect(merged.code).toBe(1); // the malicious package fails the merged report at --fail-on malicious
+    const report = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8'));
+    assertReport(report);
+    expect(report.packages.map((p: { ref: PackageRef }) => p.ref.name).sort()).toEqual([
+      'tidy-tabels',
+      'tidy-tables',
+    ]);
+    expect(report.lockfiles).toHaveLength(1);
+    expect(report.counts).toMatchObject({ malicious: 1, scanned: 2 });
+    expect(report.merged.map((m: { shard: string }) => m.shard)).toEqual(['1/3', '2/3', '3/3']);
+    expect(report.shard).toBeUndefined();
+    const partial = await runCli(['merge', files[0]!, files[2]!, '--fail-on', 'never'], dir);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toMatch(/shard\(s\) 2\/3 missing/);
+    const never = await runCli(['merge', ...files, '--fail-on', 'never'], dir);
+    expect(never.code).toBe(0);
+  }, 60_000);
+
+  it('labels the reports of several repositories, and refuses what is not a report (exit 2)', async () => {
+    const a = temp('pmg-merge-a-');
+    writeFileSync(join(a, 'requirements.txt'), 'tidy-tables==1.4.2\n');
+    await scan(a, ['--format', 'json', '--output', 'r.json']);
+    const merged = await runCli(
+      ['merge', `${join(a, 'r.json')}=org/api`, `${join(a, 'r.json')}=org/web`, '--fail-on', 'malicious'],
+      a,
+    );
+    expect(merged.code).toBe(0);
+    const report = JSON.parse(merged.stdout);
+    expect(report.lockfiles.map((l: { file: string }) => l.file)).toEqual([
+      'org/api/requirements.txt',
+      'org/web/requirements.txt',
+    ]);
+    expect(report.packages.map((p: { ref: PackageRef }) => p.ref.file)).toEqual([
+      'org/api/requirements.txt',
+      'org/web/requirements.txt',
+    ]);
+    writeFileSync(join(a, 'old.json'), JSON.stringify({ tool: {}, packages: [], lockfiles: [] }));
+    const old = await runCli(['merge', 'old.json'], a);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/old\.json: schemaVersion undefined is not 1/);
+    writeFileSync(join(a, 'bad.json'), '{');
+    expect((await runCli(['merge', 'bad.json'], a)).stderr).toMatch(/bad\.json: not JSON/);
+    expect((await runCli(['merge', 'r.json=../../etc'], a)).code).toBe(2);
+  }, 60_000);
+
+  it('merges SARIF logs into one run with the rules united and each result once', async () => {
+    const dir = temp('pmg-merge-sarif-');
+    writeFileSync(join(dir, 'requirements.txt'), 'tidy-tables==1.4.2\ntidy-tabels==1.4.2\n');
+    for (const i of [1, 2])
+      await scan(dir, ['--shard', `${i}/2`, '--format', 'sarif', '--output', `s${i}.sarif`]);
+    await scan(dir, ['--format', 'sarif', '--output', 'whole.sarif']);
+    const merged = await runCli(['merge', 's1.sarif', 's2.sarif', 'whole.sarif'], dir);
+    expect(merged.code).toBe(0);
+    const log = JSON.parse(merged.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    const whole = JSON.parse(readFileSync(join(dir, 'whole.sarif'), 'utf8'));
+    expect(log.runs[0].results).toEqual(whole.runs[0].results);
+    expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id).sort()).toEqual(
+      whole.runs[0].tool.driver.rules.map((r: { id: string }) => r.id).sort(),
+    );
+  }, 60_000);
 });

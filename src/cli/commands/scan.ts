@@ -127,7 +127,12 @@ type Target = { kind: 'folder'; root: string } | { kind: 'packages'; requirement
  * paths). `scan requests` scans the folder ./requests when there is one; `scan ./x` never means a package.
  */
 export function scanTarget(positionals: string[], cwd: string): Target {
-  if (positionals.length === 0) return { kind: 'folder', root: resolve(cwd, '.') };
+  if (positionals.length === 0) {
+    const root = resolve(cwd, '.');
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new CliError(`${root}: no such folder to scan`);
+    return { kind: 'folder', root };
+  }
   const isPath = (p: string) => existsSync(resolve(cwd, p));
   const folders = positionals.filter(isPath);
   if (folders.length > 0) {
