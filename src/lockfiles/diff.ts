@@ -55,3 +55,18 @@ export function diffPackages(base: PackageRef[], head: PackageRef[]): DiffResult
   for (const [k, bases] of baseGroups) if (!headGroups.has(k)) result.removed.push(...bases);
   return result;
 }
+
+/**
+ * What changed in a changed entry, in words: '1.17.1 -> 1.17.2', or '1.17.1 (hashes changed)' when only
+ * the pinned files differ (a re-upload or a different wheel set), or the source / URL that changed.
+ */
+export function describeChange(ref: PackageRef, previous: PackageRef): string {
+  const was = previous.version ?? (previous.specifier || '(any)');
+  const now = ref.version ?? (ref.specifier || '(any)');
+  if (was !== now) return `${was} -> ${now}`;
+  const what: string[] = [];
+  if ((ref.source ?? '') !== (previous.source ?? '')) what.push('source changed');
+  if ((ref.url ?? '') !== (previous.url ?? '')) what.push('URL changed');
+  if (!sameHashes(ref.hashes, previous.hashes)) what.push('hashes changed');
+  return `${now} (${what.join(', ') || 'changed'})`;
+}

@@ -107,6 +107,22 @@ describe('diff command', () => {
     expect(d.removed.map((p: { name: string }) => p.name)).toEqual(['old']);
   });
 
+  it('says "hashes changed" when only the pinned files changed', async () => {
+    write('h-base/requirements.txt', 'cffi==1.17.1 --hash=sha256:aa\n');
+    write('h-head/requirements.txt', 'cffi==1.17.1 --hash=sha256:bb\n');
+    const r = await run(diffCommand, ['h-base/requirements.txt', 'h-head/requirements.txt']);
+    expect(r.stdout).toBe('~ cffi 1.17.1 (hashes changed)  (h-head/requirements.txt:1)\n');
+  });
+
+  it('diffs two formats package by package, with one note and no parse errors', async () => {
+    write('x-base/poetry.lock', '[[package]]\nname = "six"\nversion = "1.15.0"\n[metadata]\nlock-version = "2.0"\n');
+    write('x-head/requirements.txt', 'six==1.16.0\n');
+    const r = await run(diffCommand, ['x-base/poetry.lock', 'x-head/requirements.txt']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('note: comparing a poetry file with a requirements file, package by package\n');
+    expect(r.stdout).toBe('~ six 1.15.0 -> 1.16.0  (x-head/requirements.txt:1)\n');
+  });
+
   it('needs two files', async () => {
     expect((await run(diffCommand, ['base/requirements.txt'])).code).toBe(2);
   });

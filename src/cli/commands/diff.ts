@@ -1,4 +1,4 @@
-import { diffPackages } from '../../lockfiles/index.js';
+import { describeChange, diffPackages } from '../../lockfiles/index.js';
 import { parseLockfileFromDisk } from '../../lockfiles/read.js';
 import { CliError, type Command } from '../io.js';
 import { formatOption, hasErrors, issueLines, parseCli } from './lockfile.js';
@@ -14,12 +14,14 @@ export const diffCommand: Command = {
     }
     if (positionals.length !== 2) throw new CliError(`expected a base file and a head file\n${USAGE}`);
     const format = formatOption(values.format);
-    // The base may have a different file name (e.g. a saved copy): detect its format from the head's name.
     const head = parseLockfileFromDisk(positionals[1]!, io.cwd, { format, env: io.env });
-    const base = parseLockfileFromDisk(positionals[0]!, io.cwd, {
-      format: format ?? head.format,
-      env: io.env,
-    });
+    // The base is read as its own name or content says (two formats diff by package); a saved copy
+    // whose name and content say nothing is read as the head's format.
+    let base = parseLockfileFromDisk(positionals[0]!, io.cwd, { format, env: io.env });
+    if (base.status === 'error' && !format && /cannot tell what kind/.test(base.error ?? ''))
+      base = parseLockfileFromDisk(positionals[0]!, io.cwd, { format: head.format, env: io.env });
+    if (base.format !== head.format)
+      io.stderr(`note: comparing a ${base.format} file with a ${head.format} file, package by package\n`);
     io.stderr(issueLines(base) + issueLines(head));
     const diff = diffPackages(base.packages, head.packages);
     if (values.json) io.stdout(`${JSON.stringify(diff, null, 2)}\n`);
@@ -27,8 +29,7 @@ export const diffCommand: Command = {
       const lines = [
         ...diff.added.map((p) => `+ ${p.name} ${p.version ?? p.specifier ?? ''}  (${p.file}:${p.line})`),
         ...diff.changed.map(
-          (c) =>
-            `~ ${c.ref.name} ${c.previous.version ?? '?'} -> ${c.ref.version ?? '?'}  (${c.ref.file}:${c.ref.line})`,
+          (c) => `~ ${c.ref.name} ${describeChange(c.ref, c.previous)}  (${c.ref.file}:${c.ref.line})`,
         ),
         ...diff.removed.map((p) => `- ${p.name} ${p.version ?? p.specifier ?? ''}`),
       ];
