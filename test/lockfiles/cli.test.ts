@@ -115,7 +115,10 @@ describe('diff command', () => {
   });
 
   it('diffs two formats package by package, with one note and no parse errors', async () => {
-    write('x-base/poetry.lock', '[[package]]\nname = "six"\nversion = "1.15.0"\n[metadata]\nlock-version = "2.0"\n');
+    write(
+      'x-base/poetry.lock',
+      '[[package]]\nname = "six"\nversion = "1.15.0"\n[metadata]\nlock-version = "2.0"\n',
+    );
     write('x-head/requirements.txt', 'six==1.16.0\n');
     const r = await run(diffCommand, ['x-base/poetry.lock', 'x-head/requirements.txt']);
     expect(r.code).toBe(0);
