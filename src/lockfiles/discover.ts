@@ -1,4 +1,6 @@
 // Finds the dependency files in a checkout: the only part of src/lockfiles that touches the disk.
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { glob } from 'tinyglobby';
 import { formatFromName } from './detect.js';
 import { formatById } from './registry.js';
@@ -33,7 +35,16 @@ export async function discoverLockfiles(root: string): Promise<string[]> {
     followSymbolicLinks: false,
     ignore: SKIP.map((d) => `**/${d}/**`),
   });
-  return selectLockfiles(files);
+  // Regular files only: a symlink is not listed, wherever it points (reading it could leave the checkout).
+  return selectLockfiles(
+    files.filter((f) => {
+      try {
+        return lstatSync(join(root, f)).isFile();
+      } catch {
+        return false;
+      }
+    }),
+  );
 }
 
 /**

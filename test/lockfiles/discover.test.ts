@@ -44,3 +44,18 @@ describe('discoverLockfiles', () => {
     ]);
   });
 });
+
+describe('discoverLockfiles and symlinks', () => {
+  it('lists no symlink, wherever it points (a link to /etc/passwd named requirements.txt is not read)', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const root = mkdtempSync(join(tmpdir(), 'pmg-discover-links-'));
+    try {
+      writeFileSync(join(root, 'requirements.txt'), 'six==1.16.0\n');
+      symlinkSync('/etc/passwd', join(root, 'requirements-dev.txt'));
+      symlinkSync(join(root, 'requirements.txt'), join(root, 'requirements-alias.txt'));
+      expect(await discoverLockfiles(root)).toEqual(['requirements.txt']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
