@@ -202,8 +202,9 @@ export function extractFeatures(view: ArchiveView): Analysis {
       metaSources.py = metadataFromPyproject(decodeText(data).text);
 
     if (isPython) {
-      // As CPython reads it (PEP 263 declarations); an undecodable one is a gap from the archive stage.
-      const decoded = decodeSource(data);
+      // Modules as CPython reads them (PEP 263 declarations; an undecodable one is a gap from the archive
+      // stage); a .pth as site.py reads it, UTF-8 whatever it declares.
+      const decoded = /\.pth$/i.test(base) ? decodeText(data) : decodeSource(data);
       text = decoded.text;
       if (decoded.lossy) lossy++;
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
