@@ -75,8 +75,18 @@ function asciiIdentifierEnd(text: string, start: number): number {
   return i;
 }
 
-/** Fills `file` from `tree`, read through `r` (over the source, or a .pth file's executable lines). */
-export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileRole): void {
+/**
+ * Fills `file` from `tree`, read through `r` (over the source, or a .pth file's executable lines). The
+ * (start, end) offsets of the string literals not inside another literal go to `stringRanges`, in
+ * document order, when it is given.
+ */
+export function collect(
+  r: TreeReader,
+  tree: Tree,
+  file: ParsedFile,
+  role: FileRole,
+  stringRanges?: number[],
+): void {
   const text = r.source;
   const root = r.root();
   // Shortcuts that read structure from text hold only for trees without ERROR or MISSING nodes.
@@ -296,6 +306,7 @@ export function collect(r: TreeReader, tree: Tree, file: ParsedFile, role: FileR
       case 'string':
       case 'concatenated_string':
         stringEnd = r.end(node);
+        stringRanges?.push(node.start, stringEnd);
         onString(node, type, line, stringEnd);
         break;
       case 'import_statement':

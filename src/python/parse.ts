@@ -2,6 +2,7 @@
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { asBinding, type Binding, checkBinding, Grammar, TreeReader } from './binding.js';
 import { collect } from './collect.js';
+import { blankRuns, findCommentRuns, runsInsideStrings } from './comment-runs.js';
 import { type FileRole, fileRole } from './roles.js';
 import type { ParsedFile } from './types.js';
 import { pythonGrammarWasm, runtimeWasm } from './wasm.js';
@@ -94,11 +95,26 @@ export function bareParse(source: string): boolean {
   return Boolean(tree);
 }
 
+export interface ParseOptions {
+  /**
+   * Asked as tree-sitter goes; true stops the parse: the file is then `parsed: false` with `stopped` set
+   * (an analysis budget ran out).
+   */
+  shouldStop?: () => boolean;
+  /** Parse long comment runs as written, the slow lookahead included (to compare in tests). */
+  keepCommentRuns?: boolean;
+}
+
 /**
  * Parses once (sync, after initPython()); never throws: a failure is `parsed: false` with parseError.
  * `role` overrides the role judged from the path (a module a .pth line imports runs at every start).
  */
-export function parsePython(source: string, path: string, role: FileRole = fileRole(path)): ParsedFile {
+export function parsePython(
+  source: string,
+  path: string,
+  role: FileRole = fileRole(path),
+  options: ParseOptions = {},
+): ParsedFile {
   const lines = source.split(/\r?\n/);
   if (!loaded) return emptyFile(path, source, lines, 'parser not initialised (call initPython() first)');
   if (source.length > MAX_PARSE_CHARS) {
@@ -112,11 +128,29 @@ export function parsePython(source: string, path: string, role: FileRole = fileR
   let tree: Tree | null = null;
   try {
     const text = role === 'pth' ? pthExecutableSource(source) : source;
-    tree = loaded.parser.parse(text);
-    if (!tree) return emptyFile(path, source, lines, `${path}: tree-sitter produced no tree`);
-    const file = newFile(path, source, lines);
-    collect(reader(loaded, tree, text), tree, file, role);
-    return file;
+    // Long comment runs are parsed as blank lines (comment-runs.ts); texts are read from `text` itself.
+    let runs = options.keepCommentRuns ? [] : findCommentRuns(text);
+    const stop = options.shouldStop;
+    const parseOptions = stop ? { progressCallback: () => stop() } : undefined;
+    for (let attempt = 0; ; attempt++) {
+      tree = loaded.parser.parse(blankRuns(text, runs), null, parseOptions);
+      if (!tree && stop?.())
+        return {
+          ...emptyFile(path, source, lines, `${path}: parse stopped by the analysis budget`),
+          stopped: true,
+        };
+      if (!tree) return emptyFile(path, source, lines, `${path}: tree-sitter produced no tree`);
+      const file = newFile(path, source, lines);
+      const stringRanges: number[] | undefined = runs.length > 0 ? [] : undefined;
+      collect(reader(loaded, tree, text), tree, file, role, stringRanges);
+      const inside = stringRanges ? runsInsideStrings(runs, stringRanges) : undefined;
+      if (!inside || inside.size === 0) return file;
+      // '#' lines inside a string literal are its text, not comments: parse again with those runs as they
+      // are (and, should that still disagree, with none blanked).
+      runs = attempt === 0 ? runs.filter((_, i) => !inside.has(i)) : [];
+      tree.delete();
+      tree = null;
+    }
   } catch (error) {
     return emptyFile(path, source, lines, `${path}: parse failed: ${(error as Error).message}`);
   } finally {

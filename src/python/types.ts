@@ -77,6 +77,8 @@ export interface ParsedFile {
   parsed: boolean;
   /** Why parsed is false, for the analysis notes. */
   parseError?: string;
+  /** The parse was stopped by ParseOptions.shouldStop (an analysis budget), not refused by the parser. */
+  stopped?: boolean;
   errorNodes: number;
   imports: ImportRecord[];
   calls: CallSite[];
