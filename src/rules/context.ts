@@ -103,3 +103,19 @@ export function stringRule(spec: {
     },
   };
 }
+
+const callRoles = new WeakMap<ParsedFile, Map<number, CodeRole>>();
+
+/**
+ * The role of the first call on a line (the file's calls are in document order), from a map built once per
+ * file: line rules look it up per hit instead of walking the calls.
+ */
+export function roleOfLine(file: ParsedFile, line: number): CodeRole | undefined {
+  let roles = callRoles.get(file);
+  if (!roles) {
+    roles = new Map();
+    for (const c of file.calls) if (!roles.has(c.line)) roles.set(c.line, c.role);
+    callRoles.set(file, roles);
+  }
+  return roles.get(line);
+}

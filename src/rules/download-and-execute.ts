@@ -17,11 +17,12 @@ export const downloadAndExecute: Rule = {
     const first = fetches[0];
     if (!first) return [];
     const hits: RuleHit[] = [];
+    const earlyFetch = fetches.some(early);
     for (const c of live) {
       const isExec = DYNAMIC_EXEC.test(c.name);
       const isRun = PROCESS_CALL.test(c.name) || RUN_FILE.test(c.name);
       if (!isExec && !isRun) continue;
-      const atInstallOrImport = early(c) || fetches.some(early);
+      const atInstallOrImport = early(c) || earlyFetch;
       const severity = atInstallOrImport ? 'critical' : isExec ? 'high' : 'medium';
       hits.push(
         callHit(c, severity, `${c.name} in a file that fetches with ${first.name} (line ${first.line})`),

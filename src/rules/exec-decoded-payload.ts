@@ -1,6 +1,6 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
 import { callHit, DECODE_CALL, DYNAMIC_EXEC } from './context.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleHit } from './types.js';
 
 // The argument text of exec/eval/compile names a decoder: base64, zlib/lzma/bz2, hex, codecs (rot13), marshal,
 // or a decryption (Fernet(key).decrypt(token), AES ... .decrypt): the code is kept encrypted in the package.
@@ -15,25 +15,51 @@ export const execDecodedPayload: Rule = {
     'Executes code that is decoded or decrypted at run time (exec/eval/compile of base64, zlib, hex, rot13, marshal or Fernet/AES data).',
   rationale:
     'Hiding the real code in an encoded blob and executing it is how most malicious packages evade review; benign code has no reason to.',
-  check: (file) =>
-    file.calls
-      .filter(
-        (c) =>
-          (DYNAMIC_EXEC.test(c.name) || c.name === 'compile') && (decoderByText(c) || decoderByCall(file, c)),
-      )
-      .map((c) => callHit(c, 'critical', `${c.name} of decoded data`)),
+  check: (file) => {
+    let decoders: Map<number, string[]> | undefined;
+    let comparisons = MAX_COMPARISONS;
+    const hits: RuleHit[] = [];
+    for (const c of file.calls) {
+      if (!DYNAMIC_EXEC.test(c.name) && c.name !== 'compile') continue;
+      let decoded = decoderByText(c);
+      if (!decoded) {
+        decoders ??= decoderTextsByLine(file);
+        const texts = decoders.get(c.line);
+        if (texts) {
+          const cost = texts.length * c.args.length;
+          // Past the allowance, a decoder on the exec's line is taken as its argument.
+          decoded = cost > comparisons || texts.some((t) => c.args.some((a) => a.includes(t)));
+          comparisons -= cost;
+        }
+      }
+      if (decoded) hits.push(callHit(c, 'critical', `${c.name} of decoded data`));
+    }
+    return hits;
+  },
 };
 
 const decoderByText = (call: CallSite) => call.args.some((a) => DECODER_IN_ARGUMENT.test(a));
 
-// Aliased decoders (from base64 import b64decode as d; exec(d(x))): a call on the same line, resolved to a
-// decoder, whose text is inside one of exec's arguments.
-const decoderByCall = (file: ParsedFile, call: CallSite) =>
-  file.calls.some(
-    (inner) =>
-      inner !== call &&
-      inner.line === call.line &&
-      (DECODE_CALL.test(inner.name) || /(^|\.)decrypt$/.test(inner.name)) &&
-      inner.name !== '<expr>.decode' &&
-      call.args.some((a) => a.includes(inner.text)),
-  );
+/**
+ * Argument-decoder comparisons per file: a line packed with thousands of exec and decoder calls would
+ * otherwise cost their product. Files written by people stay far below it.
+ */
+const MAX_COMPARISONS = 100_000;
+
+/**
+ * Aliased decoders (from base64 import b64decode as d; exec(d(x))): exec is fed by a decoder when the text of
+ * a call on the same line, resolved to a decoder, is inside one of exec's arguments. The distinct texts of
+ * such calls per line, built once per file (no exec or compile name is a decoder's, so a call is never
+ * compared with itself).
+ */
+function decoderTextsByLine(file: ParsedFile): Map<number, string[]> {
+  const byLine = new Map<number, Set<string>>();
+  for (const inner of file.calls) {
+    if (inner.name === '<expr>.decode') continue;
+    if (!DECODE_CALL.test(inner.name) && !/(^|\.)decrypt$/.test(inner.name)) continue;
+    const texts = byLine.get(inner.line) ?? new Set<string>();
+    texts.add(inner.text);
+    byLine.set(inner.line, texts);
+  }
+  return new Map([...byLine].map(([line, texts]) => [line, [...texts]]));
+}

@@ -1,7 +1,34 @@
+import { roleOfLine } from './context.js';
 import type { Rule } from './types.js';
 
 // Generated code that is not data: a very long line full of calls/semicolons, typical of one-line droppers.
 const LONG = 2000;
+const CODE_MARKS = 20;
+
+/**
+ * `/^\S.*\s{200,}\S/` in one pass: the regular expression backtracks over every start of the run when no code
+ * follows it (a long line ending in spaces cost the square of its length). `.` stops at the first line
+ * terminator, so the run must start at or before it; the first run of 200 spaces decides, since a later one
+ * could only start inside it.
+ */
+function hiddenRight(line: string): boolean {
+  const first = /^\S.*?(?=\s{200})/.exec(line);
+  if (!first) return false;
+  const spaces = /\s+/y;
+  spaces.lastIndex = first[0].length;
+  spaces.exec(line);
+  return spaces.lastIndex < line.length;
+}
+
+/** At least CODE_MARKS semicolons or opening parentheses, counted without building a list of them. */
+function codeLike(line: string): boolean {
+  let marks = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c === 59 || c === 40) && ++marks >= CODE_MARKS) return true;
+  }
+  return false;
+}
 
 export const longLine: Rule = {
   id: 'long-line',
@@ -14,17 +41,16 @@ export const longLine: Rule = {
   check: (file) =>
     file.lines.flatMap((line, index) => {
       if (line.length < LONG) return [];
-      const hiddenRight = /^\S.*\s{200,}\S/.test(line);
-      const codeLike = (line.match(/;|\(/g)?.length ?? 0) >= 20;
-      if (!hiddenRight && !codeLike) return [];
-      const role = file.calls.find((c) => c.line === index + 1)?.role ?? 'import';
+      const hidden = hiddenRight(line);
+      if (!hidden && !codeLike(line)) return [];
+      const role = roleOfLine(file, index + 1) ?? 'import';
       return [
         {
           line: index + 1,
           role,
-          snippet: hiddenRight ? line.trim().slice(0, 200) : undefined,
-          severity: role === 'test' ? 'low' : hiddenRight ? 'high' : 'medium',
-          message: hiddenRight
+          snippet: hidden ? line.trim().slice(0, 200) : undefined,
+          severity: role === 'test' ? 'low' : hidden ? 'high' : 'medium',
+          message: hidden
             ? 'code hidden after a long run of spaces'
             : `${line.length}-character line of code`,
         },
