@@ -35,6 +35,22 @@ export function notableSignals(p: PackageVerdict): PackageVerdict['signals'] {
     );
 }
 
+/**
+ * One line that says why a package is flagged, in words a reviewer acts on: what was not analysed, the
+ * decisive signal (known malware, hash mismatch), the strongest evidence with its file:line, another
+ * signal (typosquat, missing release), else policy's first reason.
+ */
+export function whyText(p: PackageVerdict): string {
+  if (p.verdict === 'unscannable' && p.gaps?.[0]) return `not analysed completely: ${gapText(p.gaps[0])}`;
+  const decisive = p.signals.find((s) => s.decisive);
+  if (decisive) return `${decisive.id}: ${decisive.message}`;
+  const top = topEvidence(p)[0];
+  if (top) return `${top.rule} at ${top.path}:${top.line}${top.message ? `: ${top.message}` : ''}`;
+  const signal = notableSignals(p)[0];
+  if (signal) return `${signal.id}: ${signal.message}`;
+  return p.reasons[0] ?? p.error ?? 'the model score';
+}
+
 /** A snippet short enough for a table cell. */
 export const shortSnippet = (text: string, max = 90): string =>
   text.length > max ? `${text.slice(0, max)}…` : text;

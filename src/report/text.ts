@@ -1,9 +1,25 @@
 // Plain text for the CLI's terminal output. Control characters in package-derived text are replaced so
 // a hostile name cannot move the cursor or rewrite earlier lines.
 import type { ScanReport } from '../types.js';
-import { flagged, gapLines, lockfileProblems, passed, scoreText, topEvidence, versionText } from './common.js';
+import {
+  flagged,
+  gapLines,
+  lockfileProblems,
+  notableSignals,
+  passed,
+  scoreText,
+  topEvidence,
+  versionText,
+  whyText,
+} from './common.js';
 
-const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Newlines and tabs shown as \n, \r, \t (a snippet stays one line); other control characters as \uXXXX. */
+const clean = (s: string): string =>
+  s.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 export function renderText(report: ScanReport): string {
   const lines: string[] = [];
@@ -11,9 +27,11 @@ export function renderText(report: ScanReport): string {
     lines.push(
       `${p.verdict.toUpperCase()} ${clean(p.ref.name)} ${clean(versionText(p))} (score ${scoreText(p)}) at ${clean(p.ref.file)}:${p.ref.line}`,
     );
+    lines.push(`  why: ${clean(whyText(p))}`);
     for (const g of gapLines(p, 5)) lines.push(`  not analysed: ${clean(g)}`);
     for (const e of topEvidence(p, 3))
       lines.push(`  ${clean(e.path)}:${e.line} ${clean(e.rule)}: ${clean(e.snippet)}`);
+    for (const s of notableSignals(p).slice(0, 3)) lines.push(`  signal ${clean(s.id)}: ${clean(s.message)}`);
   }
   for (const p of passed(report)) {
     lines.push(
