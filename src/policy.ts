@@ -1,5 +1,6 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
+import { benignIdiom, isLocated, isStrongEarly } from './rules/benign-idioms.js';
 import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
@@ -90,14 +91,14 @@ function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
   return true;
 }
 
-const hasLocatedEvidence = (evidence: Evidence[]): boolean =>
-  evidence.some((e) => e.path !== '' && e.line >= 1);
+/** Located evidence: medium or stronger, at a file and line, outside tests and docs (src/rules/benign-idioms.ts). */
+const hasLocatedEvidence = (evidence: Evidence[]): boolean => evidence.some(isLocated);
 
 /**
  * Decide a package's verdict.
  * - malicious: a decisive signal (known MAL- advisory, hash mismatch), or score >= thresholds.malicious
- *   with located evidence, or critical install/import-time evidence with a score at least in the
- *   suspicious band (or no model at all).
+ *   with located evidence (medium or above, outside tests and docs), or high/critical install/import/startup
+ *   evidence that is not a known-benign idiom, whatever the score.
  * - suspicious: score in the middle band, a high-scoring package with no located evidence, non-decisive
  *   high/critical signals alone (typosquat, fresh upload: warn, don't fail), a pinned release the index
  *   does not serve, or high-severity evidence.
@@ -130,23 +131,32 @@ export function decide(input: DecideInput): Decision {
     }
   }
 
-  // Critical install/import-time evidence fails the check when the model agrees at least a little (score in
-  // the suspicious band or above) or when no model ran. Alone against a low score it warns: about 1.7% of
-  // the honest corpus trips a critical rule somewhere (a .pth file that starts coverage, a build script
-  // that downloads a library; `npx tsx train/extract.ts` counts them), far above a merge gate's budget,
-  // and `npx tsx train/policy-sweep.ts` shows that failing on them alone adds almost no recall.
-  const critical = evidence.find(
-    (e) => e.severity === 'critical' && (e.context === 'install' || e.context === 'import'),
-  );
-  if (critical && (score === undefined || score >= thresholds.suspicious)) {
+  // Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
+  // outside tests and docs) fails the check on its own, whatever the score, except a short named list of
+  // idioms honest packages ship (src/rules/benign-idioms.ts). The model decides the grey zone and can raise a
+  // verdict, never veto strong evidence. `npx tsx train/evidence-gate.ts` measures what this costs on the
+  // benign corpus and what it catches, per rule and per idiom.
+  const strong = evidence.filter(isStrongEarly);
+  const decisiveEvidence = strong.find((e) => !benignIdiom(e));
+  if (decisiveEvidence) {
     raw = 'malicious';
-    reasons.push(`critical ${critical.context}-time evidence: ${critical.rule}`);
-  } else if (critical) {
-    if (raw === 'benign') raw = 'suspicious';
-    reasons.push(`critical ${critical.context}-time evidence (${critical.rule}) but a low model score`);
-  } else if (raw === 'benign' && evidence.some((e) => e.severity === 'critical' || e.severity === 'high')) {
-    // Without a model score, strong evidence outside install/import time warns rather than fails.
-    if (score === undefined) {
+    reasons.push(
+      `${decisiveEvidence.severity} ${decisiveEvidence.context}-time evidence: ${decisiveEvidence.rule} at ${decisiveEvidence.path}:${decisiveEvidence.line}`,
+    );
+  } else {
+    for (const e of strong) {
+      const idiom = benignIdiom(e);
+      if (idiom)
+        reasons.push(
+          `${e.rule} at ${e.path}:${e.line} is a known-benign idiom (${idiom.id}: ${idiom.description})`,
+        );
+    }
+    if (
+      raw === 'benign' &&
+      score === undefined &&
+      evidence.some((e) => isLocated(e) && (e.severity === 'critical' || e.severity === 'high'))
+    ) {
+      // Without a model score, strong evidence outside install/import time warns rather than fails.
       raw = 'suspicious';
       reasons.push('high-severity evidence without a model score');
     }
@@ -237,7 +247,9 @@ export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOpti
   const failures: string[] = [];
   const warnings: string[] = [];
   // Allow entries for unscannable packages are explicit: a run of only those is not "nothing scanned".
-  const allowedUnscanned = packages.filter((p) => p.verdict === 'allowed' && (p.gaps?.length ?? 0) > 0).length;
+  const allowedUnscanned = packages.filter(
+    (p) => p.verdict === 'allowed' && (p.gaps?.length ?? 0) > 0,
+  ).length;
   if (counts.scanned === 0 && (packages.length > allowedUnscanned || counts.errors > 0)) {
     return {
       failed: true,
@@ -263,5 +275,7 @@ export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOpti
   if (failOn === 'suspicious' && counts.suspicious > 0)
     failures.push(`${counts.suspicious} suspicious package(s)`);
   failures.push(...(options.problems ?? []));
-  return failures.length > 0 ? { failed: true, reason: failures.join(', '), warnings } : { failed: false, warnings };
+  return failures.length > 0
+    ? { failed: true, reason: failures.join(', '), warnings }
+    : { failed: false, warnings };
 }

@@ -17,6 +17,7 @@ const { values } = parseArgs({
     after: { type: 'string' },
     seed: { type: 'string' },
     'no-model': { type: 'boolean' },
+    'show-misses': { type: 'boolean' },
   },
 });
 await initFeatures();
@@ -32,5 +33,18 @@ const rows = await evasionTable({
   score: values['no-model'] ? () => undefined : (a) => scoreVector(model, a.features, a.tokens).score,
   thresholds: model.thresholds,
   log: (s) => process.stderr.write(`${s}\n`),
+  ...(values['show-misses']
+    ? {
+        onMiss: (mutation, payload, analysis, score) => {
+          const top = analysis.evidence
+            .slice(0, 3)
+            .map((e) => `${e.rule}/${e.severity}/${e.context}`)
+            .join(' ');
+          process.stderr.write(
+            `miss ${mutation} ${payload.name} (${payload.path}) score ${score?.toFixed(3)}: ${top}\n`,
+          );
+        },
+      }
+    : {}),
 });
 process.stdout.write(`${renderEvasionTable(rows)}\n`);

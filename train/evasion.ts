@@ -83,12 +83,24 @@ const rot13 = (s: string) =>
 
 /** The payload indented into a function started on a thread at import (reachability, not position). */
 const inThread = (source: string) =>
-  `import threading as _t\ndef _warmup():\n${source
+  `import threading as _t\ndef _warmup():\n${implant(source)
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n')}\n_t.Thread(target=_warmup, daemon=True).start()\n`;
 
-const append = (host: string, payload: string) => `${host}\n\n${payload}\n`;
+/**
+ * The payload as an attacker implants it: its own code plus a call to each of its top-level functions that
+ * take no arguments (a payload file's functions are often started by its entry points or other modules; an
+ * implant must start them itself), each guarded so one failure does not stop the host's import.
+ */
+export function implant(payload: string): string {
+  const calls = [...payload.matchAll(/^def ([A-Za-z_]\w*)\(\s*\)\s*(->[^:]*)?:/gm)].map(
+    (m) => `try:\n    ${m[1]}()\nexcept Exception:\n    pass\n`,
+  );
+  return `${payload}\n${calls.join('')}`;
+}
+
+const append = (host: string, payload: string) => `${host}\n\n${implant(payload)}\n`;
 
 function hostInit(host: Host, code: string): ArchiveView | undefined {
   if (!host.init) return undefined;
@@ -145,7 +157,7 @@ export const MUTATIONS: readonly Mutation[] = [
       };
       return withEntries(wheel, new Map(), [
         fileEntry(`${h.pkg}-startup.pth`, `import ${h.pkg}._boot\n`),
-        fileEntry(`${h.pkg}/_boot.py`, p.source),
+        fileEntry(`${h.pkg}/_boot.py`, implant(p.source)),
       ]);
     },
   },
@@ -163,7 +175,10 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'rot13-exec',
     description: "host __init__.py implant as exec(codecs.decode('<rot13>', 'rot13'))",
     apply: (p, h) =>
-      hostInit(h, `import codecs\nexec(codecs.decode(${JSON.stringify(rot13(p.source))}, 'rot13'))\n`),
+      hostInit(
+        h,
+        `import codecs\nexec(codecs.decode(${JSON.stringify(rot13(implant(p.source)))}, 'rot13'))\n`,
+      ),
   },
   {
     id: 'thread-wrapped',
@@ -222,6 +237,8 @@ export interface EvasionOptions {
   score: (analysis: Analysis) => number | undefined;
   thresholds: Thresholds;
   log?: (line: string) => void;
+  /** Called for each mutated sample that is not called malicious (for review). */
+  onMiss?: (mutation: string, payload: Payload, analysis: Analysis, score: number | undefined) => void;
 }
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -275,6 +292,7 @@ export async function evasionTable(options: EvasionOptions): Promise<EvasionRow[
       const row = rows.get(mutation.id) as EvasionRow;
       row.samples++;
       if (d.raw === 'malicious') row.malicious++;
+      else options.onMiss?.(mutation.id, payload, analysis, score);
       if (!analysis.evidence.some((e) => e.severity !== 'low')) row.noEvidence++;
     }
     if (used % 25 === 0) options.log?.(`  evasion: ${used}/${options.samples} samples`);

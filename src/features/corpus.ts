@@ -42,7 +42,7 @@ export const EVIDENCE_KEPT = 40;
 const SNIPPET_KEPT = 120;
 
 /** Changes whenever the feature list or the extractor's version changes, so stale caches are not reused. */
-export const EXTRACTOR_VERSION = 4;
+export const EXTRACTOR_VERSION = 5;
 export function featureDigest(): string {
   return createHash('sha256')
     .update(JSON.stringify({ v: EXTRACTOR_VERSION, names: FEATURE_NAMES, buckets: TOKEN_BUCKETS }))

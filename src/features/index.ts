@@ -5,9 +5,11 @@ import { decodeSource, decodeText } from '../archive/index.js';
 import {
   fileRole,
   initPython,
+  type FileRole,
   isStartupModule,
   type ParsedFile,
   parsePython,
+  scriptFiles,
   startupModules,
 } from '../python/index.js';
 import {
@@ -168,6 +170,16 @@ export function extractFeatures(view: ArchiveView): Analysis {
       .filter((e) => e.data && /\.pth$/i.test(e.path))
       .map((e) => decodeText(e.data as Uint8Array).text),
   );
+  // Maintainer scripts outside the installed packages (dev/, tools/, shebang scripts) never run on import.
+  const isScript = scriptFiles(
+    view.entries.map((e) => innerPath(e.path, root)),
+    view.kind === 'wheel',
+  );
+  const roleOf = (path: string, inner: string): FileRole | undefined => {
+    if (isStartupModule(startup, inner)) return 'startup';
+    const role = fileRole(path);
+    return (role === 'init' || role === 'module') && isScript(inner) ? 'script' : undefined;
+  };
   for (const entry of view.entries) {
     const inner = innerPath(entry.path, root);
     const base = inner.slice(inner.lastIndexOf('/') + 1);
@@ -209,11 +221,8 @@ export function extractFeatures(view: ArchiveView): Analysis {
       if (decoded.lossy) lossy++;
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
       // evidence keeps the path as stored.
-      const parsed = parsePython(
-        text,
-        root ? `${root}/${inner}` : inner,
-        isStartupModule(startup, inner) ? 'startup' : undefined,
-      );
+      const path = root ? `${root}/${inner}` : inner;
+      const parsed = parsePython(text, path, roleOf(path, inner));
       parsedFiles++;
       if (!parsed.parsed) {
         unparsed++;

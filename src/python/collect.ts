@@ -266,7 +266,9 @@ export function collect(
       scopeRole = 'install';
       if (name === 'run') file.cmdclass = true;
     } else {
-      scopeRole = top === 'import' ? 'runtime' : top;
+      // A function body runs only when called: reach.ts gives it the role of the code that calls it (setup.py's
+      // helpers called at the top level run at install time; a `publish` command's body never runs in pip).
+      scopeRole = top === 'test' ? 'test' : 'runtime';
     }
     scopes.push({ end: r.end(node), role: scopeRole, name, installClass, def });
   };

@@ -1,6 +1,6 @@
 // Where a file's code runs, judged from its path inside the archive.
 export type CodeRole = 'install' | 'import' | 'runtime' | 'test';
-export type FileRole = 'setup' | 'pth' | 'startup' | 'init' | 'module' | 'test';
+export type FileRole = 'setup' | 'pth' | 'startup' | 'init' | 'module' | 'script' | 'test';
 
 const TEST_DIRS = new Set([
   'test',
@@ -35,5 +35,7 @@ export function fileRole(path: string): FileRole {
 export function topLevelRole(role: FileRole): CodeRole {
   if (role === 'setup' || role === 'pth' || role === 'startup') return 'install';
   if (role === 'test') return 'test';
+  // Maintainer scripts outside the installed packages run only when someone runs them.
+  if (role === 'script') return 'runtime';
   return 'import';
 }

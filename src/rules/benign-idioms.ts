@@ -45,12 +45,68 @@ const KNOWN_PTH_LINE = [
   /^import __editable___[\w.]+_finder; __editable___[\w.]+_finder\.install\(\)$/,
 ];
 
+// Shell-free commands: no pipe, chaining, substitution, redirection to a shell, URL or inline interpreter code.
+const PLAIN_COMMAND = /^[^|;&`$<>]*$/;
+const NO_DOWNLOAD =
+  /^(?!.*(https?:|ftp:|curl|wget|powershell|certutil|bitsadmin|mshta|\s-c\s|-enc|base64|\.exe\b))/is;
+// The commands a setup.py runs to release itself (python setup.py sdist upload, twine upload, git tag/push).
+const RELEASE_COMMAND =
+  /^(os\.system|subprocess\.\w+)\(\s*[[(]?\s*(f?["'](python3?|\{sys\.executable\}|\{0\}|%s)? ?setup\.py (sdist|bdist_wheel|upload|register|bdist_egg)|f?["']twine upload|f?["']git (tag|push)|f?["']rm -rf (build|dist))/;
+// exec/eval of a line of the project's own file, to read __version__ (exec(line.strip()), eval(line[14:])).
+const VERSION_LINE =
+  /^(exec|eval)\(\s*(line|l|ln|version_line|match\.group\(\d\)|m\.group\(\d\)|line\[\d*:\d*\])(\.strip\(\))?\s*[,)]/;
+
 export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
   {
     id: 'tool-pth-line',
     description:
       'a .pth line that a known tool installs (coverage, virtualenv, setuptools, editable installs)',
     matches: (e) => e.rule === 'pth-executable' && KNOWN_PTH_LINE.some((p) => p.test(e.snippet.trim())),
+  },
+  {
+    id: 'build-step',
+    description:
+      'a setup.py build step: a process started at install time with no downloader, shell, interpreter code or executable in its command',
+    matches: (e) =>
+      e.rule === 'install-time-process' &&
+      !/with a downloader, shell or interpreter/.test(e.message ?? '') &&
+      PLAIN_COMMAND.test(e.snippet) &&
+      NO_DOWNLOAD.test(e.snippet),
+  },
+  {
+    id: 'release-command',
+    description: "setup.py's own release commands (python setup.py sdist upload, twine upload, git tag)",
+    matches: (e) =>
+      e.rule === 'install-time-process' &&
+      RELEASE_COMMAND.test(e.snippet.trim()) &&
+      PLAIN_COMMAND.test(e.snippet),
+  },
+  {
+    id: 'version-line-exec',
+    description: "exec/eval of one line of the project's own version file in setup.py",
+    matches: (e) =>
+      e.rule === 'install-time-exec' && e.context === 'install' && VERSION_LINE.test(e.snippet.trim()),
+  },
+  {
+    id: 'marker-word-in-prose',
+    description:
+      'an obfuscator name (Kramer) in a comment, docstring or author string, with no code runner on the line',
+    matches: (e) =>
+      e.rule === 'obfuscator-marker' &&
+      /Kramer/.test(e.snippet) &&
+      !/exec|eval|lambda|__import__|marshal|zlib|b64|base64|compile/.test(e.snippet),
+  },
+  {
+    id: 'self-alias',
+    description: 'a module re-binding a builtin to its own name (__import__ = __import__)',
+    matches: (e) => e.rule === 'exec-alias' && /^\s*(\w+)\s*=\s*\1\s*(#.*)?$/.test(e.snippet),
+  },
+  {
+    id: 'persistence-path-mention',
+    description:
+      'a service manager, LaunchAgents or cron path named in a string (a tool that manages services), with no registry or startup-file write',
+    matches: (e) =>
+      e.rule === 'persistence' && e.context === 'import' && !/registry write/.test(e.message ?? ''),
   },
 ];
 

@@ -8,8 +8,9 @@ const WRITE_BINARY = /['"]wb\+?['"]|mode\s*=\s*['"]wb/;
 const MAKE_EXECUTABLE = /^os\.chmod$/;
 const EXEC_BITS = /0o?[1-7][0-7]{2}\b|S_IX(USR|GRP|OTH)|S_IEXEC|\b(493|511|365)\b/;
 const START = /^(os\.startfile|os\.exec[lv]p?e?|os\.spawn[lv]p?e?)$/;
-const BUNDLED =
-  /\.(exe|dll|scr|bin|elf|so|dylib|com|bat|ps1|vbs)['"]|__file__|importlib\.resources|pkg_resources|resource_filename|sys\._MEIPASS/i;
+// A program name that says what it is; a chmod +x says it too. Building a man page with `ronn` in setup.py
+// writes files and runs a tool, and is neither.
+const BUNDLED = /\.(exe|dll|scr|elf|com|bat|ps1|vbs)['"]/i;
 
 export const binaryDropper: Rule = {
   id: 'binary-dropper',

