@@ -89,11 +89,11 @@ const cases: [string, () => Buffer][] = [
       ),
   ],
   [
-    '100k hard links to one 5 MiB file',
+    '90k hard links to one 5 MiB file',
     () =>
       makeTarGz([
         { path: 'p/big.py', data: randomBytes(5 * MiB) },
-        ...Array.from({ length: 100_000 }, (_, i) => ({
+        ...Array.from({ length: 90_000 }, (_, i) => ({
           path: `p/${i}.py`,
           type: 'hardlink' as const,
           linkTarget: 'p/big.py',
