@@ -81,6 +81,20 @@ const SHAPES: Shape[] = [
     entries: true,
   },
   {
+    name: 'many pdm.lock packages',
+    file: 'pdm.lock',
+    make: (n) =>
+      `[metadata]\nlock_version = "4.4"\n${Array.from({ length: n / 40 }, (_, i) => `[[package]]\nname = "p${i}"\nversion = "1"\n`).join('')}`,
+    entries: true,
+  },
+  {
+    name: 'one uv.lock package with many wheels',
+    file: 'uv.lock',
+    make: (n) =>
+      `version = 1\n[[package]]\nname = "a"\nversion = "1"\nwheels = [\n${Array.from({ length: n / 50 }, (_, i) => `{ url = "https://x/a.whl", hash = "sha256:${i}" },\n`).join('')}]\n`,
+    entries: true,
+  },
+  {
     name: 'a conda pip line of spaces',
     file: 'environment.yml',
     make: (n) => `dependencies:\n  - pip:\n    - "${' '.repeat(n)}x"\n`,

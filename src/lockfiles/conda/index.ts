@@ -118,7 +118,7 @@ function parseCondaLock(
     const key = `${normalizeName(name)}\u0000${version ?? ''}\u0000${direct ? url : ''}`;
     const same = byKey.get(key);
     if (same) {
-      for (const h of hashes) if (!same.hashes.includes(h)) same.hashes.push(h);
+      same.hashes.push(...hashes);
       return;
     }
     const ref: PackageRef = { name: normalizeName(name), version, hashes, file: path, line };
@@ -131,6 +131,8 @@ function parseCondaLock(
     byKey.set(key, ref);
     packages.push(ref);
   });
+  // Deduplicated once at the end: an includes() per hash was quadratic in entries per package.
+  for (const p of packages) p.hashes = [...new Set(p.hashes)];
   if (condaNames.size) {
     issues.push({
       file: path,

@@ -40,6 +40,7 @@ export function parsePdm(content: string, path: string): LockfileResult {
   }
   const nameLines = tableNameLines(content, 'package');
   const packages: PackageRef[] = [];
+  const seen = new Map<string, PackageRef>();
   const issues: LockfileIssue[] = [];
   const list = Array.isArray(doc['package']) ? doc['package'] : [];
   list.forEach((entry, i) => {
@@ -67,20 +68,26 @@ export function parsePdm(content: string, path: string): LockfileResult {
     ].filter(Boolean);
     const marker = str(entry['marker']);
     const files = entry['files'] ?? legacyFiles.get(`${name} ${version ?? ''}`);
-    const hashes: string[] = [];
+    const hashes = new Set<string>();
+    // `pdm lock --static-urls` writes each file's URL: one off PyPI's file host is where pdm downloads
+    // it from, which no index serves the gate.
+    let offIndexUrl: string | undefined;
     if (Array.isArray(files)) {
       for (const f of files) {
         const h = isRecord(f) ? str(f['hash']) : undefined;
-        if (h && !hashes.includes(normalizeHash(h))) hashes.push(normalizeHash(h));
+        if (h) hashes.add(normalizeHash(h));
+        const url = isRecord(f) ? str(f['url']) : undefined;
+        if (url && !offIndexUrl && !/^https:\/\/files\.pythonhosted\.org\//.test(url)) offIndexUrl = url;
       }
     }
     // pdm writes one entry per extras combination of the same package: list it once.
-    const same = packages.find((p) => p.name === name && p.version === version && p.markers === marker);
+    const key = `${name}\u0000${version ?? ''}\u0000${marker ?? ''}`;
+    const same = seen.get(key);
     if (same && extras.length) {
       same.extras = [...new Set([...(same.extras ?? []), ...extras])];
       return;
     }
-    const ref: PackageRef = { name, version, hashes, file: path, line };
+    const ref: PackageRef = { name, version, hashes: [...hashes], file: path, line };
     if (version === null) ref.specifier = '';
     if (marker) ref.markers = marker;
     if (extras.length) ref.extras = extras;
@@ -95,7 +102,7 @@ export function parsePdm(content: string, path: string): LockfileResult {
           file: path,
           line,
           kind: 'skipped',
-          message: `${rawName}: the project itself, nothing to download`,
+          message: `${name}: the project itself, nothing to download`,
         });
         return;
       }
@@ -104,7 +111,11 @@ export function parsePdm(content: string, path: string): LockfileResult {
     } else if (str(entry['url'])) {
       ref.source = 'url';
       ref.url = str(entry['url']);
+    } else if (offIndexUrl) {
+      ref.source = 'url';
+      ref.url = offIndexUrl;
     }
+    seen.set(key, ref);
     packages.push(ref);
   });
   return { file: path, format: 'pdm', packages, issues, status: 'ok' };

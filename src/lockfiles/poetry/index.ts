@@ -86,7 +86,7 @@ function hashesOf(files: unknown): string[] {
   const out: string[] = [];
   for (const f of files) {
     const h = isRecord(f) ? str(f['hash']) : undefined;
-    if (h && !out.includes(normalizeHash(h))) out.push(normalizeHash(h));
+    if (h) out.push(normalizeHash(h));
   }
-  return out;
+  return [...new Set(out)];
 }

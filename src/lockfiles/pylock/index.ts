@@ -60,7 +60,7 @@ export function parsePylock(content: string, path: string): LockfileResult {
       if (!isRecord(file) || !isRecord(file['hashes'])) return;
       for (const [algo, hex] of Object.entries(file['hashes'])) {
         const h = `${algo.toLowerCase()}:${String(hex)}`;
-        if (!ref.hashes.includes(h)) ref.hashes.push(h);
+        ref.hashes.push(h);
       }
     };
     addHashes(entry['sdist']);
@@ -89,6 +89,7 @@ export function parsePylock(content: string, path: string): LockfileResult {
       ref.source = str(archive['url']) ? 'url' : 'path';
       ref.url = str(archive['url']) ?? str(archive['path']);
     }
+    ref.hashes = [...new Set(ref.hashes)];
     packages.push(ref);
   });
   const result: LockfileResult = { file: path, format: 'pylock', packages, issues, status: 'ok' };

@@ -71,12 +71,13 @@ export function parseUv(content: string, path: string): LockfileResult {
     }
     const sdist = isRecord(entry['sdist']) ? entry['sdist'] : undefined;
     const add = (h: unknown) => {
-      if (typeof h === 'string' && !ref.hashes.includes(normalizeHash(h))) ref.hashes.push(normalizeHash(h));
+      if (typeof h === 'string') ref.hashes.push(normalizeHash(h));
     };
     if (sdist) add(sdist['hash']);
     if (Array.isArray(entry['wheels'])) for (const w of entry['wheels']) if (isRecord(w)) add(w['hash']);
     const markers = entry['resolution-markers'];
     if (Array.isArray(markers) && markers.length) ref.markers = markers.map(String).join(' or ');
+    ref.hashes = [...new Set(ref.hashes)];
     packages.push(ref);
   });
   const result: LockfileResult = { file: path, format: 'uv', packages, issues, status: 'ok' };
