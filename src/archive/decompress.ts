@@ -84,7 +84,18 @@ const gunzipStream: Decompressor = (input, _budget, sink) =>
 
 class Stop extends Error {}
 
-export const bunzip2: Decompressor = async (input, _budget, sink) => {
+/** A .tar.bz2: every bzip2 stream in turn, as Python's bz2 module reads a file (pbzip2 writes several). */
+export const bunzip2: Decompressor = (input, budget, sink) => bunzip2Streams(input, budget, sink, true);
+
+/** A zip entry (method 12): Python's zipfile stops at the end of the first stream. */
+export const bunzip2One: Decompressor = (input, budget, sink) => bunzip2Streams(input, budget, sink, false);
+
+const bunzip2Streams = async (
+  input: Uint8Array,
+  _budget: number,
+  sink: ChunkSink,
+  multistream: boolean,
+): Promise<string | undefined> => {
   const buffer = new Uint8Array(CHUNK);
   let used = 0;
   const flush = () => {
@@ -101,7 +112,7 @@ export const bunzip2: Decompressor = async (input, _budget, sink) => {
           if (used === CHUNK) flush();
         },
       },
-      true,
+      multistream,
     );
     flush();
   } catch (err) {

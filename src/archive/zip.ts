@@ -6,7 +6,7 @@ import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { ArchiveEntry } from '../types.js';
 import { type Collector, FileSink, keep, MAX_LINK_TARGET } from './collector.js';
-import { bunzip2 } from './decompress.js';
+import { bunzip2One } from './decompress.js';
 import { unlzma } from './lzma.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -227,7 +227,7 @@ async function readDecoded(
   };
   const error =
     method === 12
-      ? await bunzip2(body, Math.min(cap + 1, collector.budget), push)
+      ? await bunzip2One(body, Math.min(cap + 1, collector.budget), push)
       : unlzma(body, Math.min(raw.uncompressedSize, cap + 1), push);
   if (collector.stopped) {
     sink.finish(collector, true);

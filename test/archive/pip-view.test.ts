@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSource, readArchive } from '../../src/archive/index.js';
 import { unicodeEscape } from '../../src/archive/text.js';
 import type { ArchiveEntry, ArchiveView } from '../../src/types.js';
-import { makeTarGz, makeZip, methodZip } from './hostile.js';
+import { compress, makeTarGz, makeZip, methodZip } from './hostile.js';
 
 const MiB = 1024 * 1024;
 const text = (e: ArchiveEntry | undefined) => (e?.data ? Buffer.from(e.data).toString('utf8') : undefined);
@@ -173,6 +173,16 @@ describe('zip entries as Python zipfile reads them', () => {
     expect(view.gaps?.map((g) => g.path)).toEqual(['p/short.py', 'p/broken.py']);
     expect(find(view, 'p/short.py')?.data).toBeUndefined();
     expect(text(find(view, 'p/ok.py'))).toBe('x = 1\n');
+  });
+
+  it('reads only the first bzip2 stream of an entry, as zipfile does', async () => {
+    const body = Buffer.concat([
+      compress('bzip2', Buffer.from(PAYLOAD)),
+      compress('bzip2', Buffer.from('hidden = 1\n')),
+    ]);
+    const view = await readArchive(methodZip([{ name: 'p/setup.py', data: PAYLOAD, method: 12, body }]));
+    expect(view.gaps).toBeUndefined();
+    expect(text(find(view, 'p/setup.py'))).toBe(PAYLOAD);
   });
 
   it('makes a gap of a method it cannot decode, naming it', async () => {
