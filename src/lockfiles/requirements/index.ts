@@ -441,7 +441,7 @@ function include(
       file: from,
       line,
       kind: 'error',
-      message: `include cycle: ${[...stack, resolved].join(' -> ')}`,
+      message: `include cycle: the file named by ${option} on this line is already being read (${stack.length} file(s) deep)`,
     });
     return;
   }

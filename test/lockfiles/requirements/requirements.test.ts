@@ -97,7 +97,9 @@ describe('requirements parser', () => {
     expect(r.packages.map((p) => p.name).sort()).toEqual(['idna', 'six']);
     expect(r.issues).toHaveLength(1);
     expect(r.issues[0]).toMatchObject({ file: 'b.txt', line: 1, kind: 'error' });
-    expect(r.issues[0]!.message).toContain('include cycle: a.txt -> b.txt -> a.txt');
+    expect(r.issues[0]!.message).toBe(
+      'include cycle: the file named by -r on this line is already being read (2 file(s) deep)',
+    );
   });
 
   it('expands pip environment variables from the given environment only', () => {
