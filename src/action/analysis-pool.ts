@@ -18,8 +18,12 @@ export interface AnalysisJob {
   limits?: Partial<ArchiveLimits>;
 }
 
-/** A worker's answer: the reader threw, or the view (entries without bytes) and the analysis or its error. */
+/**
+ * A worker's messages about a job: it started (the time limit counts from here, not from the worker's own
+ * start-up), then the reader threw, or the view (entries without bytes) and the analysis or its error.
+ */
 export type AnalysisReply =
+  | { id: number; started: true }
   | { id: number; readError: string }
   | { id: number; view: ArchiveView; analysis?: Analysis; analysisError?: string };
 
@@ -69,6 +73,9 @@ export const defaultThreads = (): number => Math.max(1, Math.min(availableParall
 interface Slot {
   worker: Worker;
   job?: { id: number; filename: string; resolve: (r: ArchiveAnalysis) => void; reject: (e: Error) => void };
+  timer?: NodeJS.Timeout;
+  /** Fails the slot's job with the reason, stops its worker, and lets the queue go on. */
+  stop: (reason: string) => void;
 }
 
 interface Pending {
@@ -84,6 +91,11 @@ export function createAnalysisPool(options: {
   limits?: Partial<ArchiveLimits>;
   /** A worker's V8 heap cap: a hostile archive that balloons the heap stops its worker, not the run. */
   heapMb?: number;
+  /**
+   * Wall-clock limit of one job: past it the worker is stopped (the only way to end a synchronous parse or
+   * rule) and the job rejects. No limit when absent.
+   */
+  jobTimeoutMs?: number;
 }): AnalysisPool {
   const threads = Math.max(1, Math.floor(options.threads));
   const slots = new Set<Slot>();
@@ -97,11 +109,12 @@ export function createAnalysisPool(options: {
       // the 150-pin audit's peak RSS from ~320 MB to ~390 MB for no measurable CPU saving.
       resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 1024, maxYoungGenerationSizeMb: 24 },
     });
-    const slot: Slot = { worker };
-    const stop = (reason: string) => {
+    const slot = { worker } as Slot;
+    slot.stop = (reason: string) => {
       if (!slots.delete(slot)) return;
       const job = slot.job;
       slot.job = undefined;
+      clearTimeout(slot.timer);
       void worker.terminate();
       job?.reject(new Error(`the analysis worker stopped while reading ${job.filename}: ${reason}`));
       pump();
@@ -109,7 +122,14 @@ export function createAnalysisPool(options: {
     worker.on('message', (reply: AnalysisReply) => {
       const job = slot.job;
       if (!job || reply.id !== job.id) return;
+      if ('started' in reply) {
+        const limit = options.jobTimeoutMs;
+        if (limit !== undefined)
+          slot.timer = setTimeout(() => slot.stop(`it took longer than ${limit / 1000} s`), limit);
+        return;
+      }
       slot.job = undefined;
+      clearTimeout(slot.timer);
       worker.unref();
       if ('readError' in reply) job.reject(new Error(reply.readError));
       else
@@ -120,8 +140,8 @@ export function createAnalysisPool(options: {
         });
       pump();
     });
-    worker.on('error', (err) => stop(message(err)));
-    worker.on('exit', (code) => stop(`exited with code ${code}`));
+    worker.on('error', (err) => slot.stop(message(err)));
+    worker.on('exit', (code) => slot.stop(`exited with code ${code}`));
     slots.add(slot);
     return slot;
   };

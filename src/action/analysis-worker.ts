@@ -25,6 +25,7 @@ async function run(job: AnalysisJob): Promise<AnalysisReply> {
 }
 
 parentPort?.on('message', (job: AnalysisJob) => {
+  parentPort?.postMessage({ id: job.id, started: true } satisfies AnalysisReply);
   run(job).then(
     (reply) => parentPort?.postMessage(reply),
     (err: unknown) => parentPort?.postMessage({ id: job.id, readError: message(err) }),

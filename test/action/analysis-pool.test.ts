@@ -10,7 +10,7 @@ import {
 import { makeSdist, makeWheel, makeZip } from '../fixtures/archives.js';
 
 const worker = new URL('../helpers/analysis-worker.mjs', import.meta.url);
-const crashing = new URL('../helpers/crashing-analysis-worker.mjs', import.meta.url);
+const hostile = new URL('../helpers/hostile-analysis-worker.mjs', import.meta.url);
 
 const archives: [string, Uint8Array][] = [
   [
@@ -84,7 +84,7 @@ describe('analysis pool', () => {
   }, 60_000);
 
   it('fails only the job whose worker died, naming the file, and goes on with a new worker', async () => {
-    const pool = createAnalysisPool({ workerUrl: crashing, threads: 1 });
+    const pool = createAnalysisPool({ workerUrl: hostile, threads: 1 });
     pools.push(pool);
     const [name, bytes] = archives[0]!;
     const results = await Promise.allSettled([
@@ -95,6 +95,21 @@ describe('analysis pool', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const failure = results[1] as PromiseRejectedResult;
     expect(String(failure.reason)).toMatch(/analysis worker stopped while reading hostile-1\.0\.tar\.gz/);
+  }, 60_000);
+
+  it('stops a job past its time limit (counted from when the job starts), and goes on', async () => {
+    const pool = createAnalysisPool({ workerUrl: hostile, threads: 1, jobTimeoutMs: 5000 });
+    pools.push(pool);
+    const [name, bytes] = archives[0]!;
+    const results = await Promise.allSettled([
+      pool.analyse(bytes, name),
+      pool.analyse(new TextEncoder().encode('HANG! forever'), 'slow-1.0.tar.gz'),
+      pool.analyse(bytes, name),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(
+      /stopped while reading slow-1\.0\.tar\.gz: it took longer than 5 s/,
+    );
   }, 60_000);
 
   it('rejects work after close()', async () => {
