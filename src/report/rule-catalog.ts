@@ -5,6 +5,9 @@
 import { RULES, TEXT_RULES } from '../rules/index.js';
 import type { Severity } from '../types.js';
 
+/** Where the gate's own documentation lives (SARIF helpUri and informationUri, report links). */
+export const PROJECT_URL = 'https://github.com/pypi-malware-gate/pypi-malware-gate';
+
 export interface RuleDoc {
   id: string;
   /** code: a rule over the package's files; signal: the index, OSV or the project's history; policy. */
