@@ -431,15 +431,16 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     const isLocked = (f: RegistryFile) => lockedShas?.has(f.hashes.sha256?.toLowerCase() ?? '') === true;
     // A wheel the lockfile pins that a target could install is analysed even when pip there prefers
     // another: the lock says it is installed somewhere (an older glibc, another Python build).
+    const picked = new Set(selection.chosen);
     let files = [
       ...selection.chosen,
-      ...[...selection.installable].filter((f) => isLocked(f) && !selection.chosen.includes(f)),
+      ...[...selection.installable].filter((f) => isLocked(f) && !picked.has(f)),
     ];
     const notes: string[] = [];
     const gaps: Gap[] = [];
     if (selection.markerExcludesAll)
       notes.push(
-        `${label}: its marker (${ref.markers}) excludes every target platform (${targets.map((t) => t.id).join(', ')}); analysed as if it applied`,
+        `${label}: its marker (${ref.markers!.slice(0, 200)}) excludes every target platform (${targets.map((t) => t.id).join(', ')}); analysed as if it applied`,
       );
     if (files.length === 0) {
       // Nothing installs on the targets (wheels for other platforms only, no sdist): pip there would fail,
@@ -451,13 +452,20 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
         );
     }
     if (files.length > maxFiles) {
-      for (const file of files.slice(maxFiles)) {
+      const over = files.slice(maxFiles);
+      const why = `${files.length} files would be installed on the target platforms, more than the ${maxFiles} analysed per release`;
+      // One gap per file left out, up to 20, then one for the rest: a hostile release can list thousands.
+      for (const file of over.slice(0, 20))
         gaps.push({
           stage: 'download',
           artifact: file.filename,
-          reason: `${label}: ${files.length} files would be installed on the target platforms, more than the ${maxFiles} analysed per release; ${file.filename} was not analysed`,
+          reason: `${label}: ${why}; ${file.filename} was not analysed`,
         });
-      }
+      if (over.length > 20)
+        gaps.push({
+          stage: 'download',
+          reason: `${label}: ${why}; ${over.length - 20} more files were not analysed`,
+        });
       files = files.slice(0, maxFiles);
     }
     const analysed = new Set(files);
@@ -471,7 +479,11 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     const lockedLeft = left.filter((n) => isLocked(n.file));
     // One line per reason, at most 20 names each: a release can have a hundred wheels.
     const byReason = new Map<string, string[]>();
-    for (const n of left) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.file.filename]);
+    for (const n of left) {
+      const names = byReason.get(n.reason);
+      if (names) names.push(n.file.filename);
+      else byReason.set(n.reason, [n.file.filename]);
+    }
     for (const [reason, names] of byReason) {
       const more = names.length > 20 ? ` and ${names.length - 20} more` : '';
       notes.push(`${label}: not analysed (${reason}): ${names.slice(0, 20).join(', ')}${more}`);

@@ -332,6 +332,22 @@ describe('what pip would install on the targets', () => {
     );
   });
 
+  it('bounds what a release of thousands of files costs: 24 analysed, the rest in 21 gaps', async () => {
+    const files = Array.from({ length: 5000 }, (_, i) => ({
+      filename: `big-1.0-${i}-cp312-cp312-beos_${i}.whl`,
+      url: `https://i.example/f/${i}.whl`,
+      hashes: {},
+    }));
+    const body = JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'big', files });
+    const page: typeof fetch = async () =>
+      new Response(body, { headers: { 'content-type': 'application/vnd.pypi.simple.v1+json' } });
+    const r = await client({ indexUrl: 'https://i.example/simple/', fetch: page }).resolve(ref('big', '1.0'));
+    expect(r.files).toHaveLength(24);
+    expect(r.gaps).toHaveLength(21);
+    expect(r.gaps[20]!.reason).toMatch(/5000 files would be installed .* 4956 more files were not analysed$/);
+    expect(r.notes[0]).toMatch(/no file installs on the target platforms/);
+  });
+
   it('says when the lockfile pins hashes of files the gate did not analyse', async () => {
     const release = linuxOnlyPayload();
     const server = await serve({ projects: { fastlib: { versions: [release] } } });
