@@ -94,7 +94,11 @@ describe('annotations', () => {
     const [a, b] = annotations(sampleReport());
     expect(a).toMatchObject({ level: 'error', file: 'requirements.txt', startLine: 3 });
     expect(a!.title).toMatch(/evil-pkg 0\.9 -> 1\.0 is malicious/);
-    expect(a!.message).toMatch(/score 0\.97\nevil-pkg-1\.0\/setup\.py:7 install-exec-b64/);
+    expect(a!.message).toMatch(
+      /^Found: install-exec-b64 at evil-pkg-1\.0\/setup\.py:7\nWhere in the package:\nevil-pkg-1\.0\/setup\.py:7 install-exec-b64/,
+    );
+    expect(a!.message).toMatch(/What to do: do not install it/);
+    expect(a!.message).not.toMatch(/threshold/);
     expect(b).toMatchObject({ level: 'error' });
     expect(b!.title).toMatch(/gone 1\.0 is unscannable/);
     expect(b!.message).toMatch(/not analysed completely.*\nresolve: gone==1\.0: 404 from index/);
@@ -124,7 +128,9 @@ describe('unscannable packages and the allow trace in every report', () => {
     expect(text).toMatch(/\*\*1 unscannable\*\*/);
     expect(text).toMatch(/:grey_question: unscannable/);
     expect(md(text)).toMatch(gone);
-    expect(md(text)).toMatch(/allowed: wheel reviewed by hand.*not analysed: vetted-1.0-py3-none-any.whl: archive: ratio limit/);
+    expect(md(text)).toMatch(
+      /allowed: wheel reviewed by hand.*not analysed: vetted-1.0-py3-none-any.whl: archive: ratio limit/,
+    );
   });
 
   it('summary and text', () => {
@@ -150,7 +156,9 @@ describe('unscannable packages and the allow trace in every report', () => {
 
   it('json keeps the gaps', () => {
     const json = JSON.parse(renderJson(report()));
-    expect(json.packages.find((p: { ref: { name: string } }) => p.ref.name === 'vetted').gaps).toHaveLength(1);
+    expect(json.packages.find((p: { ref: { name: string } }) => p.ref.name === 'vetted').gaps).toHaveLength(
+      1,
+    );
     expect(json.counts.unscannable).toBe(1);
   });
 });
