@@ -275,9 +275,9 @@ export function sparseMapFromData(data: Uint8Array): { map: [number, number][]; 
 
 /**
  * The logical content of a sparse member, up to `cap` bytes, as tarfile's _FileInFile builds it from
- * the regions (data) and the holes (zeros) and looks each position up (cyclically from the last region
- * used). `stored` holds the regions' data one after another. Returns why it cannot, when tarfile would
- * read past what the archive holds here or loop for ever (a position no region or hole covers).
+ * the regions (data) and the holes (zeros), for a map in order (the only kind GNU tar writes).
+ * `stored` holds the regions' data one after another. Returns why it cannot: a map out of order, or
+ * one that reads past what the archive holds here.
  */
 export function assembleSparse(
   regions: [number, number][],
@@ -292,6 +292,12 @@ export function assembleSparse(
   let real = 0;
   for (const [offset, length] of regions) {
     if (offset < 0 || length < 0) return { problem: 'sparse map with a negative offset or length' };
+    // Empty regions hold no data (GNU tar ends its maps with one at the file's size, and the old
+    // header format keeps unused (0, 0) slots): the holes around them read as zeros either way.
+    if (length === 0) continue;
+    // GNU tar writes regions in order; tarfile's lookup of an unordered map costs a scan of the map per
+    // read (quadratic here for a hostile map) and gives an order-dependent answer: not laid out.
+    if (offset < last) return { problem: 'sparse map regions out of order or overlapping' };
     if (offset > last) map.push({ data: false, start: last, stop: offset, from: 0 });
     map.push({ data: true, start: offset, stop: offset + length, from: real });
     real += length;

@@ -156,6 +156,47 @@ describe('GNU sparse members', () => {
     expect(text(find(lying, 'p/after.py'))).toBe('x\n');
   });
 
+  it('makes a gap of a map out of order, and lays out maps of many regions in linear time', async () => {
+    const unordered = await readArchive(
+      tarOfMembers(
+        paxMember([
+          ['GNU.sparse.size', '100'],
+          ['GNU.sparse.map', '50,1,0,1'],
+        ]),
+        rawTarMember({ name: 'p/setup.py', size: 2, type: '0', data: 'ab' }),
+      ),
+    );
+    expect(unordered.gaps?.[0]?.reason).toBe(
+      'GNU sparse member: sparse map regions out of order or overlapping',
+    );
+
+    // n members of 4,000 one-byte regions each, against 2n: CPU time grows with the input, not faster.
+    const sparseTar = (members: number) => {
+      const map = Array.from({ length: 4000 }, (_, i) => `${i * 2},1`).join(',');
+      const data = 'x'.repeat(4000);
+      const one = Buffer.concat([
+        paxMember([
+          ['GNU.sparse.size', '8000'],
+          ['GNU.sparse.map', map],
+        ]),
+        rawTarMember({ name: 'p/s.py', size: data.length, type: '0', data }),
+      ]);
+      return tarOfMembers(...Array.from({ length: members }, () => one));
+    };
+    const cpu = async (tar: Buffer) => {
+      const start = process.cpuUsage();
+      const view = await readArchive(tar);
+      const used = process.cpuUsage(start);
+      expect(view.status).toBe('ok');
+      return used.user + used.system;
+    };
+    const small = sparseTar(40);
+    const large = sparseTar(80);
+    await cpu(small); // warm up
+    const ratio = (await cpu(large)) / (await cpu(small));
+    expect(ratio).toBeLessThan(3);
+  });
+
   it('reads the sparse members GNU tar writes, in every format', async (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), 'pmg-sparse-'));
     try {
