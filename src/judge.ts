@@ -161,9 +161,7 @@ export function modelStages(
   return {
     readArchive: read,
     extractFeatures: extract,
-    ...(model
-      ? { score: (a: Analysis) => scoreVector(model, a.features, a.tokens, { limit: 200 }) }
-      : {}),
+    ...(model ? { score: (a: Analysis) => scoreVector(model, a.features, a.tokens, { limit: 200 }) } : {}),
   };
 }
 

@@ -2,7 +2,14 @@
 // score -> signals -> policy. The stages are injected (real ones in the action and CLI, fakes in tests);
 // every failure becomes a per-package value, never an exception out of scan().
 import { type AnalysisStages, type ArtifactAnalysis, analyseArtifact } from './judge.js';
-import { type AllowEntry, applyRuleSettings, decide, gapText, type RuleSetting, type Thresholds } from './policy.js';
+import {
+  type AllowEntry,
+  applyRuleSettings,
+  decide,
+  gapText,
+  type RuleSetting,
+  type Thresholds,
+} from './policy.js';
 import type {
   Artifact,
   Change,
@@ -164,11 +171,12 @@ async function scanOne<F>(
           filename = artifact.filename;
           analysed = options.cache ? await options.cache.get(cacheKey(artifact.sha256, options)) : undefined;
           if (!analysed) {
-            const { score, evidence, notes, gaps: found } = await analyseArtifact(
-              artifact.bytes,
-              artifact.filename,
-              stages,
-            );
+            const {
+              score,
+              evidence,
+              notes,
+              gaps: found,
+            } = await analyseArtifact(artifact.bytes, artifact.filename, stages);
             analysed = { ...(score !== undefined ? { score } : {}), evidence, notes, gaps: found };
             await options.cache?.set(cacheKey(artifact.sha256, options), analysed);
           }

@@ -16,7 +16,9 @@ const base: DecideInput = {
   now: new Date('2026-06-01T00:00:00Z'),
   gaps: [{ stage: 'archive', artifact: wheel.name, reason: 'ratio limit' }],
 };
-const pinned = (sha: string) => [{ package: 'pkg', sha256: `sha256:${sha.toUpperCase()}`, reason: 'file reviewed' }];
+const pinned = (sha: string) => [
+  { package: 'pkg', sha256: `sha256:${sha.toUpperCase()}`, reason: 'file reviewed' },
+];
 
 describe('allow entries for unscannable packages', () => {
   it('an entry by name and version applies, keeping the raw verdict', () => {

@@ -85,7 +85,11 @@ describe('folderVerdictCache', () => {
   });
 
   it('ignores entries written under another key: an older reader or rule set is analysed again', () => {
-    const stored = JSON.stringify({ key: verdictKeyText({ sha256: sha, modelVersion: 'm1' }), sha256: sha, analysis });
+    const stored = JSON.stringify({
+      key: verdictKeyText({ sha256: sha, modelVersion: 'm1' }),
+      sha256: sha,
+      analysis,
+    });
     expect(validEntry(stored, { sha256: sha, modelVersion: 'm1' })).toEqual(analysis);
     const stale = stored.replace(ANALYSIS_DIGEST, '0000000000000000');
     expect(validEntry(stale, { sha256: sha, modelVersion: 'm1' })).toBeUndefined();
@@ -96,8 +100,8 @@ describe('folderVerdictCache', () => {
     const cache = folderVerdictCache(dir);
     await cache.set({ sha256: other, modelVersion: 'm1' }, analysis);
     await cache.set({ sha256: sha, modelVersion: 'm1' }, { ...analysis, evidence: [] });
-    const [fileOther, fileSha] = [other, sha].map((s) =>
-      readdirSync(dir).find((f) => readFileSync(join(dir, f), 'utf8').includes(`"sha256":"${s}"`))!,
+    const [fileOther, fileSha] = [other, sha].map(
+      (s) => readdirSync(dir).find((f) => readFileSync(join(dir, f), 'utf8').includes(`"sha256":"${s}"`))!,
     );
     const key = { sha256: sha, modelVersion: 'm1' };
     const good = readFileSync(join(dir, fileSha!), 'utf8');
@@ -105,11 +109,23 @@ describe('folderVerdictCache', () => {
     const poisoned: [string, string][] = [
       ['not JSON', '{"key":'],
       ['an entry of another artifact copied over this one', readFileSync(join(dir, fileOther!), 'utf8')],
-      ['its sha256 changed to match', JSON.stringify({ ...JSON.parse(readFileSync(join(dir, fileOther!), 'utf8')), sha256: sha })],
-      ['evidence of the wrong shape', JSON.stringify({ ...entry, analysis: { ...entry.analysis, evidence: [{ rule: 1 }] } })],
+      [
+        'its sha256 changed to match',
+        JSON.stringify({ ...JSON.parse(readFileSync(join(dir, fileOther!), 'utf8')), sha256: sha }),
+      ],
+      [
+        'evidence of the wrong shape',
+        JSON.stringify({ ...entry, analysis: { ...entry.analysis, evidence: [{ rule: 1 }] } }),
+      ],
       ['no gaps field', JSON.stringify({ ...entry, analysis: { score: 0, evidence: [], notes: [] } })],
       ['a score out of range', JSON.stringify({ ...entry, analysis: { ...entry.analysis, score: -5 } })],
-      ['an unknown severity', JSON.stringify({ ...entry, analysis: { ...entry.analysis, evidence: [{ ...analysis.evidence[0], severity: 'none' }] } })],
+      [
+        'an unknown severity',
+        JSON.stringify({
+          ...entry,
+          analysis: { ...entry.analysis, evidence: [{ ...analysis.evidence[0], severity: 'none' }] },
+        }),
+      ],
     ];
     expect(await cache.get(key)).toEqual({ ...analysis, evidence: [] });
     for (const [what, text] of poisoned) {

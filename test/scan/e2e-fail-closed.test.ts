@@ -28,7 +28,10 @@ function bombRelease(): ServedVersion {
       { filename: 'packed_tables-1.0.tar.gz', bytes: makeSdist(p) },
       {
         filename: 'packed_tables-1.0-py3-none-any.whl',
-        bytes: makeWheel({ ...p, files: { ...HONEST_FILES, 'packed_tables/table.bin': Buffer.alloc(4 * MiB) } }),
+        bytes: makeWheel({
+          ...p,
+          files: { ...HONEST_FILES, 'packed_tables/table.bin': Buffer.alloc(4 * MiB) },
+        }),
       },
     ],
   };
@@ -62,7 +65,9 @@ const projects = () => ({
 const WHEEL = 'packed_tables-1.0-py3-none-any.whl';
 const head = 'tidy-tables==1.4.2\npacked-tables==1.0\n';
 
-async function withServers<T>(fn: (index: string, gh: Awaited<ReturnType<typeof startGitHubServer>>) => Promise<T>) {
+async function withServers<T>(
+  fn: (index: string, gh: Awaited<ReturnType<typeof startGitHubServer>>) => Promise<T>,
+) {
   const gh = await startGitHubServer();
   const index = await startIndexServer({ projects: projects() });
   try {
@@ -92,15 +97,23 @@ describe('fail closed, end to end (bundled action, loopback index)', () => {
       expect(report.counts).toMatchObject({ scanned: 1, unscannable: 1, malicious: 0 });
       const packed = report.packages.find((p: { ref: { name: string } }) => p.ref.name === 'packed-tables');
       expect(packed.verdict).toBe('unscannable');
-      expect(packed.artifacts.map((a: { filename: string }) => a.filename)).toContain('packed_tables-1.0.tar.gz');
+      expect(packed.artifacts.map((a: { filename: string }) => a.filename)).toContain(
+        'packed_tables-1.0.tar.gz',
+      );
       expect(packed.gaps).toEqual([
-        expect.objectContaining({ stage: 'archive', artifact: WHEEL, reason: expect.stringMatching(/ratio/) }),
+        expect.objectContaining({
+          stage: 'archive',
+          artifact: WHEEL,
+          reason: expect.stringMatching(/ratio/),
+        }),
       ]);
       const comment = plain(gh.state.comments[0]!.body);
       expect(comment).toMatch(/1 unscannable/);
       expect(comment).toMatch(new RegExp(`not analysed: ${WHEEL.replace(/\./g, '\\.')}: archive: `));
       expect(plain(r.summary)).toMatch(/\| packed-tables \| 1\.0 \| unscannable \|[^\n]*ratio/);
-      const result = sarifReport(ws.dir).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'unscannable');
+      const result = sarifReport(ws.dir).runs[0].results.find(
+        (x: { ruleId: string }) => x.ruleId === 'unscannable',
+      );
       expect(result.level).toBe('error');
       expect(result.message.text).toMatch(/packed_tables-1\.0-py3-none-any\.whl: archive: .*ratio/);
     });
@@ -121,11 +134,17 @@ describe('fail closed, end to end (bundled action, loopback index)', () => {
       );
       const r = await runAction(ws, gh.url, { 'index-url': indexUrl, comment: 'always' });
       expect(r.code).toBe(0);
-      const packed = jsonReport(ws.dir).packages.find((p: { ref: { name: string } }) => p.ref.name === 'packed-tables');
+      const packed = jsonReport(ws.dir).packages.find(
+        (p: { ref: { name: string } }) => p.ref.name === 'packed-tables',
+      );
       expect(packed).toMatchObject({ verdict: 'allowed', allowedBy: 'wheel data file reviewed by hand' });
       expect(packed.gaps).toHaveLength(1);
-      expect(plain(r.summary)).toMatch(/not analysed: packed_tables-1\.0-py3-none-any\.whl: archive: .*allowed: wheel data file reviewed by hand/);
-      expect(plain(gh.state.comments[0]!.body)).toMatch(/allowed: wheel data file reviewed by hand\)<br>not analysed: packed_tables/);
+      expect(plain(r.summary)).toMatch(
+        /not analysed: packed_tables-1\.0-py3-none-any\.whl: archive: .*allowed: wheel data file reviewed by hand/,
+      );
+      expect(plain(gh.state.comments[0]!.body)).toMatch(
+        /allowed: wheel data file reviewed by hand\)<br>not analysed: packed_tables/,
+      );
     });
   }, 120_000);
 
@@ -134,8 +153,12 @@ describe('fail closed, end to end (bundled action, loopback index)', () => {
       const ws = makeRepo({ 'requirements.txt': '' }, { 'requirements.txt': head });
       const r = await runAction(ws, gh.url, { 'index-url': indexUrl, 'fail-on-unscannable': 'false' });
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/::warning ?::pypi-malware-gate: 1 unscannable package\(s\) \(not failing: fail-on-unscannable is false\)/);
-      expect(r.stdout).toMatch(/::warning title=pypi-malware-gate%3A packed-tables 1\.0 is unscannable,file=requirements\.txt,line=2::/);
+      expect(r.stdout).toMatch(
+        /::warning ?::pypi-malware-gate: 1 unscannable package\(s\) \(not failing: fail-on-unscannable is false\)/,
+      );
+      expect(r.stdout).toMatch(
+        /::warning title=pypi-malware-gate%3A packed-tables 1\.0 is unscannable,file=requirements\.txt,line=2::/,
+      );
       expect(sarifReport(ws.dir).runs[0].results[0].level).toBe('warning');
       expect(plain(gh.state.comments[0]!.body)).toMatch(/1 unscannable/);
     });
@@ -160,7 +183,10 @@ describe('fail closed, end to end (bundled action, loopback index)', () => {
       const locked = packages.find((p) => p.ref.name === 'locked-tables')!;
       expect(locked.verdict).toBe('unscannable');
       expect(locked.gaps).toEqual([
-        expect.objectContaining({ artifact: 'locked_tables-1.0-py3-none-any.whl', path: 'locked_tables/__init__.py' }),
+        expect.objectContaining({
+          artifact: 'locked_tables-1.0-py3-none-any.whl',
+          path: 'locked_tables/__init__.py',
+        }),
       ]);
       const gitdep = packages.find((p) => p.ref.name === 'gitdep')!;
       expect(gitdep.verdict).toBe('unscannable');

@@ -38,7 +38,10 @@ for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name)
 
 /** setup.py with 6 MB of comment padding (random hex: it does not trip the ratio limit) before a payload. */
 function paddedSetup(): Uint8Array {
-  const padding = Array.from({ length: 6 * 1024 }, () => `# ${randomBytes(511).toString('hex').slice(0, 1020)}`).join('\n');
+  const padding = Array.from(
+    { length: 6 * 1024 },
+    () => `# ${randomBytes(511).toString('hex').slice(0, 1020)}`,
+  ).join('\n');
   return makeSdist({
     name: 'padded-pkg',
     version: '1.0',
@@ -72,15 +75,19 @@ async function scanOne(filename: string) {
 }
 
 describe('inspect and scan share one path to a verdict', () => {
-  it.each(Object.keys(files))('%s: same score, evidence order and verdict', async (name) => {
-    const model = bundledModel();
-    const inspected = await inspectFile(name, { cwd: dir, analyse: true, model });
-    const scanned = await scanOne(name);
-    expect(inspected.verdict).toBe(scanned.verdict);
-    expect(inspected.evidence).toEqual(scanned.evidence);
-    expect(inspected.score).toBeCloseTo(scanned.score!, 6);
-    expect(inspected.gaps ?? []).toEqual(scanned.gaps ?? []);
-  }, 60_000);
+  it.each(Object.keys(files))(
+    '%s: same score, evidence order and verdict',
+    async (name) => {
+      const model = bundledModel();
+      const inspected = await inspectFile(name, { cwd: dir, analyse: true, model });
+      const scanned = await scanOne(name);
+      expect(inspected.verdict).toBe(scanned.verdict);
+      expect(inspected.evidence).toEqual(scanned.evidence);
+      expect(inspected.score).toBeCloseTo(scanned.score!, 6);
+      expect(inspected.gaps ?? []).toEqual(scanned.gaps ?? []);
+    },
+    60_000,
+  );
 
   it('a setup.py cut at the per-file limit is a gap (padding cannot hide the rest of the file)', async () => {
     writeFileSync(join(dir, 'padded_pkg-1.0.tar.gz'), paddedSetup());
@@ -104,7 +111,9 @@ describe('inspect and scan share one path to a verdict', () => {
     expect(await inspectCommand.run([name, 'honest_pkg-1.0.tar.gz', '--json'], io)).toBe(1);
     const [bomb, honest] = chunks
       .join('')
-      .trim().split('\n').map((l) => JSON.parse(l).verdict);
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).verdict);
     expect(bomb).toBe('unscannable');
     expect(honest).not.toBe('unscannable');
     expect(await inspectCommand.run(['honest_pkg-1.0.tar.gz'], io)).toBe(0);

@@ -38,7 +38,11 @@ function fakeStages(calls: string[] = []): ScanStages<FakeFile> {
       calls.push(`resolve ${r.name}`);
       if (r.name === 'missing') throw new Error('404 from index');
       if (r.name === 'gone')
-        throw new RegistryFinding({ id: 'release-missing', severity: 'medium', message: 'gone==1.0 is not on the index' });
+        throw new RegistryFinding({
+          id: 'release-missing',
+          severity: 'medium',
+          message: 'gone==1.0 is not on the index',
+        });
       if (r.name === 'empty') return { files: [] };
       if (r.name === 'half')
         return {
@@ -77,7 +81,9 @@ function fakeStages(calls: string[] = []): ScanStages<FakeFile> {
           format: 'zip',
           kind: 'wheel',
           // What was read before the limit stopped the reader.
-          entries: [{ path: name === 'bomb.whl' ? 'bomb/__init__.py' : 'evil/__init__.py', type: 'file', size: 0 }],
+          entries: [
+            { path: name === 'bomb.whl' ? 'bomb/__init__.py' : 'evil/__init__.py', type: 'file', size: 0 },
+          ],
           status: 'error',
           error: 'compression ratio limit exceeded',
           limitsHit: ['ratio'],
@@ -219,7 +225,9 @@ describe('scan', () => {
       );
       expect(r).toMatchObject({ status: 'error', verdict: 'unscannable' });
       expect(r!.gaps![0]).toMatchObject({ stage: 'resolve' });
-      expect(r!.error).toMatch(new RegExp(`direct ${source} reference git\\+https://example\\.org/dep\\.git`));
+      expect(r!.error).toMatch(
+        new RegExp(`direct ${source} reference git\\+https://example\\.org/dep\\.git`),
+      );
     }
     expect(calls).toEqual([]);
   });
@@ -316,7 +324,13 @@ describe('outcome', () => {
       reason: expect.stringMatching(/nothing was scanned/),
     });
     expect(outcome(report([], true), 'malicious').failed).toBe(true);
-    expect(report(evil).counts).toEqual({ scanned: 1, malicious: 1, suspicious: 0, unscannable: 0, errors: 0 });
+    expect(report(evil).counts).toEqual({
+      scanned: 1,
+      malicious: 1,
+      suspicious: 0,
+      unscannable: 0,
+      errors: 0,
+    });
   });
 
   it('fails on an unscannable package by default, even when the rest was scanned and fail-on is never', async () => {
