@@ -17,12 +17,11 @@ import {
 } from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
-import type { Analysis, ArchiveView, PackageRef } from '../types.js';
+import type { Analysis, PackageRef } from '../types.js';
 import { defaultCacheDir, folderVerdictCache } from '../verdict-cache.js';
 import type { StageFactory } from '../engine/run-scan.js';
 import {
   type AnalysisPool,
-  type ArchiveAnalysis,
   bundledWorkerUrl,
   createAnalysisPool,
   defaultThreads,
@@ -41,7 +40,9 @@ export interface EngineOptions {
 /** Worker threads (one per core) when the bundled worker is there, this thread otherwise (tests, tsx). */
 function defaultAnalysis(limits: { totalBytes: number }): AnalysisPool {
   const workerUrl = bundledWorkerUrl();
-  return workerUrl ? createAnalysisPool({ workerUrl, threads: defaultThreads(), limits }) : inlineAnalysis(limits);
+  return workerUrl
+    ? createAnalysisPool({ workerUrl, threads: defaultThreads(), limits })
+    : inlineAnalysis(limits);
 }
 
 export function engineFactory(options: EngineOptions = {}): StageFactory {
@@ -63,20 +64,12 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     });
     const secrets = config.indexToken ? [config.indexToken, encodeURIComponent(config.indexToken)] : [];
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
-    // Read and extract happen together in the pool (a worker keeps the entries' bytes); scan()'s two stages
-    // are its two halves, paired by the view: readArchive hands out the view, extractFeatures the analysis.
+    // Read and extract happen together in the pool (a worker keeps the entries' bytes): the readAndExtract
+    // stage. Apart, the two would need the bytes back in this thread.
     const pool = (options.analysis ?? defaultAnalysis)({ totalBytes: maxBytes });
-    const analysed = new WeakMap<ArchiveView, ArchiveAnalysis>();
-    const readArchive = async (bytes: Uint8Array, filename = 'artifact'): Promise<ArchiveView> => {
+    const analysed = async (bytes: Uint8Array, filename: string): Promise<Analysis> => {
       const result = await pool.analyse(bytes, filename);
-      analysed.set(result.view, result);
-      return result.view;
-    };
-    const extractFeatures = (view: ArchiveView): Analysis => {
-      const result = analysed.get(view);
-      analysed.delete(view);
-      if (!result) throw new Error('internal: extractFeatures got a view that readArchive did not return');
-      if (!result.analysis) throw new Error(result.analysisError ?? 'no analysis');
+      if (!result.analysis) throw new Error(result.analysisError ?? `${filename}: no analysis`);
       return result.analysis;
     };
     let declared = new Map<string, string[]>();
@@ -92,7 +85,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
           const file = files[0];
           if (!file) throw new Error(`${key}: no artifact on the index`);
           const artifact = await client.download(file, ref);
-          return extractFeatures(await readArchive(artifact.bytes, artifact.filename));
+          return analysed(artifact.bytes, artifact.filename);
         })();
         previous.set(key, pending);
       }
@@ -116,8 +109,11 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
         url: maskSecrets(maskUrl(file.url), secrets),
       }),
       download: (file, ref) => client.download(file, ref),
-      readArchive,
-      extractFeatures,
+      readAndExtract: (bytes, filename) => pool.analyse(bytes, filename),
+      readArchive: async (bytes, filename) => (await pool.analyse(bytes, filename)).view,
+      extractFeatures: () => {
+        throw new Error('internal: the engine analyses in readAndExtract');
+      },
       // As many contributions as inspect (src/judge.ts modelStages): evidence is ordered by them.
       score: (analysis) => scoreVector(model, analysis.features, analysis.tokens, { limit: 200 }),
       signals: (ref, prev) => signals.signals(ref, prev),
