@@ -18,6 +18,9 @@ export function unlzma(body: Uint8Array, limit: number, sink: ChunkSink): string
   if (propsLength !== 5) return `corrupt lzma entry: ${propsLength} bytes of properties, 5 expected`;
   const props = body.subarray(4, 9);
   if (props[0]! >= 9 * 5 * 5) return 'corrupt lzma entry: invalid lc/lp/pb byte';
+  // lzma1 0.3.0 reads this byte as signed: from 128 up (valid, though no encoder default comes near)
+  // it derives negative lc/lp/pb and then allocates 2^28 literal coders. A gap, not a crash.
+  if (props[0]! >= 128) return `lzma properties byte ${props[0]} (lc/lp/pb) is not supported by the reader`;
   const size = Math.max(0, Math.floor(limit));
   const declaredDictionary = new DataView(props.buffer, props.byteOffset + 1, 4).getUint32(0, true);
   const header = new Uint8Array(13);

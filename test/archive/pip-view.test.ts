@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSource, readArchive } from '../../src/archive/index.js';
 import { unicodeEscape } from '../../src/archive/text.js';
 import type { ArchiveEntry, ArchiveView } from '../../src/types.js';
-import { compress, makeTarGz, makeZip, methodZip } from './hostile.js';
+import { compress, makeTarGz, makeZip, methodZip, zipLzmaBody } from './hostile.js';
 
 const MiB = 1024 * 1024;
 const text = (e: ArchiveEntry | undefined) => (e?.data ? Buffer.from(e.data).toString('utf8') : undefined);
@@ -173,6 +173,19 @@ describe('zip entries as Python zipfile reads them', () => {
     expect(view.gaps?.map((g) => g.path)).toEqual(['p/short.py', 'p/broken.py']);
     expect(find(view, 'p/short.py')?.data).toBeUndefined();
     expect(text(find(view, 'p/ok.py'))).toBe('x = 1\n');
+  });
+
+  it('makes a gap of lzma properties the decoder would misread (it allocated 2^28 coders for them)', async () => {
+    const body = zipLzmaBody(Buffer.from(PAYLOAD));
+    body[4] = 192; // lc 3, lp 1, pb 4: valid, but read as a signed byte by lzma1
+    const view = await readArchive(methodZip([{ name: 'p/setup.py', data: PAYLOAD, method: 14, body }]));
+    expect(view.gaps).toEqual([
+      {
+        stage: 'archive',
+        path: 'p/setup.py',
+        reason: 'lzma properties byte 192 (lc/lp/pb) is not supported by the reader',
+      },
+    ]);
   });
 
   it('reads only the first bzip2 stream of an entry, as zipfile does', async () => {
