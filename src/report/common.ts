@@ -90,17 +90,19 @@ export const versionText = (p: PackageVerdict): string =>
 
 export const scoreText = (p: PackageVerdict): string => (p.score === undefined ? '-' : p.score.toFixed(2));
 
-/** The release page: PyPI's project page for the default index, else the first artifact's URL. */
+/**
+ * The release's project page on PyPI when the index is PyPI; nothing otherwise. Never an artifact's URL:
+ * a link in a report must not be a one-click download of a malicious file.
+ */
 export function releaseUrl(p: PackageVerdict, indexUrl: string): string | undefined {
+  const version = p.ref.version ?? p.resolvedVersion;
   try {
-    const host = new URL(indexUrl).host;
-    if (host === 'pypi.org' && p.ref.version) {
-      return `https://pypi.org/project/${encodeURIComponent(p.ref.name)}/${encodeURIComponent(p.ref.version)}/`;
-    }
+    if (new URL(indexUrl).host === 'pypi.org' && version)
+      return `https://pypi.org/project/${encodeURIComponent(p.ref.name)}/${encodeURIComponent(version)}/`;
   } catch {
-    // fall through to the artifact URL
+    // not a URL: no link
   }
-  return p.artifacts[0]?.url;
+  return undefined;
 }
 
 /** Lockfile-level problems (whole-file errors and entries that could not be scanned). */

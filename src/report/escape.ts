@@ -80,6 +80,41 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
+ * What GitHub would turn into a link or a notification: a URL, a www. or dotted name (a domain, and file
+ * names like setup.py, which GitHub links when the extension is a TLD), an @mention, a #ref.
+ */
+const LINKY = /[a-z][a-z0-9+.-]*:\/\/\S+|www\.\S+|@[\w-]+(?:\/[\w.-]+)?|#\d+|[^\s@]*\.[a-z]{2,}\b\S*/gi;
+
+/**
+ * Untrusted prose as inline Markdown without invisible characters (the PR comment): what would link or
+ * mention is put in a code span (rendered and copied exactly as written, never linked), the rest is
+ * escaped as escapeMarkdown does. One line; pipes escaped for tables.
+ */
+export function markdownProse(text: string): string {
+  const oneLine = showInvisible(text)
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+  let out = '';
+  let last = 0;
+  for (const m of oneLine.matchAll(LINKY)) {
+    out += plainMarkdown(oneLine.slice(last, m.index));
+    out += inlineCode(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + plainMarkdown(oneLine.slice(last));
+}
+
+/** Markdown punctuation and HTML characters escaped (text known to hold no link, mention or newline). */
+function plainMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '&#64;');
+}
+
+/**
  * Untrusted text as an inline code span: the fence is one backtick longer than the longest run inside,
  * padded with spaces so leading or trailing backticks cannot merge with it. Pipes are escaped for tables
  * (GitHub honours `\|` inside code spans in tables). Newlines become spaces.

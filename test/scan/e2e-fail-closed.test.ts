@@ -80,7 +80,8 @@ async function withServers<T>(
 
 const jsonReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'pypi-malware-gate.json'), 'utf8'));
 const sarifReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'pypi-malware-gate.sarif'), 'utf8'));
-const plain = (md: string) => md.replace(/\\|\u200d/g, '');
+// Markdown escapes, zero-width joiners (summary) and code-span fences (comment) taken out to read the text.
+const plain = (md: string) => md.replace(/\\|\u200d/g, '').replace(/`+ | `+/g, '');
 
 describe('fail closed, end to end (bundled action, loopback index)', () => {
   it('an honest sdist does not vouch for a wheel the reader refuses: unscannable, the check fails, every report says why', async () => {
