@@ -44,8 +44,9 @@ export function codingDeclaration(data: Uint8Array): string | undefined {
   for (let lineNo = 0; lineNo < 2; lineNo++) {
     const nl = data.indexOf(0x0a, start);
     const end = nl < 0 ? data.length : nl + 1;
-    // A declaration line that is not UTF-8 is a SyntaxError for Python; only ASCII can match anyway.
-    const line = latin1(data.subarray(start, Math.min(end, start + 1024)));
+    // The whole line, however long: tokenize reads it whole, so a declaration after 10,000 spaces counts.
+    // (A declaration line that is not UTF-8 is a SyntaxError for Python; only ASCII can match anyway.)
+    const line = latin1(data.subarray(start, end));
     const match = COOKIE.exec(line);
     if (match) return match[1];
     if (!BLANK.test(line) || nl < 0) return undefined;

@@ -271,6 +271,14 @@ describe('Python sources decoded as CPython decodes them', () => {
     );
   });
 
+  it('finds a declaration however far along its line it is', () => {
+    const far = `#${' '.repeat(20_000)}coding: utf-7\n+AGUAeABlAGM-(1)\n`;
+    expect(decodeSource(Buffer.from(far))).toMatchObject({
+      encoding: 'utf_7',
+      text: expect.stringContaining('exec(1)'),
+    });
+  });
+
   it('makes a decode gap of an encoding it cannot decode, or an unknown \\N{} name', async () => {
     const view = await readArchive(
       makeTarGz([
