@@ -9,9 +9,10 @@ interface Shape {
   file: string;
   make: (n: number) => string;
   /**
-   * Shapes that build one object per entry: larger n to rise above timer noise, and a looser bound,
-   * since V8's collector costs a little more per object on a larger heap (a profile of 128k poetry
-   * entries: GC is the largest item). Quadratic parsing is 4x per doubling: either bound catches it.
+   * Shapes that build one object per entry: larger n to rise above timer noise, and a looser bound.
+   * V8's collector costs more per object on a larger heap: smol-toml alone grows 2.2-2.3x per doubling
+   * on an array of inline tables (measured at 0.5-4 MB), and a loaded machine adds to it. Quadratic
+   * parsing is 4x per doubling, so 3x still catches it.
    */
   entries?: true;
 }
@@ -116,9 +117,9 @@ function cpu(text: string, file: string, reps: number): number {
 describe('hostile lockfile input parses in linear time', () => {
   const N = 128 * 1024;
   for (const shape of SHAPES) {
-    it(`${shape.name}: CPU time of 2n is at most ~${shape.entries ? 2.5 : 2.2}x that of n`, () => {
+    it(`${shape.name}: CPU time of 2n is at most ~${shape.entries ? 3 : 2.2}x that of n`, () => {
       const n = shape.entries ? 4 * N : N;
-      const bound = shape.entries ? 2.5 : 2.2;
+      const bound = shape.entries ? 3 : 2.2;
       const small = shape.make(n);
       const large = shape.make(2 * n);
       // Enough repetitions that the small input takes ~50 ms of CPU: timer and GC noise stay small.
