@@ -1,4 +1,4 @@
-// `npx tsx train/evidence-gate.ts [--list N]`: what the gate's behaviour-first policy does on the corpus.
+// `npx tsx train/evidence-gate.ts [--list N] [--cached-only]`: what the gate's behaviour-first policy does on the corpus.
 // For every cached analysis (npx tsx train/extract.ts fills the cache) it applies src/policy.ts decide() to
 // the row's evidence, three ways: evidence alone (no model: strong install/import/startup evidence that is
 // not a known-benign idiom), the gate with the bundled model, and the policy before behaviour-first
@@ -19,7 +19,8 @@ const NOW = new Date('2026-01-01T00:00:00Z');
 const listIndex = process.argv.indexOf('--list');
 const listN = listIndex >= 0 ? Number(process.argv[listIndex + 1] ?? 20) : 0;
 
-const rows = (await loadOrBuildTable({ log: (s) => process.stderr.write(`${s}\n`) })).filter(
+const onlyCached = process.argv.includes('--cached-only');
+const rows = (await loadOrBuildTable({ log: (s) => process.stderr.write(`${s}\n`), onlyCached })).filter(
   (r) => r.status === 'ok' && r.evidence !== undefined,
 );
 const model = bundledModel();

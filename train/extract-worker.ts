@@ -4,8 +4,11 @@ import { cachedAnalysis } from '../src/features/corpus.js';
 import { initFeatures } from '../src/features/index.js';
 
 const ready = initFeatures();
-parentPort?.on('message', async (job: { index: number; path: string; cacheDir?: string }) => {
-  await ready;
-  const result = await cachedAnalysis(job.path, job.cacheDir);
-  parentPort?.postMessage({ index: job.index, result });
-});
+parentPort?.on(
+  'message',
+  async (job: { index: number; path: string; cacheDir?: string; onlyCached?: boolean }) => {
+    await ready;
+    const result = await cachedAnalysis(job.path, job.cacheDir, job.onlyCached);
+    parentPort?.postMessage({ index: job.index, result });
+  },
+);

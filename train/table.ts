@@ -44,6 +44,8 @@ export interface TableOptions {
   cacheDir?: string;
   workers?: number;
   log?: (s: string) => void;
+  /** Read only what the cache holds; archives not in it become error rows (a partial extraction's figures). */
+  onlyCached?: boolean;
 }
 
 export const DEFAULT_CACHE_DIR = join(process.cwd(), '.cache', 'features');
@@ -85,6 +87,8 @@ export async function loadOrBuildTable(options: TableOptions = {}): Promise<Feat
   const started = performance.now();
   let done = 0;
   let next = 0;
+  // Sources interleaved, so a partial extraction already holds a fair sample of each.
+  const order = interleaveBySource(items);
   const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), items.length));
   // Workers load TypeScript through tsx, as the trainer itself runs; a crashed worker is replaced and its
   // archive becomes an error row, so one hostile archive cannot stop the extraction.
@@ -111,14 +115,14 @@ export async function loadOrBuildTable(options: TableOptions = {}): Promise<Feat
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ index, path, cacheDir });
+      worker.postMessage({ index, path, cacheDir, onlyCached: options.onlyCached ?? false });
     });
   await Promise.all(
     Array.from({ length: workerCount }, async () => {
       let worker = spawn();
       try {
         while (next < items.length) {
-          const index = next++;
+          const index = order[next++]!;
           const item = items[index]!;
           let result: CachedAnalysis;
           try {
@@ -148,4 +152,19 @@ export async function loadOrBuildTable(options: TableOptions = {}): Promise<Feat
     }),
   );
   return items.map((item, i) => toRow(item, results[i]!));
+}
+
+/** Item indexes taking one item of each source in turn (each source in its own order). */
+export function interleaveBySource(items: readonly { source: string }[]): number[] {
+  const bySource = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const list = bySource.get(item.source) ?? [];
+    list.push(i);
+    bySource.set(item.source, list);
+  });
+  const lists = [...bySource.values()];
+  const order: number[] = [];
+  for (let k = 0; order.length < items.length; k++)
+    for (const list of lists) if (k < list.length) order.push(list[k]!);
+  return order;
 }

@@ -191,7 +191,11 @@ export async function analyseFile(bytes: Uint8Array, id: string): Promise<Cached
 }
 
 /** Analysis of a file, from the cache (by sha256 and feature digest) or computed and cached. */
-export async function cachedAnalysis(path: string, cacheDir: string | undefined): Promise<CachedAnalysis> {
+export async function cachedAnalysis(
+  path: string,
+  cacheDir: string | undefined,
+  onlyCached = false,
+): Promise<CachedAnalysis> {
   const bytes = readFileSync(path);
   const id = createHash('sha256').update(bytes).digest('hex');
   const dir = cacheDir ? join(cacheDir, featureDigest()) : undefined;
@@ -203,6 +207,8 @@ export async function cachedAnalysis(path: string, cacheDir: string | undefined)
       // A torn cache file is recomputed.
     }
   }
+  if (onlyCached)
+    return { id, status: 'error', error: 'not in the feature cache', features: {}, tokens: {}, rules: [] };
   const result = await analyseFile(bytes, id);
   if (dir && file) {
     mkdirSync(dir, { recursive: true });
