@@ -63,6 +63,13 @@ describe('action end to end with the engine (bundled, loopback index)', () => {
       expect(flagged.verdict).toBe('malicious');
       expect(flagged.evidence[0].path).toMatch(/setup\.py$/);
 
+      // The same findings again: the comment is left as it is (same body, warm cache or cold).
+      const same = await runAction(ws, gh.url, { 'index-url': index.url });
+      expect(same.code).toBe(1);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.requests.some((q) => q.method === 'PATCH')).toBe(false);
+      // An older report in the comment is edited in place, not posted again.
+      gh.state.comments[0]!.body = `${gh.state.comments[0]!.body.split('\n')[0]}\nan older report`;
       const again = await runAction(ws, gh.url, { 'index-url': index.url });
       expect(again.code).toBe(1);
       expect(gh.state.comments).toHaveLength(1);

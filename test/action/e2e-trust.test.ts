@@ -274,7 +274,8 @@ describe('the comment and the audit issue are adopted only from the token itself
       expect(s.gh.state.requests.some((q) => q.method === 'PATCH' && q.path.endsWith('/comments/1'))).toBe(
         false,
       );
-      // The next run edits the gate's own comment.
+      // The next run edits the gate's own comment (here holding an older report).
+      s.gh.state.comments[1]!.body = '<!-- pypi-malware-gate -->\nan older report';
       await runAction(ws, s.gh.url, { 'index-url': s.index.url });
       expect(s.gh.state.comments).toHaveLength(2);
       expect(s.gh.state.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1);
