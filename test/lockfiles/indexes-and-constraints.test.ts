@@ -124,3 +124,20 @@ describe('index URLs are kept per package', () => {
     expect(maskCredentials('https://pkgs.example.com/simple')).toBe('https://pkgs.example.com/simple');
   });
 });
+
+describe('an index a package is tied to but the file does not declare', () => {
+  it("is an error at the dependency line, not a package (PyPI's release of that name is not what is installed)", () => {
+    const r = parseLockfile(
+      '[tool.poetry.dependencies]\ncorp = { version = "1.0", source = "nowhere" }\n',
+      'pyproject.toml',
+    );
+    expect(r.packages).toEqual([]);
+    expect(r.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        kind: 'error',
+        message: "corp: its index 'nowhere' is not declared in this file",
+      }),
+    ]);
+  });
+});

@@ -80,7 +80,7 @@ export function parsePyproject(content: string, path: string): LockfileResult {
     for (const [table, group, header] of tables)
       addPoetryTable(table, group, header, keys, headers, indexNames, path, packages, issues);
   }
-  const indexUrls = declaredIndexes(tool, packages, poetry, indexNames);
+  const indexUrls = declaredIndexes(tool, packages, poetry, indexNames, issues);
   if (!project && !isRecord(groups) && !poetry) {
     issues.push({
       file: path,
@@ -105,6 +105,7 @@ function declaredIndexes(
   packages: PackageRef[],
   poetry: Record<string, unknown> | undefined,
   indexNames: Map<PackageRef, string>,
+  issues: LockfileIssue[],
 ): string[] {
   const urls: string[] = [];
   const byName = new Map<string, string>();
@@ -130,13 +131,27 @@ function declaredIndexes(
   const uv = isRecord(tool['uv']) ? tool['uv'] : {};
   add(uv['index'], (s) => s['default'] === true);
   const uvSources = isRecord(uv['sources']) ? uv['sources'] : {};
+  const unknown = new Set<PackageRef>();
   for (const p of packages) {
     if (p.source !== undefined) continue;
     const pinned = indexNames.get(p) ?? uvIndexOf(uvSources, p.name);
     const url = pinned ? byName.get(pinned) : defaultIndex;
+    if (pinned && url === undefined) {
+      // Tied to an index the file does not declare: where it comes from is unknown, so it is not PyPI's.
+      issues.push({
+        file: p.file,
+        line: p.line,
+        kind: 'error',
+        message: `${p.name}: its index ${shown(pinned)} is not declared in this file`,
+      });
+      unknown.add(p);
+      continue;
+    }
     const s = indexSource(url);
     if (s) p.source = s;
   }
+  // An issue, not a package: scanning PyPI's release of that name would judge the wrong files.
+  if (unknown.size) packages.splice(0, packages.length, ...packages.filter((p) => !unknown.has(p)));
   return urls;
 }
 
