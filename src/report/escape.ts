@@ -97,9 +97,18 @@ export function markdownProse(text: string): string {
   let out = '';
   let last = 0;
   for (const m of oneLine.matchAll(LINKY)) {
+    // Sentence punctuation after a name stays outside its code span.
+    let token = m[0];
+    for (let prev = ''; prev !== token; ) {
+      prev = token;
+      token = token.replace(/[:;,.]+$/, '');
+      // A closing parenthesis belongs to the sentence unless the token opened it: getuser() keeps its own.
+      const open = token.split('(').length;
+      if (token.endsWith(')') && token.split(')').length > open) token = token.slice(0, -1);
+    }
     out += plainMarkdown(oneLine.slice(last, m.index));
-    out += inlineCode(m[0]);
-    last = m.index + m[0].length;
+    out += inlineCode(token);
+    last = m.index + token.length;
   }
   return out + plainMarkdown(oneLine.slice(last));
 }
