@@ -141,3 +141,14 @@ describe('an index a package is tied to but the file does not declare', () => {
     ]);
   });
 });
+
+describe("uv's older index keys in pyproject.toml", () => {
+  it('index-url replaces PyPI for every dependency; extra-index-url is listed on the file', () => {
+    const r = parseLockfile(
+      '[project]\ndependencies = ["six==1.16.0"]\n[tool.uv]\nindex-url = "https://pkgs.example.com/simple"\nextra-index-url = ["https://extra.example.com/simple"]\n',
+      'pyproject.toml',
+    );
+    expect(byName(r, 'six').source).toBe('https://pkgs.example.com/simple');
+    expect(r.indexUrls).toEqual(['https://pkgs.example.com/simple', 'https://extra.example.com/simple']);
+  });
+});

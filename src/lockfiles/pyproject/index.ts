@@ -130,6 +130,12 @@ function declaredIndexes(
   add(pdm['source'], (s) => s['name'] === 'pypi');
   const uv = isRecord(tool['uv']) ? tool['uv'] : {};
   add(uv['index'], (s) => s['default'] === true);
+  // uv's older keys: index-url replaces PyPI, extra-index-url adds indexes every package may come from.
+  const legacy = [
+    ...(str(uv['index-url']) ? [{ url: uv['index-url'], default: true }] : []),
+    ...(Array.isArray(uv['extra-index-url']) ? uv['extra-index-url'].map((url) => ({ url })) : []),
+  ];
+  add(legacy, (s) => s['default'] === true);
   const uvSources = isRecord(uv['sources']) ? uv['sources'] : {};
   const unknown = new Set<PackageRef>();
   for (const p of packages) {
