@@ -76,7 +76,7 @@ export function readWorkspaceFile(root: string, path: string): string | undefine
     return undefined;
   }
   if (!isInside(realRoot, real)) return { refused: 'its real path is outside the workspace (a symlink?)' };
-  if (relative(realRoot, real).split(sep).includes('.git'))
+  if (relative(realRoot, real).toLowerCase().split(sep).includes('.git'))
     return { refused: 'it is inside .git/, which holds no dependency files (and may hold the token)' };
   return readRegularFile(real);
 }

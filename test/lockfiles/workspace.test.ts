@@ -35,6 +35,7 @@ describe('includes stay inside the workspace', () => {
   const cases: [string, RegExp][] = [
     ['-r .git/config', /-r target refused: it is inside \.git\//],
     ['-r sub/../.git/config', /inside \.git\//],
+    ['-r .GIT/config', /inside \.git\//],
     ['-c ../outside.txt', /-c target refused: it resolves outside the workspace/],
     ['-r ../../proc/self/environ', /outside the workspace/],
     ['--requirement=/etc/passwd', /outside the workspace/],

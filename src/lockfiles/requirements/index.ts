@@ -399,7 +399,8 @@ function refusedPath(resolved: string): string | undefined {
     resolved.startsWith('../')
   )
     return 'it resolves outside the workspace';
-  if (resolved.split('/').includes('.git'))
+  // Case-insensitive: on macOS and Windows checkouts .GIT/config is .git/config.
+  if (resolved.toLowerCase().split('/').includes('.git'))
     return 'it is inside .git/, which holds no requirements (and may hold the token)';
   return undefined;
 }
