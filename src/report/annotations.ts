@@ -41,7 +41,10 @@ const ADVICE = {
 export function annotations(report: ScanReport, options: AnnotationOptions = {}): Annotation[] {
   const fromPackages = flagged(report).map((p): Annotation => {
     const evidence = topEvidence(p, 3).map((e) => `${e.path}:${e.line} ${e.rule}: ${e.snippet}`);
-    const signals = notableSignals(p).map((s) => `${s.id}: ${s.message}`);
+    const signals = [
+      ...notableSignals(p).map((s) => `${s.id}: ${s.message}`),
+      ...p.reasons.filter((r) => /^allowlist entry .* expired on /.test(r)),
+    ];
     const model =
       p.score !== undefined && evidence.length === 0 && signals.length === 0
         ? [`The bundled model scores it ${scoreText(p)} (1.00 = like known malware).`]

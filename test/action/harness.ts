@@ -2,11 +2,12 @@
 // pull_request event payload, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, GITHUB_API_URL at the loopback
 // GitHub server. Shared by the end-to-end suites.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
+import { assertReport } from '../helpers/report-schema.js';
 
 let buildDir: string;
 
@@ -130,5 +131,10 @@ export async function runAction(
     stdout += d;
   });
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  // Every JSON report the bundled action writes follows schema/report.schema.json (a symlink planted by a
+  // test is not the action's report).
+  const json = join(ws.dir, 'pypi-malware-gate.json');
+  if (existsSync(json) && lstatSync(json).isFile())
+    assertReport(JSON.parse(readFileSync(json, 'utf8')), 'the JSON report the action wrote');
   return { code, stdout, outputs: readFileSync(outputs, 'utf8'), summary: readFileSync(summary, 'utf8') };
 }

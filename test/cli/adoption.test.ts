@@ -278,3 +278,19 @@ describe('merge', () => {
     );
   }, 60_000);
 });
+
+describe('inspect --fail-on', () => {
+  it('exits 1 on a malicious archive (the default fail-on), 0 with --fail-on never', async () => {
+    const dir = temp('pmg-inspect-');
+    const served = maliciousRelease('tidy-tabels', '1.4.2');
+    writeFileSync(join(dir, 'evil.tar.gz'), served.files[0]!.bytes);
+    writeFileSync(join(dir, 'honest.tar.gz'), honestRelease('tidy-tables', '1.4.2').files[0]!.bytes);
+    const bad = await runCli(['inspect', 'evil.tar.gz'], dir);
+    expect(bad.stdout).toMatch(/-> malicious/);
+    expect(bad.code).toBe(1);
+    expect((await runCli(['inspect', 'evil.tar.gz', '--fail-on', 'never'], dir)).code).toBe(0);
+    const honest = await runCli(['inspect', 'honest.tar.gz', '--fail-on', 'suspicious'], dir);
+    expect(honest.stdout).toMatch(/-> benign/);
+    expect(honest.code).toBe(0);
+  }, 60_000);
+});

@@ -24,7 +24,11 @@ describe('annotations', () => {
           },
         ],
       }),
-      pkg('modelonly', { verdict: 'suspicious', score: 0.55 }),
+      pkg('modelonly', {
+        verdict: 'suspicious',
+        score: 0.55,
+        reasons: ['allowlist entry for modelonly expired on 2025-01-01 and no longer applies'],
+      }),
     ];
     const [typo, model] = annotations(report);
     expect(typo!.message).toMatch(/^Found: typosquat: one letter away from requests$/m);
@@ -33,6 +37,6 @@ describe('annotations', () => {
     );
     expect(typo!.message).toMatch(/^What to do: review/m);
     expect(typo!.message).not.toMatch(/threshold/);
-    expect(model!.message).toMatch(/The bundled model scores it 0\.55/);
+    expect(model!.message).toMatch(/^allowlist entry for modelonly expired on 2025-01-01/m);
   });
 });
