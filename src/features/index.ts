@@ -22,7 +22,8 @@ import {
   scanModelFile,
   TEXT_RULES,
 } from '../rules/index.js';
-import type { Analysis, ArchiveView, Evidence, Severity } from '../types.js';
+import type { Analysis, ArchiveView, Evidence, Gap, Severity } from '../types.js';
+import { type AnalysisBudget, type BudgetClock, BudgetMeter, type BudgetStage } from './budget.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
 import { cleanPath, FileStats, innerPath } from './files.js';
 import { IndicatorStats } from './indicators.js';
@@ -120,8 +121,47 @@ function isShallow(inner: string): boolean {
   return !inner.includes('/');
 }
 
-/** Extract features and evidence from an archive that was read. Never throws on package content. */
-export function extractFeatures(view: ArchiveView): Analysis {
+export interface ExtractOptions {
+  /** Limits for this package, over DEFAULT_BUDGET (src/features/budget.ts). */
+  budget?: Partial<AnalysisBudget>;
+  /** The clock the budget is measured with (tests). */
+  clock?: BudgetClock;
+}
+
+/**
+ * Python that runs when the package is installed or imported (setup.py and other top-level modules, any
+ * __init__.py, .pth files and the modules they import, sitecustomize/usercustomize): a part of one that was
+ * not analysed leaves the package unscannable.
+ */
+function runsEarly(inner: string, base: string, role: FileRole | undefined): boolean {
+  const name = base.toLowerCase();
+  if (name === '__init__.py' || name.endsWith('.pth') || role === 'startup') return true;
+  if (name === 'sitecustomize.py' || name === 'usercustomize.py') return true;
+  return !inner.includes('/');
+}
+
+/**
+ * Extract features and evidence from an archive that was read. Never throws on package content. When the
+ * budget runs out it stops and says where in a Gap; so does a file it could not parse or read whole that
+ * runs at install or import time.
+ */
+export function extractFeatures(view: ArchiveView, options: ExtractOptions = {}): Analysis {
+  const meter = new BudgetMeter(options.budget, options.clock);
+  const gaps: Gap[] = [];
+  let stopped = false;
+  const outOfBudget = (stage: BudgetStage, path: string) => {
+    stopped = true;
+    gaps.push({
+      stage: 'budget',
+      path,
+      reason: `analysis stopped during ${stage} of ${path}: the budget of ${meter.exceeded} ran out (files after it were not analysed)`,
+    });
+  };
+  const parseOptions = {
+    shouldStop: () => meter.spent(),
+    maxHeapBytes: meter.limits.parserHeapBytes,
+    maxNodes: meter.limits.fileNodes,
+  };
   const notes: string[] = [];
   const evidence: Evidence[] = [];
   const files = new FileStats();
@@ -181,6 +221,7 @@ export function extractFeatures(view: ArchiveView): Analysis {
     return (role === 'init' || role === 'module') && isScript(inner) ? 'script' : undefined;
   };
   for (const entry of view.entries) {
+    if (stopped) break;
     const inner = innerPath(entry.path, root);
     const base = inner.slice(inner.lastIndexOf('/') + 1);
     // Links (tar links resolved to their target's content, zip entries pip writes as files) carry data too.
@@ -222,16 +263,41 @@ export function extractFeatures(view: ArchiveView): Analysis {
       // Parse with the in-archive path minus the sdist root, so roles (setup.py, tests/) are judged right;
       // evidence keeps the path as stored.
       const path = root ? `${root}/${inner}` : inner;
-      const parsed = parsePython(text, path, roleOf(path, inner));
+      const fileRoleOverride = roleOf(path, inner);
+      const parsed = parsePython(text, path, fileRoleOverride, parseOptions);
+      if (parsed.stopped) {
+        meter.fail(parsed.stopped);
+        outOfBudget('parse', entry.path);
+        break;
+      }
+      const early = runsEarly(inner, base, fileRoleOverride);
+      if (entry.truncated && early)
+        gaps.push({
+          stage: 'archive',
+          path: entry.path,
+          reason: `${entry.path} is larger than the per-file read limit: only its first ${data.length} bytes were analysed`,
+        });
+      if (!parsed.parsed) {
+        // Too large (or refused by the parser): the line-level rules still read it.
+        record(runTextRules(entry.path, text, true));
+        if (early)
+          gaps.push({
+            stage: 'parse',
+            path: entry.path,
+            reason: parsed.parseError ?? `${entry.path} was not parsed`,
+          });
+      }
       parsedFiles++;
       if (!parsed.parsed) {
         unparsed++;
         if (parsed.parseError) notes.push(parsed.parseError);
       } else if (parsed.errorNodes > 0) errorFiles++;
       analysePython(parsed, entry.path);
+      if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
     } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
       const decoded = decodeText(data);
       record(runTextRules(entry.path, decoded.text));
+      if (meter.spent()) outOfBudget('rules', entry.path);
       for (const line of decoded.text.split(/\r?\n/, 2000)) ioc.addString(line, false);
     }
   }
@@ -286,16 +352,26 @@ export function extractFeatures(view: ArchiveView): Analysis {
     if (role === 'test' || depth >= MAX_PAYLOAD_DEPTH) return;
     let decodes = 0;
     for (const s of parsed.strings) {
+      if (stopped) return;
       if (s.length < 40 || decodes >= MAX_DECODES_PER_FILE) continue;
       const payload = decodePayload(s.value);
       if (!payload) continue;
+      if (meter.decode(payload.text.length)) {
+        outOfBudget('payload decoding', storedPath);
+        return;
+      }
       decodes++;
       other['payload.decoded']!++;
       other['payload.max_layers'] = Math.max(other['payload.max_layers']!, payload.layers.length);
       if (!payload.python) continue;
       other['payload.decoded_python']!++;
       // Same path, so the decoded code gets the role of the file that carries it (setup.py: install time).
-      const inner = parsePython(payload.text, parsed.path);
+      const inner = parsePython(payload.text, parsed.path, undefined, parseOptions);
+      if (inner.stopped) {
+        meter.fail(inner.stopped);
+        outOfBudget('payload decoding', storedPath);
+        return;
+      }
       const hits = runRules(inner).map((e) => ({
         ...e,
         path: storedPath,
@@ -345,5 +421,7 @@ export function extractFeatures(view: ArchiveView): Analysis {
     notes.push(`${evidence.length - EVIDENCE_TOTAL} lower-severity evidence items not listed`);
     evidence.length = EVIDENCE_TOTAL;
   }
-  return { features, tokens: tokens.toRecord(), evidence, notes };
+  const analysis: Analysis = { features, tokens: tokens.toRecord(), evidence, notes };
+  if (gaps.length > 0) analysis.gaps = gaps;
+  return analysis;
 }

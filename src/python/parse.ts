@@ -101,6 +101,10 @@ export interface ParseOptions {
    * (an analysis budget ran out).
    */
   shouldStop?: () => boolean;
+  /** Stop when the parser's wasm memory would pass this many bytes (it never shrinks once grown). */
+  maxHeapBytes?: number;
+  /** Stop before collecting a tree of more nodes than this (the collected objects grow with them). */
+  maxNodes?: number;
   /** Parse long comment runs as written, the slow lookahead included (to compare in tests). */
   keepCommentRuns?: boolean;
 }
@@ -130,16 +134,30 @@ export function parsePython(
     const text = role === 'pth' ? pthExecutableSource(source) : source;
     // Long comment runs are parsed as blank lines (comment-runs.ts); texts are read from `text` itself.
     let runs = options.keepCommentRuns ? [] : findCommentRuns(text);
-    const stop = options.shouldStop;
-    const parseOptions = stop ? { progressCallback: () => stop() } : undefined;
+    const binding = loaded.binding;
+    let stopped: string | undefined;
+    const progressCallback = () => {
+      if (options.shouldStop?.()) stopped = 'the analysis budget ran out';
+      else if (options.maxHeapBytes && binding.HEAP32.buffer.byteLength > options.maxHeapBytes)
+        stopped = `the parser's memory passed ${options.maxHeapBytes} bytes`;
+      return stopped !== undefined;
+    };
+    const watched = options.shouldStop !== undefined || options.maxHeapBytes !== undefined;
+    const stoppedFile = (reason: string) => ({
+      ...emptyFile(path, source, lines, `${path}: parse stopped: ${reason}`),
+      stopped: reason,
+    });
     for (let attempt = 0; ; attempt++) {
-      tree = loaded.parser.parse(blankRuns(text, runs), null, parseOptions);
-      if (!tree && stop?.())
-        return {
-          ...emptyFile(path, source, lines, `${path}: parse stopped by the analysis budget`),
-          stopped: true,
-        };
+      tree = loaded.parser.parse(blankRuns(text, runs), null, watched ? { progressCallback } : undefined);
+      if (!tree) {
+        // A cancelled parse is resumed by the next call unless the parser is reset.
+        loaded.parser.reset();
+        if (stopped) return stoppedFile(stopped);
+      }
       if (!tree) return emptyFile(path, source, lines, `${path}: tree-sitter produced no tree`);
+      const nodes = options.maxNodes ? tree.rootNode.descendantCount : 0;
+      if (options.maxNodes && nodes > options.maxNodes)
+        return stoppedFile(`${nodes} syntax nodes, over the limit of ${options.maxNodes}`);
       const file = newFile(path, source, lines);
       const stringRanges: number[] | undefined = runs.length > 0 ? [] : undefined;
       collect(reader(loaded, tree, text), tree, file, role, stringRanges);

@@ -77,8 +77,8 @@ export interface ParsedFile {
   parsed: boolean;
   /** Why parsed is false, for the analysis notes. */
   parseError?: string;
-  /** The parse was stopped by ParseOptions.shouldStop (an analysis budget), not refused by the parser. */
-  stopped?: boolean;
+  /** Why the parse was stopped by a limit of ParseOptions (an analysis budget), not refused by the parser. */
+  stopped?: string;
   errorNodes: number;
   imports: ImportRecord[];
   calls: CallSite[];

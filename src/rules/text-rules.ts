@@ -92,12 +92,15 @@ function firstPatternPerLine(
 
 const cut = (s: string) => (s.length > 200 ? s.slice(0, 200) : s);
 
-/** Indicator checks for a non-Python text file; never throws. */
-export function runTextRules(path: string, text: string): Evidence[] {
+/**
+ * Indicator checks for a non-Python text file, or with `anyPath` for any text (a Python file too large to
+ * parse still gets these line-level checks); never throws.
+ */
+export function runTextRules(path: string, text: string, anyPath = false): Evidence[] {
   const lines = text.split(/\r?\n/);
   const evidence: Evidence[] = [];
   for (const rule of TEXT_RULES) {
-    if (!rule.applies(path)) continue;
+    if (!anyPath && !rule.applies(path)) continue;
     for (const hit of rule.check(text)) {
       const item: Evidence = {
         rule: rule.id,

