@@ -234,11 +234,17 @@ export function parseRequirements(content: string, path: string, opts: ParseOpti
  */
 function applyConstraints(state: State): void {
   const out: PackageRef[] = [];
+  // By name: a loop over every constraint per requirement was quadratic.
+  const byName = new Map<string, PackageRef[]>();
+  for (const c of state.constraints) {
+    const list = byName.get(c.name);
+    if (list) list.push(c);
+    else byName.set(c.name, [c]);
+  }
   for (const pkg of state.packages) {
     out.push(pkg);
     if (pkg.source === 'url' || pkg.source === 'vcs' || pkg.source === 'path') continue;
-    for (const c of state.constraints) {
-      if (c.name !== pkg.name) continue;
+    for (const c of byName.get(pkg.name) ?? []) {
       const direct = c.source === 'url' || c.source === 'vcs' || c.source === 'path';
       if (!direct && c.version === null) {
         // A range only narrows what is allowed.
