@@ -55,6 +55,20 @@ const SHAPES: Shape[] = [
     constraints: (n) => pins(n / 14),
     entries: true,
   },
+  {
+    name: 'many --extra-index-url options',
+    file: 'requirements.txt',
+    make: (n) =>
+      Array.from({ length: n / 40 }, (_, i) => `--extra-index-url https://x${i}.example/`).join('\n'),
+    entries: true,
+  },
+  {
+    name: 'many uv.lock registries',
+    file: 'uv.lock',
+    make: (n) =>
+      `version = 1\n${Array.from({ length: n / 80 }, (_, i) => `[[package]]\nname = "a"\nsource = { registry = "https://x${i}.example/" }\n`).join('')}`,
+    entries: true,
+  },
   { name: 'blank lines (format sniffing)', file: 'unnamed', make: (n) => '\n'.repeat(n) },
   { name: 'unclosed extras lines (sniffing)', file: 'unnamed', make: (n) => 'a[x\n'.repeat(n / 4) },
   { name: 'deeply nested TOML arrays', file: 'pyproject.toml', make: (n) => `a = ${'['.repeat(n / 2)}` },

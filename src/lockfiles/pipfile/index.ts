@@ -45,7 +45,7 @@ export function parsePipfile(content: string, path: string): LockfileResult {
       const url = isRecord(s) ? str(s['url']) : undefined;
       if (name && url) sources.set(name, url);
       if (url && defaultIndex === undefined) defaultIndex = url;
-      if (url && !indexUrls.includes(url)) indexUrls.push(url);
+      if (url) indexUrls.push(url);
     }
   }
   const packages: PackageRef[] = [];
@@ -124,7 +124,8 @@ export function parsePipfile(content: string, path: string): LockfileResult {
     }
   }
   const result: LockfileResult = { file: path, format: 'pipfile', packages, issues, status: 'ok' };
-  if (indexUrls.length) result.indexUrls = indexUrls;
+  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
+  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
   return result;
 }
 

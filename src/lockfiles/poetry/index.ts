@@ -69,7 +69,7 @@ export function parsePoetry(content: string, path: string): LockfileResult {
       else if (type === 'file' || type === 'directory') ref.source = 'path';
       else if (url) {
         ref.source = indexSource(url);
-        if (!indexUrls.includes(url)) indexUrls.push(url);
+        indexUrls.push(url);
       }
       if (url && (type === 'git' || type === 'url' || type === 'file' || type === 'directory')) ref.url = url;
       if (ref.source === undefined) delete ref.source;
@@ -77,7 +77,8 @@ export function parsePoetry(content: string, path: string): LockfileResult {
     packages.push(ref);
   });
   const result: LockfileResult = { file: path, format: 'poetry', packages, issues, status: 'ok' };
-  if (indexUrls.length) result.indexUrls = indexUrls;
+  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
+  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
   return result;
 }
 

@@ -54,7 +54,7 @@ export function parsePylock(content: string, path: string): LockfileResult {
     if (index) {
       const s = indexSource(index);
       if (s) ref.source = s;
-      if (!indexUrls.includes(index)) indexUrls.push(index);
+      indexUrls.push(index);
     }
     const addHashes = (file: unknown) => {
       if (!isRecord(file) || !isRecord(file['hashes'])) return;
@@ -93,6 +93,7 @@ export function parsePylock(content: string, path: string): LockfileResult {
     packages.push(ref);
   });
   const result: LockfileResult = { file: path, format: 'pylock', packages, issues, status: 'ok' };
-  if (indexUrls.length) result.indexUrls = indexUrls;
+  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
+  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
   return result;
 }

@@ -90,7 +90,8 @@ export function parsePyproject(content: string, path: string): LockfileResult {
     });
   }
   const result: LockfileResult = { file: path, format: 'pyproject', packages, issues, status: 'ok' };
-  if (indexUrls.length) result.indexUrls = indexUrls;
+  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
+  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
   return result;
 }
 
@@ -116,7 +117,7 @@ function declaredIndexes(
       if (!isRecord(s)) continue;
       const url = str(s['url']);
       if (!url) continue;
-      if (!urls.includes(url)) urls.push(url);
+      urls.push(url);
       const name = str(s['name']);
       if (name) byName.set(name, url);
       if (isDefault(s) && defaultIndex === undefined) defaultIndex = url;
@@ -158,7 +159,7 @@ function declaredIndexes(
   }
   // An issue, not a package: scanning PyPI's release of that name would judge the wrong files.
   if (unknown.size) packages.splice(0, packages.length, ...packages.filter((p) => !unknown.has(p)));
-  return urls;
+  return [...new Set(urls)];
 }
 
 function uvIndexOf(sources: Record<string, unknown>, name: string): string | undefined {

@@ -222,7 +222,8 @@ export function parseRequirements(content: string, path: string, opts: ParseOpti
     issues: state.issues,
     status: 'ok',
   };
-  if (state.indexUrls.length) result.indexUrls = state.indexUrls;
+  // Deduplicated once: an includes() per option was quadratic in index options.
+  if (state.indexUrls.length) result.indexUrls = [...new Set(state.indexUrls)];
   return result;
 }
 
@@ -310,9 +311,9 @@ function parseFile(
       }
       if (opt.name === 'index-url' && opt.value) {
         state.indexUrl = opt.value;
-        if (!state.indexUrls.includes(opt.value)) state.indexUrls.push(opt.value);
+        state.indexUrls.push(opt.value);
       } else if (opt.name === 'extra-index-url' && opt.value) {
-        if (!state.indexUrls.includes(opt.value)) state.indexUrls.push(opt.value);
+        state.indexUrls.push(opt.value);
       } else if (opt.name === 'no-index') {
         state.noIndex = true;
       } else if (opt.name === 'find-links' && opt.value) {

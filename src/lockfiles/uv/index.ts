@@ -58,7 +58,7 @@ export function parseUv(content: string, path: string): LockfileResult {
     if (registry) {
       const s = indexSource(registry);
       if (s) ref.source = s;
-      if (!indexUrls.includes(registry)) indexUrls.push(registry);
+      indexUrls.push(registry);
     } else if (str(source['git'])) {
       ref.source = 'vcs';
       ref.url = str(source['git']);
@@ -81,6 +81,7 @@ export function parseUv(content: string, path: string): LockfileResult {
     packages.push(ref);
   });
   const result: LockfileResult = { file: path, format: 'uv', packages, issues, status: 'ok' };
-  if (indexUrls.length) result.indexUrls = indexUrls;
+  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
+  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
   return result;
 }
