@@ -137,11 +137,15 @@ function declaredIndexes(
     ...(Array.isArray(uv['extra-index-url']) ? uv['extra-index-url'].map((url) => ({ url })) : []),
   ];
   add(legacy, (s) => s['default'] === true);
-  const uvSources = isRecord(uv['sources']) ? uv['sources'] : {};
+  const uvIndexByName = new Map<string, string>();
+  for (const [k, v] of Object.entries(isRecord(uv['sources']) ? uv['sources'] : {})) {
+    const index = isRecord(v) ? str(v['index']) : undefined;
+    if (index) uvIndexByName.set(normalizeName(k), index);
+  }
   const unknown = new Set<PackageRef>();
   for (const p of packages) {
     if (p.source !== undefined) continue;
-    const pinned = indexNames.get(p) ?? uvIndexOf(uvSources, p.name);
+    const pinned = indexNames.get(p) ?? uvIndexByName.get(p.name);
     const url = pinned ? byName.get(pinned) : defaultIndex;
     if (pinned && url === undefined) {
       // Tied to an index the file does not declare: where it comes from is unknown, so it is not PyPI's.
@@ -160,12 +164,6 @@ function declaredIndexes(
   // An issue, not a package: scanning PyPI's release of that name would judge the wrong files.
   if (unknown.size) packages.splice(0, packages.length, ...packages.filter((p) => !unknown.has(p)));
   return [...new Set(urls)];
-}
-
-function uvIndexOf(sources: Record<string, unknown>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(sources))
-    if (normalizeName(k) === name && isRecord(v)) return str(v['index']);
-  return undefined;
 }
 
 /** A table header line's name, quotes and spaces dropped: `[tool.poetry.dependencies."x"]` -> tool.poetry.dependencies.x */
