@@ -47,6 +47,8 @@ export const fileSchema = z.strictObject({
     .min(1)
     .optional(),
   'max-artifact-mb': z.number().positive().optional(),
+  /** CPU seconds one package's analysis may take before it stops and the package is unscannable. */
+  'analysis-budget-seconds': z.number().positive().max(3600).optional(),
   lockfiles: z.array(z.string()).optional(),
   /** Packages (PEP 503 name globs) or lockfiles (path globs) not to scan; each one left out is reported. */
   exclude: z.array(z.string().min(1)).optional(),
@@ -74,6 +76,8 @@ export interface Config {
   indexToken?: string;
   sarifFile: string;
   maxArtifactMb: number;
+  /** CPU seconds per package's analysis (src/features/budget.ts); past it the package is unscannable. */
+  analysisBudgetSeconds: number;
   cache: boolean;
   auditIssue: boolean;
   osv: boolean;
@@ -96,6 +100,7 @@ export const DEFAULTS = {
   indexUrl: 'https://pypi.org/simple/',
   sarifFile: 'pypi-malware-gate.sarif',
   maxArtifactMb: 50,
+  analysisBudgetSeconds: 120,
   cache: true,
   auditIssue: false,
   osv: true,
@@ -327,6 +332,7 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
     indexToken: set(raw.indexToken),
     sarifFile: set(raw.sarifFile) ?? DEFAULTS.sarifFile,
     maxArtifactMb,
+    analysisBudgetSeconds: file['analysis-budget-seconds'] ?? DEFAULTS.analysisBudgetSeconds,
     cache: bool('cache', raw.cache, DEFAULTS.cache),
     auditIssue: bool('audit-issue', raw.auditIssue, DEFAULTS.auditIssue),
     osv: bool('osv', raw.osv, file.osv ?? DEFAULTS.osv),

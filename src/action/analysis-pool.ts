@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ArchiveLimits, readArchive } from '../archive/index.js';
+import type { AnalysisBudget } from '../features/budget.js';
 import { extractFeatures, initFeatures } from '../features/index.js';
 import type { Analysis, ArchiveView } from '../types.js';
 
@@ -16,6 +17,8 @@ export interface AnalysisJob {
   id: number;
   bytes: Uint8Array;
   limits?: Partial<ArchiveLimits>;
+  /** The package's analysis budget (src/features/budget.ts). */
+  budget?: Partial<AnalysisBudget>;
 }
 
 /**
@@ -45,14 +48,17 @@ export interface AnalysisPool {
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The same work in this thread: for runs from source (no bundled worker) and one-file commands. */
-export function inlineAnalysis(limits?: Partial<ArchiveLimits>): AnalysisPool {
+export function inlineAnalysis(
+  limits?: Partial<ArchiveLimits>,
+  budget?: Partial<AnalysisBudget>,
+): AnalysisPool {
   return {
     threads: 0,
     async analyse(bytes) {
       const view = await readArchive(bytes, limits);
       try {
         await initFeatures();
-        return { view, analysis: await extractFeatures(view) };
+        return { view, analysis: await extractFeatures(view, { budget }) };
       } catch (err) {
         return { view, analysisError: message(err) };
       }
@@ -89,6 +95,7 @@ export function createAnalysisPool(options: {
   workerUrl: URL;
   threads: number;
   limits?: Partial<ArchiveLimits>;
+  budget?: Partial<AnalysisBudget>;
   /** A worker's V8 heap cap: a hostile archive that balloons the heap stops its worker, not the run. */
   heapMb?: number;
   /**
@@ -167,7 +174,12 @@ export function createAnalysisPool(options: {
       const own =
         bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       return new Promise<ArchiveAnalysis>((resolve, reject) => {
-        queue.push({ job: { id: nextId++, bytes: own, limits: options.limits }, filename, resolve, reject });
+        queue.push({
+          job: { id: nextId++, bytes: own, limits: options.limits, budget: options.budget },
+          filename,
+          resolve,
+          reject,
+        });
         pump();
       });
     },

@@ -18,7 +18,7 @@ async function run(job: AnalysisJob): Promise<AnalysisReply> {
   const stripped = { ...view, entries: view.entries.map(({ data: _data, ...entry }) => entry) };
   try {
     await initFeatures();
-    return { id: job.id, view: stripped, analysis: await extractFeatures(view) };
+    return { id: job.id, view: stripped, analysis: await extractFeatures(view, { budget: job.budget }) };
   } catch (err) {
     return { id: job.id, view: stripped, analysisError: message(err) };
   }

@@ -3,6 +3,7 @@
 // is created here and handed to scan() as stages.
 import { join } from 'node:path';
 import type { Config } from '../config.js';
+import { type AnalysisBudget, budgetFromSeconds } from '../features/budget.js';
 import { bundledModel } from '../model/bundled.js';
 import { scoreVector } from '../model/index.js';
 import {
@@ -34,15 +35,15 @@ export interface EngineOptions {
   /** Idle timeout per index or OSV request (CLI --timeout); default: the clients' own (30 s, 15 s). */
   timeoutMs?: number;
   /** Where archives are read and analysed; default: worker threads when bundled, else this thread. */
-  analysis?: (limits: { totalBytes: number }) => AnalysisPool;
+  analysis?: (limits: { totalBytes: number }, budget?: Partial<AnalysisBudget>) => AnalysisPool;
 }
 
 /** Worker threads (one per core) when the bundled worker is there, this thread otherwise (tests, tsx). */
-function defaultAnalysis(limits: { totalBytes: number }): AnalysisPool {
+function defaultAnalysis(limits: { totalBytes: number }, budget?: Partial<AnalysisBudget>): AnalysisPool {
   const workerUrl = bundledWorkerUrl();
   return workerUrl
-    ? createAnalysisPool({ workerUrl, threads: defaultThreads(), limits })
-    : inlineAnalysis(limits);
+    ? createAnalysisPool({ workerUrl, threads: defaultThreads(), limits, budget })
+    : inlineAnalysis(limits, budget);
 }
 
 export function engineFactory(options: EngineOptions = {}): StageFactory {
@@ -66,7 +67,10 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     const maxBytes = Math.max(256 * 1024 * 1024, config.maxArtifactMb * 1024 * 1024 * 10);
     // Read and extract happen together in the pool (a worker keeps the entries' bytes): the readAndExtract
     // stage. Apart, the two would need the bytes back in this thread.
-    const pool = (options.analysis ?? defaultAnalysis)({ totalBytes: maxBytes });
+    const pool = (options.analysis ?? defaultAnalysis)(
+      { totalBytes: maxBytes },
+      budgetFromSeconds(config.analysisBudgetSeconds),
+    );
     const analysed = async (bytes: Uint8Array, filename: string): Promise<Analysis> => {
       const result = await pool.analyse(bytes, filename);
       if (!result.analysis) throw new Error(result.analysisError ?? `${filename}: no analysis`);

@@ -1,5 +1,6 @@
 // The per-package budget and the fail-closed rule for files the extractor could not analyse whole.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fileSchema, resolveConfig } from '../../src/config.js';
 import { BudgetMeter, budgetFromSeconds, DEFAULT_BUDGET } from '../../src/features/budget.js';
 import { extractFeatures, initFeatures } from '../../src/features/index.js';
 import { MAX_PARSE_CHARS } from '../../src/python/index.js';
@@ -94,5 +95,15 @@ describe('files not analysed whole', () => {
       { stage: 'archive', path: 'pkg/__init__.py', reason: expect.stringContaining('per-file read limit') },
     ]);
     expect(analysis.evidence.filter((e) => e.rule === 'exec-decoded-payload')).toHaveLength(2);
+  });
+});
+
+describe('analysis-budget-seconds', () => {
+  it('comes from the config file, 120 by default, and must be a positive number of seconds', () => {
+    expect(resolveConfig({}, {}).analysisBudgetSeconds).toBe(120);
+    expect(DEFAULT_BUDGET.cpuMs).toBe(120_000);
+    expect(resolveConfig({}, { 'analysis-budget-seconds': 30 }).analysisBudgetSeconds).toBe(30);
+    expect(fileSchema.safeParse({ 'analysis-budget-seconds': 0 }).success).toBe(false);
+    expect(fileSchema.safeParse({ 'analysis-budget-seconds': '30' }).success).toBe(false);
   });
 });
