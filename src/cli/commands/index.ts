@@ -17,7 +17,8 @@ export const commands: Record<string, CommandEntry> = {
     load: async () => (await import('./diff.js')).diffCommand,
   },
   scan: {
-    summary: "scan a project's pins (against --base, or all) or packages by name (requests==2.32.3); exit 1 on findings",
+    summary:
+      "scan a project's pins (against --base, or all) or packages by name (requests==2.32.3); exit 1 on findings",
     load: async () => (await import('./scan.js')).scanCommand,
   },
   inspect: {
