@@ -1,7 +1,7 @@
 // Formats recognised by their first bytes, never by the file name: real malicious uploads include
 // wheels named .tar.gz.
-import { Header } from 'tar';
 import type { ArchiveEntry } from '../types.js';
+import { checksumValid } from './tar-format.js';
 
 export type Container = NonNullable<ArchiveEntry['nested']> | 'unknown';
 
@@ -28,15 +28,11 @@ export function sniff(b: Uint8Array): Container {
   return 'unknown';
 }
 
-/** A ustar magic at 257, or an old-style (v7) header whose checksum holds. */
+/** A ustar magic at 257, or an old-style (v7) header whose checksum holds as tarfile checks it (signed or unsigned sum). */
 export function isTarHeader(b: Uint8Array): boolean {
   if (b.length < 512) return false;
   if (startsWith(b, [0x75, 0x73, 0x74, 0x61, 0x72], 257)) return true; // "ustar"
-  try {
-    return new Header(Buffer.from(b.buffer, b.byteOffset, 512)).cksumValid;
-  } catch {
-    return false;
-  }
+  return checksumValid(b.subarray(0, 512));
 }
 
 /**

@@ -95,7 +95,7 @@ export function pyInt(text: string, base: 8 | 10): number {
 }
 
 /** tarfile.calc_chksums: the checksum field may hold the unsigned or the signed byte sum. */
-function checksumValid(buf: Uint8Array): boolean {
+export function checksumValid(buf: Uint8Array): boolean {
   let stored: number;
   try {
     stored = nti(buf.subarray(148, 156));

@@ -243,6 +243,18 @@ describe('GNU sparse members', () => {
 });
 
 describe('headers as tarfile reads them', () => {
+  it('takes an old (v7) header whose checksum is the signed byte sum, as tarfile does', async () => {
+    const header = rawTarHeader({ name: 'p/caf\u00e9.py', size: HEAD.length, type: '0' });
+    header.fill(0, 257, 265); // no ustar magic: only the checksum says this is a tar
+    header.write('        ', 148, 'ascii');
+    let signed = 0;
+    for (const b of header) signed += b > 127 ? b - 256 : b;
+    header.write(`${signed.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const view = await readArchive(tarOfMembers(header, blocks512(HEAD)));
+    expect(view.status).toBe('ok');
+    expect(text(find(view, 'p/caf\u00e9.py'))).toBe(HEAD);
+  });
+
   it('reads a member of an unknown type as the regular file tarfile extracts', async () => {
     const view = await readArchive(
       tarOfMembers(
