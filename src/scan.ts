@@ -200,16 +200,19 @@ async function scanOne<F>(
     }
   }
 
+  // An unpinned ref is judged as the release scanned: OSV, the index history and allow entries with a
+  // version see that version, not "any".
+  const judged: PackageRef = verdict.resolvedVersion ? { ...ref, version: verdict.resolvedVersion } : ref;
   let stageSignals: Signal[] = [];
   try {
-    stageSignals = (await stages.signals?.(ref, item.previous)) ?? [];
+    stageSignals = (await stages.signals?.(judged, item.previous)) ?? [];
   } catch (err) {
     verdict.reasons.push(`signals unavailable: ${message(err)}`);
   }
   verdict.signals = withFindings(findings, stageSignals);
   verdict.score = scores.length > 0 ? Math.max(...scores) : undefined;
   const decision = decide({
-    ref,
+    ref: judged,
     score: verdict.score,
     thresholds: options.thresholds,
     evidence: verdict.evidence,

@@ -12,6 +12,7 @@ import { honestRelease, maliciousRelease } from '../action/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { assertReport } from '../helpers/report-schema.js';
 import { startIndexServer } from '../servers/index-server.js';
+import { startOsvServer } from '../servers/osv-server.js';
 
 let index: Awaited<ReturnType<typeof startIndexServer>>;
 const temps: string[] = [];
@@ -48,7 +49,8 @@ async function scan(cwd: string, args: string[]) {
     cwd,
     env: { PMG_CACHE_DIR: `${cwd}-cache` },
   };
-  const code = await scanCommand.run(['--index-url', index.url, '--no-osv', ...args], io).catch((err) => {
+  const osv = args.includes('--osv') ? [] : ['--no-osv'];
+  const code = await scanCommand.run(['--index-url', index.url, ...osv, ...args], io).catch((err) => {
     if (err instanceof CliError) {
       stderr += err.message;
       return err.exitCode;
@@ -86,6 +88,40 @@ describe('scan <requirement>', () => {
     );
     const text = await scan(dir, ['tidy-tables']);
     expect(text.stdout).toMatch(/^ok tidy-tables 1\.4\.2 \(newest\)$/m);
+  }, 60_000);
+
+  it('applies the signals like the action: an OSV advisory on the newest release makes it malicious, linked in markdown', async () => {
+    const osv = await startOsvServer({
+      advisories: [
+        {
+          id: 'MAL-2025-4242',
+          summary: 'steals tokens',
+          affected: [{ name: 'tidy-tables', versions: ['1.4.2'] }],
+        },
+      ],
+    });
+    try {
+      const dir = temp('pmg-pkg-');
+      const r = await scan(dir, [
+        'tidy-tables',
+        '--osv',
+        '--osv-url',
+        osv.url,
+        '--no-cache',
+        '--format',
+        'json',
+      ]);
+      expect(r.code).toBe(1);
+      const p = JSON.parse(r.stdout).packages[0];
+      expect(p.verdict).toBe('malicious');
+      expect(p.signals.map((s: { id: string }) => s.id)).toContain('known-malware');
+      const text = await scan(dir, ['tidy-tables', '--osv', '--osv-url', osv.url]);
+      expect(text.stdout).toMatch(/^ {2}why: known-malware: .*OSV advisory MAL-2025-4242/m);
+      const md = await scan(dir, ['tidy-tables', '--osv', '--osv-url', osv.url, '--format', 'markdown']);
+      expect(md.stdout).toContain('[MAL-2025-4242](https://osv.dev/vulnerability/MAL-2025-4242)');
+    } finally {
+      await osv.close();
+    }
   }, 60_000);
 
   it("applies the current folder's config file (an allow entry) to packages named on the command line", async () => {
