@@ -298,7 +298,9 @@ function shard(value: string | undefined): Config['shard'] {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (!m || index < 1 || count > 1000 || index > count)
-    throw new ConfigurationError(`shard must be i/n with 1 <= i <= n <= 1000 (e.g. 2/4), got ${JSON.stringify(v)}`);
+    throw new ConfigurationError(
+      `shard must be i/n with 1 <= i <= n <= 1000 (e.g. 2/4), got ${JSON.stringify(v)}`,
+    );
   return { index, count };
 }
 
