@@ -1,8 +1,9 @@
 // `npm run bench`: timings and peak memory, each printed beside its goal (timings belong here, not in tests).
-//   npm run bench [-- --only extract|action] [-- --per-source N] [-- --repeat N]
+//   npm run bench [-- --only extract|action|hostile] [-- --per-source N] [-- --repeat N] [-- --size BYTES]
 import { availableParallelism, loadavg } from 'node:os';
 import { benchAction } from './action.js';
 import { benchExtraction } from './extract.js';
+import { benchHostile } from './hostile.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,5 +20,9 @@ if (only === 'all' || only === 'action') {
 }
 if (only === 'all' || only === 'extract') {
   const lines = await benchExtraction(Number(flag('per-source', '60')));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+if (only === 'all' || only === 'hostile') {
+  const lines = await benchHostile(Number(flag('size', '1000000')));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -12,13 +12,21 @@ export const downloadAndExecute: Rule = {
   description: 'Fetches something over the network and executes code or starts a program in the same file.',
   rationale: 'The classic dropper: download a second stage at install or import time and run it.',
   check: (file) => {
-    const live = file.calls.filter((c) => c.role !== 'test');
-    const fetches = live.filter((c) => NETWORK_CALL.test(c.name));
-    const first = fetches[0];
+    // One pass finds the first fetch and whether any fetch runs early; most files have none.
+    let first: CallSite | undefined;
+    let earlyFetch = false;
+    for (const c of file.calls) {
+      if (c.role === 'test' || !NETWORK_CALL.test(c.name)) continue;
+      first ??= c;
+      if (early(c)) {
+        earlyFetch = true;
+        break;
+      }
+    }
     if (!first) return [];
     const hits: RuleHit[] = [];
-    const earlyFetch = fetches.some(early);
-    for (const c of live) {
+    for (const c of file.calls) {
+      if (c.role === 'test') continue;
       const isExec = DYNAMIC_EXEC.test(c.name);
       const isRun = PROCESS_CALL.test(c.name) || RUN_FILE.test(c.name);
       if (!isExec && !isRun) continue;

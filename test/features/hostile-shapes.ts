@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 // Inputs a package author can make as large as they like, each of about n characters, and a CPU-time
 // measure for scaling tests: doubling one of these may at most about double the time of any stage
 // (issue 15). The payload is a decoded exec that exec-decoded-payload must still find at either end.
@@ -72,8 +75,14 @@ export function withPayload(shape: string, n: number, at: 'start' | 'end'): stri
   return at === 'start' ? PAYLOAD + body : `${body}\n${PAYLOAD}`;
 }
 
-/** CPU milliseconds (user + system) of `run`. */
+// A full collection before each timing, so no run pays for the garbage of the one before it (with a large
+// parsed file alive, one major collection costs more than a fast rule).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** CPU milliseconds (user + system) of `run`, after a full garbage collection. */
 export function cpuMs(run: () => void): number {
+  collectGarbage();
   const before = process.cpuUsage();
   run();
   const used = process.cpuUsage(before);

@@ -1,0 +1,37 @@
+// Linear rules (issue 15): a package author decides how big and how odd each file is, so doubling any hostile
+// shape may at most about double a rule's CPU time. Each rule runs on the same parsed files; the parse is not
+// timed here (test/features/scaling.test.ts times the whole extraction).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initPython, type ParsedFile, parsePython } from '../../src/python/index.js';
+import { RULES } from '../../src/rules/index.js';
+import { growth, SHAPES, withPayload } from '../features/hostile-shapes.js';
+
+/** Large enough that a rule doing per-line or per-hit scans of the file shows it, small enough to be quick. */
+const SMALL = 40_000;
+const MAX_GROWTH = 2.2;
+/** A rule faster than this on 80 KB costs well under a second on any file, whatever its growth. */
+const NEGLIGIBLE_MS = 0.5;
+
+beforeAll(() => initPython());
+
+describe.each(Object.keys(SHAPES))('rules on %s', (shape) => {
+  it(`grow at most ${MAX_GROWTH}x when the input doubles`, () => {
+    const parse = (n: number) => parsePython(withPayload(shape, n, 'start'), 'pkg/__init__.py');
+    const small = parse(SMALL);
+    const large = parse(2 * SMALL);
+    let larger: ParsedFile | undefined;
+    const slow: string[] = [];
+    for (const rule of RULES) {
+      const check = (file: ParsedFile) => rule.check(file);
+      let ratio = growth(check, small, large, { negligibleMs: NEGLIGIBLE_MS }) ?? 0;
+      // Measured once more, one doubling further, before a rule is called superlinear: a square law grows
+      // 4x at every doubling, while a linear rule's step (a hash table or a cache outgrown) passes.
+      if (ratio > MAX_GROWTH) {
+        larger ??= parse(4 * SMALL);
+        ratio = Math.min(ratio, growth(check, large, larger, { floorMs: 40 }) ?? 0);
+      }
+      if (ratio > MAX_GROWTH) slow.push(`${rule.id} ${ratio.toFixed(2)}x`);
+    }
+    expect(slow).toEqual([]);
+  });
+});
