@@ -28,7 +28,8 @@ export interface GitHubApi {
   createComment(issue: number, body: string): Promise<void>;
   updateComment(id: number, body: string): Promise<void>;
   /** File content at a ref, or null when the file does not exist there (404). */
-  getContent(path: string, ref: string): Promise<string | null>;
+  /** A file at a ref of this repository, or of another one (a central config file); null when absent. */
+  getContent(path: string, ref: string, repository?: { owner: string; repo: string }): Promise<string | null>;
   listOpenIssues(): Promise<
     { number: number; body?: string | null; pull_request?: unknown; user?: Author | null }[]
   >;
@@ -91,9 +92,14 @@ export function octokitApi(octokit: Octokit, owner: string, repo: string): GitHu
     async updateComment(id, body) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
     },
-    async getContent(path, ref) {
+    async getContent(path, ref, repository) {
       try {
-        const res = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+        const res = await octokit.rest.repos.getContent({
+          owner: repository?.owner ?? owner,
+          repo: repository?.repo ?? repo,
+          path,
+          ref,
+        });
         const data = res.data as { type?: string; content?: string; encoding?: string };
         if (Array.isArray(res.data) || data.type !== 'file' || data.content === undefined) {
           throw new Error(`${path} at ${ref} is not a file`);

@@ -18,6 +18,28 @@ export interface ConfigSources {
   /** The base commit's content of a path (null: absent), when there is a base. */
   readBase?: (path: string) => Promise<string | null>;
   baseLabel?: string;
+  /** A file in another repository (the action's contents API), for a central config file. */
+  readExternal?: (
+    repository: { owner: string; repo: string },
+    path: string,
+    ref: string,
+  ) => Promise<string | null>;
+}
+
+/**
+ * `OWNER/REPO/PATH@REF`: a config file kept in another repository (as dependency-review-action allows), so
+ * an organisation's repositories share one policy. A pull request cannot change it.
+ */
+const EXTERNAL = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/([^@\s]+)@([^@\s]+)$/;
+
+export function externalConfig(
+  configFile: string,
+): { owner: string; repo: string; path: string; ref: string } | undefined {
+  const m = EXTERNAL.exec(configFile);
+  if (!m) return undefined;
+  const path = insidePath(m[3]!);
+  if (path === undefined) return undefined;
+  return { owner: m[1]!, repo: m[2]!, path, ref: m[4]! };
 }
 
 export async function loadTrustedConfig(
@@ -25,6 +47,24 @@ export async function loadTrustedConfig(
   configFile: string,
   sources: ConfigSources,
 ): Promise<{ config: Config; change?: string }> {
+  const external = externalConfig(configFile);
+  if (external) {
+    const where = `${external.owner}/${external.repo}/${external.path}@${external.ref}`;
+    if (!sources.readExternal)
+      throw new ConfigurationError(
+        `config-file ${where} is in another repository: the action reads it with github-token; the CLI takes a local file`,
+      );
+    let text: string | null;
+    try {
+      text = await sources.readExternal(external, external.path, external.ref);
+    } catch (err) {
+      throw new ConfigurationError(
+        `cannot read config-file ${where} (does github-token have contents: read on ${external.owner}/${external.repo}?): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    if (text === null) throw new ConfigurationError(`config-file ${where} does not exist`);
+    return { config: resolveConfig(settings, parseConfigFile(text, where)) };
+  }
   const path = insidePath(configFile);
   if (path === undefined)
     throw new ConfigurationError(

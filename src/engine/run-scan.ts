@@ -99,6 +99,9 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     head,
     readBase,
     baseLabel: base ? `the base commit ${base.slice(0, 12)}` : undefined,
+    readExternal: deps.github
+      ? (repository, path, ref) => deps.github!.getContent(path, ref, repository)
+      : undefined,
   });
   const { config } = trusted;
   if (trusted.change)
