@@ -47,6 +47,8 @@ export const defaultClock: BudgetClock = () => {
   return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() };
 };
 
+const CHECK_MS = 10;
+
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** Measures one package's analysis against its budget. */
@@ -54,6 +56,7 @@ export class BudgetMeter {
   readonly limits: AnalysisBudget;
   private readonly start: { cpuMs: number; wallMs: number };
   private decoded = 0;
+  private nextCheck = 0;
   /** The limit that ran out, in words; set once. */
   exceeded?: string;
 
@@ -68,6 +71,13 @@ export class BudgetMeter {
   /** True once a limit is spent (and stays true). */
   spent(): boolean {
     if (this.exceeded) return true;
+    // Reading the CPU clock is a system call that cost 8% of extraction when asked per file and per parse
+    // step: the real clock is read at most every CHECK_MS of wall-clock time.
+    if (this.clock === defaultClock) {
+      const wall = performance.now();
+      if (wall < this.nextCheck) return false;
+      this.nextCheck = wall + CHECK_MS;
+    }
     const now = this.clock();
     if (now.cpuMs - this.start.cpuMs > this.limits.cpuMs)
       this.exceeded = `${seconds(this.limits.cpuMs)} of CPU time`;
