@@ -292,7 +292,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
         unparsed++;
         if (parsed.parseError) notes.push(parsed.parseError);
       } else if (parsed.errorNodes > 0) errorFiles++;
-      analysePython(parsed, entry.path);
+      analysePython(parsed, entry.path, fileRoleOverride);
       if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
     } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
       const decoded = decodeText(data);
@@ -302,7 +302,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     }
   }
 
-  function analysePython(parsed: ParsedFile, storedPath: string): void {
+  function analysePython(parsed: ParsedFile, storedPath: string, roleOverride?: FileRole): void {
     const role = fileRole(parsed.path);
     const isTest = role === 'test';
     record(runRules(parsed).map((e) => ({ ...e, path: storedPath })));
@@ -328,7 +328,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     if (parsed.cmdclass) other['install.cmdclass'] = 1;
     if (role === 'pth')
       other['install.pth_code_lines']! += parsed.lines.filter((l) => /^\s*import\s/.test(l)).length;
-    unpackPayloads(parsed, storedPath, role, 0);
+    unpackPayloads(parsed, storedPath, role, 0, undefined, roleOverride);
     for (const name of names) tokens.add('id', name);
     for (const call of parsed.calls) tokens.add('call', call.name);
     for (const imp of parsed.imports) tokens.add('mod', imp.module || (imp.name ?? ''));
@@ -348,6 +348,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     role: string,
     depth: number,
     anchorLine?: number,
+    roleOverride?: FileRole,
   ): void {
     if (role === 'test' || depth >= MAX_PAYLOAD_DEPTH) return;
     let decodes = 0;
@@ -365,8 +366,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       other['payload.max_layers'] = Math.max(other['payload.max_layers']!, payload.layers.length);
       if (!payload.python) continue;
       other['payload.decoded_python']!++;
-      // Same path, so the decoded code gets the role of the file that carries it (setup.py: install time).
-      const inner = parsePython(payload.text, parsed.path, undefined, parseOptions);
+      // Same path and role, so the decoded code gets the role of the file that carries it (setup.py: install time).
+      const inner = parsePython(payload.text, parsed.path, roleOverride, parseOptions);
       if (inner.stopped) {
         meter.fail(inner.stopped);
         outOfBudget('payload decoding', storedPath);
@@ -383,7 +384,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       for (const call of inner.calls) tokens.add('call', call.name);
       for (const imp of inner.imports) tokens.add('mod', imp.module || (imp.name ?? ''));
       for (const str of inner.strings) ioc.addString(str.value, s.role === 'install' || s.role === 'import');
-      unpackPayloads(inner, storedPath, role, depth + 1, anchorLine ?? s.line);
+      unpackPayloads(inner, storedPath, role, depth + 1, anchorLine ?? s.line, roleOverride);
     }
   }
 

@@ -43,10 +43,12 @@ const KNOWN_PTH_LINE = [
   /^import _virtualenv$/,
   /^import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os\.environ\.get\(var, '(local|stdlib)'\) == 'local'; enabled and __import__\('_distutils_hack'\)\.add_shim\(\); $/,
   /^import __editable___[\w.]+_finder; __editable___[\w.]+_finder\.install\(\)$/,
+  /^(import os; )?exec\('try: __import__\("coloredlogs"\)\.auto_install\(\) if os\.environ\.get\("COLOREDLOGS_AUTO_INSTALL"\) else None\\nexcept ImportError: pass'\)$/,
 ];
 
-// Shell-free commands: no pipe, chaining, substitution, redirection to a shell, URL or inline interpreter code.
-const PLAIN_COMMAND = /^[^|;&`$<>]*$/;
+// Shell-free commands: no chaining or substitution, and a pipe only into a filter (grep, not a shell).
+const PLAIN_COMMAND =
+  /^(?!.*\|\s*(sh|bash|zsh|dash|python[\d.]*|perl|ruby|node|powershell|pwsh|cmd)\b)[^;&`$]*$/s;
 const NO_DOWNLOAD =
   /^(?!.*(https?:|ftp:|curl|wget|powershell|certutil|bitsadmin|mshta|\s-c\s|-enc|base64|\.exe\b))/is;
 // The commands a setup.py runs to release itself (python setup.py sdist upload, twine upload, git tag/push).
@@ -56,12 +58,20 @@ const RELEASE_COMMAND =
 const VERSION_LINE =
   /^(exec|eval)\(\s*(line|l|ln|version_line|match\.group\(\d\)|m\.group\(\d\)|line\[\d*:\d*\])(\.strip\(\))?\s*[,)]/;
 
+// exec("""def name(...): ...""") or exec_('''class ...'''), with nothing in the literal that reaches outside.
+const SHIM_LITERAL = /^[\w.]*exec_?\(\s*[rRuU]?("{3}|'{3}|"|')\s*(def|class|@)\s*\w/;
+const SHIM_DANGER =
+  /import|__builtins__|\bos\.|subprocess|socket|urllib|requests|http|base64|b64|marshal|zlib|codecs|exec|eval|compile|open\(|getattr|globals|system|popen/;
+
 export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
   {
     id: 'tool-pth-line',
     description:
       'a .pth line that a known tool installs (coverage, virtualenv, setuptools, editable installs)',
-    matches: (e) => e.rule === 'pth-executable' && KNOWN_PTH_LINE.some((p) => p.test(e.snippet.trim())),
+    matches: (e) =>
+      /\.pth$/i.test(e.path) &&
+      /^(pth-executable|exec-string-literal|dynamic-import)$/.test(e.rule) &&
+      KNOWN_PTH_LINE.some((p) => p.test(e.snippet.trim())),
   },
   {
     id: 'build-step',
@@ -95,6 +105,24 @@ export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
       e.rule === 'obfuscator-marker' &&
       /Kramer/.test(e.snippet) &&
       !/exec|eval|lambda|__import__|marshal|zlib|b64|base64|compile/.test(e.snippet),
+  },
+  {
+    id: 'compat-shim-literal',
+    description:
+      'exec of a literal that only defines a function or class (Python 2/3 compatibility shims such as six.reraise, with_metaclass)',
+    matches: (e) =>
+      (e.rule === 'exec-string-literal' || e.rule === 'dynamic-import') &&
+      // The whole call is in the snippet (under the 200-character cut), so nothing hides after it.
+      e.snippet.length < 200 &&
+      /\)\s*$/.test(e.snippet) &&
+      SHIM_LITERAL.test(e.snippet) &&
+      !SHIM_DANGER.test(e.snippet.replace(/^[\w.]*exec_?\(/, '')),
+  },
+  {
+    id: 'code-object-copy',
+    description:
+      'types.CodeType rebuilt from an existing code object (co_argcount, ...), as cloudpickle does',
+    matches: (e) => e.rule === 'marshal-code-load' && /CodeType\(\s*\w+\.co_argcount\b/.test(e.snippet),
   },
   {
     id: 'self-alias',

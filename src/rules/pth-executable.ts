@@ -1,3 +1,4 @@
+import { isNamespacePackageLine } from './namespace-pth.js';
 import type { Rule } from './types.js';
 
 export const pthExecutable: Rule = {
@@ -13,7 +14,7 @@ export const pthExecutable: Rule = {
       /exec|eval|system|Popen|b64decode|urlopen|__import__/.test(c.name),
     );
     return file.lines.flatMap((line, index) =>
-      /^import[ \t]/.test(line) && (line.includes(';') || dangerous)
+      /^import[ \t]/.test(line) && (line.includes(';') || dangerous) && !isNamespacePackageLine(line)
         ? [
             {
               line: index + 1,
