@@ -51,9 +51,6 @@ const PLAIN_COMMAND =
   /^(?!.*\|\s*(sh|bash|zsh|dash|python[\d.]*|perl|ruby|node|powershell|pwsh|cmd)\b)[^;&`$]*$/s;
 const NO_DOWNLOAD =
   /^(?!.*(https?:|ftp:|curl|wget|powershell|certutil|bitsadmin|mshta|\s-c\s|-enc|base64|\.exe\b))/is;
-// The commands a setup.py runs to release itself (python setup.py sdist upload, twine upload, git tag/push).
-const RELEASE_COMMAND =
-  /^(os\.system|subprocess\.\w+)\(\s*[[(]?\s*(f?["'](python3?|\{sys\.executable\}|\{0\}|%s)? ?setup\.py (sdist|bdist_wheel|upload|register|bdist_egg)|f?["']twine upload|f?["']git (tag|push)|f?["']rm -rf (build|dist))/;
 // exec/eval of a line of the project's own file, to read __version__ (exec(line.strip()), eval(line[14:])).
 const VERSION_LINE =
   /^(exec|eval)\(\s*(line|l|ln|version_line|match\.group\(\d\)|m\.group\(\d\)|line\[\d*:\d*\])(\.strip\(\))?\s*[,)]/;
@@ -82,14 +79,6 @@ export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
       !/with a downloader, shell or interpreter/.test(e.message ?? '') &&
       PLAIN_COMMAND.test(e.snippet) &&
       NO_DOWNLOAD.test(e.snippet),
-  },
-  {
-    id: 'release-command',
-    description: "setup.py's own release commands (python setup.py sdist upload, twine upload, git tag)",
-    matches: (e) =>
-      e.rule === 'install-time-process' &&
-      RELEASE_COMMAND.test(e.snippet.trim()) &&
-      PLAIN_COMMAND.test(e.snippet),
   },
   {
     id: 'version-line-exec',
