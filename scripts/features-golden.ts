@@ -43,12 +43,12 @@ function sample(): string[] {
 async function analyse(path: string): Promise<Record<string, unknown>> {
   const view = await readArchive(readFileSync(path));
   const a = extractFeatures(view);
-  return { path, features: a.features, tokens: a.tokens, evidence: a.evidence, notes: a.notes };
+  return { path, features: a.features, tokens: a.tokens, evidence: a.evidence, notes: a.notes, gaps: a.gaps };
 }
 
 function differences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const diffs: string[] = [];
-  for (const key of ['features', 'tokens', 'evidence', 'notes']) {
+  for (const key of ['features', 'tokens', 'evidence', 'notes', 'gaps']) {
     const x = a[key];
     const y = b[key];
     if (JSON.stringify(x) === JSON.stringify(y)) continue;
