@@ -1,6 +1,6 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
-import { benignIdiom, isLocated, isStrongEarly } from './rules/benign-idioms.js';
+import { benignIdiom, isLocated, isStrongEarly, NEEDS_CORROBORATION } from './rules/benign-idioms.js';
 import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
@@ -133,17 +133,28 @@ export function decide(input: DecideInput): Decision {
 
   // Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
   // outside tests and docs) fails the check on its own, whatever the score, except a short named list of
-  // idioms honest packages ship (src/rules/benign-idioms.ts). The model decides the grey zone and can raise a
-  // verdict, never veto strong evidence. `npx tsx train/evidence-gate.ts` measures what this costs on the
-  // benign corpus and what it catches, per rule and per idiom.
+  // idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
+  // projects too often (NEEDS_CORROBORATION, measured) fail when the model agrees at least a little (score in
+  // the suspicious band) or no model ran, and warn otherwise. The model decides the grey zone and can raise
+  // a verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus and what it
+  // catches, per rule and per idiom.
   const strong = evidence.filter(isStrongEarly);
-  const decisiveEvidence = strong.find((e) => !benignIdiom(e));
+  const unexcused = strong.filter((e) => !benignIdiom(e));
+  const backed = score === undefined || score >= thresholds.suspicious;
+  const decisiveEvidence = unexcused.find((e) => backed || !NEEDS_CORROBORATION.has(e.rule));
+  const unbacked = unexcused.find((e) => NEEDS_CORROBORATION.has(e.rule));
   if (decisiveEvidence) {
     raw = 'malicious';
     reasons.push(
       `${decisiveEvidence.severity} ${decisiveEvidence.context}-time evidence: ${decisiveEvidence.rule} at ${decisiveEvidence.path}:${decisiveEvidence.line}`,
     );
   } else {
+    if (unbacked) {
+      if (raw === 'benign') raw = 'suspicious';
+      reasons.push(
+        `${unbacked.severity} ${unbacked.context}-time evidence (${unbacked.rule} at ${unbacked.path}:${unbacked.line}) that the model does not back`,
+      );
+    }
     for (const e of strong) {
       const idiom = benignIdiom(e);
       if (idiom)

@@ -127,6 +127,26 @@ export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
   },
 ];
 
+/**
+ * Rules whose strong early hits still fail honest projects too often to decide alone (measured on the
+ * benign corpus by `npx tsx train/evidence-gate.ts`: each fails at least two Debian sdists or wheels once
+ * the idioms above are excused): their hits fail a package when the model agrees at least a little (a score
+ * in the suspicious band) or when no model ran, and warn otherwise. Every other rule decides alone.
+ */
+export const NEEDS_CORROBORATION: ReadonlySet<string> = new Set([
+  'download-and-execute',
+  'install-time-exec',
+  'install-time-network',
+  'install-time-process',
+  'exec-string-literal',
+  'marshal-code-load',
+  'exec-alias',
+  'pth-executable',
+  'exfil-endpoint',
+  'env-exfil',
+  'anti-analysis',
+]);
+
 /** The idiom that excuses this evidence, if any. */
 export function benignIdiom(e: Evidence): BenignIdiom | undefined {
   return BENIGN_IDIOMS.find((i) => i.matches(e));

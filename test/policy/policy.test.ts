@@ -80,9 +80,9 @@ describe('decide', () => {
       'benign',
     ],
     [
-      'the same .pth rule with a payload line fails',
+      'the same .pth rule with a payload line fails when the model agrees a little',
       {
-        score: 0.1,
+        score: 0.6,
         evidence: [
           {
             ...criticalInstall,
@@ -93,6 +93,16 @@ describe('decide', () => {
           },
         ],
       },
+      'malicious',
+    ],
+    [
+      'a rule that needs corroboration warns against a low score',
+      { score: 0.1, evidence: [{ ...criticalInstall, rule: 'download-and-execute' }] },
+      'suspicious',
+    ],
+    [
+      'the same rule without a model fails',
+      { evidence: [{ ...criticalInstall, rule: 'download-and-execute' }] },
       'malicious',
     ],
     [
