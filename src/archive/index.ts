@@ -7,6 +7,7 @@ import { bunzip2, type Decompressor, gunzip, plain, unxz } from './decompress.js
 import { type Container, sniff, zipPrefix } from './detect.js';
 import { type ArchiveLimits, resolveLimits } from './limits.js';
 import { resolveLinks } from './links.js';
+import { inTestOrDocFolder } from './names.js';
 import { readTar } from './tar.js';
 import { sourceProblem } from './text.js';
 import { readZip } from './zip.js';
@@ -87,7 +88,11 @@ function undecodableSources(c: Collector): void {
   for (const e of c.entries) {
     if (!e.data || !PYTHON_SOURCE.test(e.path)) continue;
     const problem = sourceProblem(e.data);
-    if (problem) c.gap(e.path, problem, 'decode');
+    if (!problem) continue;
+    // Test data in tests/ and docs/ declares codecs Python itself does not know (4 of 2,913 Debian
+    // sdists: 'lala', 'utf-9', a test runner's own codec); nothing imports it at install or import time.
+    if (inTestOrDocFolder(e.path)) c.note(`${e.path}: ${problem} (test or docs file: not a gap)`);
+    else c.gap(e.path, problem, 'decode');
   }
 }
 

@@ -38,3 +38,22 @@ export function nameFlags(name: string, depth: number, invalidUtf8 = false): Nam
 export function pathParts(name: string): string[] {
   return name.split(/[/\\]+/).filter((p) => p !== '' && p !== '.');
 }
+
+/** Folders of tests, docs and examples: code there runs only when a developer runs it. */
+const TEST_OR_DOC_DIRS = new Set([
+  'test',
+  'tests',
+  'testing',
+  'doc',
+  'docs',
+  'example',
+  'examples',
+  'benchmarks',
+  'bench',
+]);
+
+/** True when a folder of the path (not the file name) is a tests, docs or examples folder. */
+export function inTestOrDocFolder(path: string): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  return parts.slice(0, -1).some((p) => TEST_OR_DOC_DIRS.has(p.toLowerCase()));
+}

@@ -1,18 +1,8 @@
 // Where a file's code runs, judged from its path inside the archive.
+import { inTestOrDocFolder } from '../archive/names.js';
 export type CodeRole = 'install' | 'import' | 'runtime' | 'test';
 export type FileRole = 'setup' | 'pth' | 'startup' | 'init' | 'module' | 'script' | 'test';
 
-const TEST_DIRS = new Set([
-  'test',
-  'tests',
-  'testing',
-  'doc',
-  'docs',
-  'example',
-  'examples',
-  'benchmarks',
-  'bench',
-]);
 
 export function fileRole(path: string): FileRole {
   const parts = path
@@ -23,7 +13,7 @@ export function fileRole(path: string): FileRole {
   if (base.endsWith('.pth')) return 'pth';
   // setup.py at the project root (sdists put it one folder deep: name-version/setup.py).
   if (base === 'setup.py' && parts.length <= 2) return 'setup';
-  if (parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()))) return 'test';
+  if (inTestOrDocFolder(path)) return 'test';
   // Python imports these at every interpreter start when they are on the path (site.py), like a .pth line.
   if (base === 'sitecustomize.py' || base === 'usercustomize.py') return 'startup';
   if (base === 'conftest.py' || /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base)) return 'test';

@@ -304,6 +304,17 @@ describe('Python sources decoded as CPython decodes them', () => {
     expect(decodeSource(Buffer.from('# coding: rot13\nvzcbeg bf')).text).toContain('vzcbeg');
   });
 
+  it('notes, not gaps, an undecodable encoding in a tests or docs folder (test data Python cannot run)', async () => {
+    const view = await readArchive(
+      makeTarGz([
+        { path: 'p-1.0/tests/data/bad_coding.py', data: '# coding: lala\nx = 1\n' },
+        { path: 'p-1.0/pkg/bad_coding.py', data: '# coding: lala\nx = 1\n' },
+      ]),
+    );
+    expect(view.gaps?.map((g) => g.path)).toEqual(['p-1.0/pkg/bad_coding.py']);
+    expect(view.notes?.some((n) => n.startsWith('p-1.0/tests/data/bad_coding.py:'))).toBe(true);
+  });
+
   it('decodes large random sources without error', () => {
     const bytes = Buffer.concat([Buffer.from('# coding: utf-7\n'), randomBytes(100_000)]);
     expect(typeof decodeSource(bytes).text).toBe('string');
