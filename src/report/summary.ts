@@ -1,6 +1,14 @@
 // The job summary: every package in one table, with timings (Markdown; written via GITHUB_STEP_SUMMARY).
 import type { ScanReport } from '../types.js';
-import { flagged, gapLines, lockfileProblems, passed, scoreText, topEvidence, versionText } from './common.js';
+import {
+  flagged,
+  gapLines,
+  lockfileProblems,
+  passed,
+  scoreText,
+  topEvidence,
+  versionText,
+} from './common.js';
 import { escapeMarkdown, inlineCode } from './escape.js';
 
 export function renderSummary(report: ScanReport): string {
