@@ -162,6 +162,11 @@ export const SETTINGS: Record<
     cliDoc: 'none (SARIF is written only when asked)',
   },
   maxArtifactMb: { input: 'max-artifact-mb', kind: 'string', doc: `\`${DEFAULTS.maxArtifactMb}\`` },
+  analysisBudgetSeconds: {
+    input: 'analysis-budget-seconds',
+    kind: 'string',
+    doc: `\`${DEFAULTS.analysisBudgetSeconds}\``,
+  },
   cache: { input: 'cache', kind: 'bool', doc: `\`${DEFAULTS.cache}\`` },
   auditIssue: { input: 'audit-issue', kind: 'bool', doc: `\`${DEFAULTS.auditIssue}\``, actionOnly: true },
   osv: { input: 'osv', kind: 'bool', doc: `\`${DEFAULTS.osv}\`` },
@@ -242,6 +247,7 @@ export interface RawSettings {
   indexToken?: string;
   sarifFile?: string;
   maxArtifactMb?: string;
+  analysisBudgetSeconds?: string;
   cache?: string;
   auditIssue?: string;
   osv?: string;
@@ -304,6 +310,18 @@ function shard(value: string | undefined): Config['shard'] {
   return { index, count };
 }
 
+/** The per-package analysis budget in CPU seconds: the input or flag over the file over the default. */
+function budgetSeconds(value: string | undefined, file: FileConfig): number {
+  const v = set(value);
+  if (v === undefined) return file['analysis-budget-seconds'] ?? DEFAULTS.analysisBudgetSeconds;
+  const seconds = Number(v);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+    throw new ConfigurationError(
+      `analysis-budget-seconds must be a number of seconds above 0 and at most 3600, got ${JSON.stringify(v)}`,
+    );
+  return seconds;
+}
+
 /** Merge: settings (inputs / flags) over the config file over the defaults. */
 export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
   const maxMb = set(raw.maxArtifactMb);
@@ -334,7 +352,7 @@ export function resolveConfig(raw: RawSettings, file: FileConfig = {}): Config {
     indexToken: set(raw.indexToken),
     sarifFile: set(raw.sarifFile) ?? DEFAULTS.sarifFile,
     maxArtifactMb,
-    analysisBudgetSeconds: file['analysis-budget-seconds'] ?? DEFAULTS.analysisBudgetSeconds,
+    analysisBudgetSeconds: budgetSeconds(raw.analysisBudgetSeconds, file),
     cache: bool('cache', raw.cache, DEFAULTS.cache),
     auditIssue: bool('audit-issue', raw.auditIssue, DEFAULTS.auditIssue),
     osv: bool('osv', raw.osv, file.osv ?? DEFAULTS.osv),

@@ -85,6 +85,16 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ indexUrl: 'ftp://x' })).toThrow(/index-url must be an http\(s\) URL/);
     expect(() => resolveConfig({ cache: 'maybe' })).toThrow(/cache must be true or false/);
     expect(() => resolveConfig({ maxArtifactMb: '-3' })).toThrow(/max-artifact-mb/);
+    expect(() => resolveConfig({ analysisBudgetSeconds: '0' })).toThrow(/analysis-budget-seconds/);
+    expect(() => resolveConfig({ analysisBudgetSeconds: 'ten' })).toThrow(/analysis-budget-seconds/);
+  });
+
+  it('takes the analysis budget from the input over the file over the default', () => {
+    expect(resolveConfig({}).analysisBudgetSeconds).toBe(120);
+    expect(resolveConfig({}, { 'analysis-budget-seconds': 30 }).analysisBudgetSeconds).toBe(30);
+    expect(
+      resolveConfig({ analysisBudgetSeconds: '5' }, { 'analysis-budget-seconds': 30 }).analysisBudgetSeconds,
+    ).toBe(5);
   });
 });
 
