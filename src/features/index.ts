@@ -188,6 +188,9 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   const record = (items: Evidence[]) => {
     const perKey = new Map<string, number>();
     for (const e of items) {
+      // A rule that failed on a file left that file not analysed completely: fail closed.
+      if (e.rule === 'rule-error')
+        gaps.push({ stage: 'analysis', path: e.path, reason: e.message ?? `a rule failed on ${e.path}` });
       const early = e.context === 'install' || e.context === 'import' || e.context === undefined;
       const key = `rule.${e.rule}.${early ? 'early' : 'late'}`;
       ruleCounts.set(key, (ruleCounts.get(key) ?? 0) + 1);
