@@ -158,8 +158,10 @@ export function renderModelCard(e: Evaluation): string {
       '## What the gate does (verdicts, not scores)',
       '',
       'A package fails the check through `decide()` in `src/policy.ts`: a score at or above the malicious threshold ' +
-        '*with* located evidence, or critical install/import-time evidence with a score at least in the suspicious ' +
-        'band. These are the malicious verdicts of the same outer folds (no index signals: the corpus has none).',
+        '*with* located evidence (medium or above, outside tests and docs), or high or critical evidence in code that ' +
+        'runs at install, import or start-up time, whatever the score, except the named benign idioms of ' +
+        '`src/rules/benign-idioms.ts` and the rules listed there that need a score in the suspicious band. These are ' +
+        'the malicious verdicts of the same outer folds (no index signals: the corpus has none).',
       '',
       '| measure | mean ± sd (min–max) over folds | all folds together |',
       '|---|---|---|',
