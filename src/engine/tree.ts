@@ -5,6 +5,7 @@ import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
+import { SKIP_DIRS } from '../lockfiles/index.js';
 import type { GitObjects } from './git.js';
 
 export interface SourceTree {
@@ -17,23 +18,6 @@ export interface SourceTree {
   /** Workspace-relative posix paths of the regular files matching the globs (no symlinks followed). */
   glob(patterns: string[], ignore?: string[]): Promise<string[]>;
 }
-
-/** Folders never searched for lockfiles (virtual environments, caches, vendored trees, git itself). */
-export const SKIP_DIRS = [
-  '.git',
-  'node_modules',
-  '.venv',
-  'venv',
-  'virtualenvs',
-  '.virtualenvs',
-  '.tox',
-  '.nox',
-  'site-packages',
-  '__pycache__',
-  '.mypy_cache',
-  '.pytest_cache',
-  'dist-packages',
-];
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 

@@ -5,7 +5,8 @@ import { glob } from 'tinyglobby';
 import { formatFromName } from './detect.js';
 import { formatById } from './registry.js';
 
-const SKIP = [
+/** Folders never searched for lockfiles (virtual environments, caches, vendored trees, git itself). */
+export const SKIP_DIRS = [
   'node_modules',
   '.git',
   '.venv',
@@ -33,7 +34,7 @@ export async function discoverLockfiles(root: string): Promise<string[]> {
     dot: true,
     onlyFiles: true,
     followSymbolicLinks: false,
-    ignore: SKIP.map((d) => `**/${d}/**`),
+    ignore: SKIP_DIRS.map((d) => `**/${d}/**`),
   });
   // Regular files only: a symlink is not listed, wherever it points (reading it could leave the checkout).
   return selectLockfiles(

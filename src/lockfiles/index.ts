@@ -8,7 +8,7 @@ import { formatById } from './registry.js';
 export { normalizeName } from './common.js';
 export { detectFormat, formatFromName } from './detect.js';
 export { describeChange, diffPackages } from './diff.js';
-export { discoverLockfiles, selectLockfiles } from './discover.js';
+export { discoverLockfiles, SKIP_DIRS, selectLockfiles } from './discover.js';
 export type { ParseOptions } from './parser.js';
 export { FORMATS } from './registry.js';
 
