@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script shared with build.mjs, without type declarations.
-import { computeDigest, DIGEST_FOLDERS, digestSource } from '../../scripts/analysis-digest.mjs';
+import { computeDigest, DIGEST_FILES, DIGEST_FOLDERS, digestSource } from '../../scripts/analysis-digest.mjs';
 import { ANALYSIS_DIGEST, PACKAGE_VERSION } from '../../src/analysis-digest.js';
 import type { ArtifactAnalysis } from '../../src/scan.js';
 import { folderVerdictCache, validEntry, verdictKeyText } from '../../src/verdict-cache.js';
@@ -50,8 +50,15 @@ describe('analysis digest', () => {
   it('changes when any file in those folders changes', () => {
     const copy = tempDir();
     for (const folder of DIGEST_FOLDERS) cpSync(join(root, folder), join(copy, folder), { recursive: true });
+    for (const file of DIGEST_FILES) cpSync(join(root, file), join(copy, file));
     cpSync(join(root, 'package.json'), join(copy, 'package.json'));
     const before = computeDigest(copy).digest;
+    for (const file of DIGEST_FILES) {
+      const text = readFileSync(join(copy, file), 'utf8');
+      writeFileSync(join(copy, file), `${text}\n// changed\n`);
+      expect(computeDigest(copy).digest).not.toBe(before);
+      writeFileSync(join(copy, file), text);
+    }
     for (const folder of DIGEST_FOLDERS) {
       const file = readdirSync(join(copy, folder)).find((f) => f.endsWith('.ts'))!;
       const path = join(copy, folder, file);
