@@ -10,6 +10,11 @@ import { growth, SHAPES, withPayload } from '../features/hostile-shapes.js';
 const SMALL = 40_000;
 const MAX_GROWTH = 2.2;
 /**
+ * The bound for the second look: a square law grows 4x at every doubling, so 3x still catches it, while a
+ * linear rule on a busy machine (the suite runs files in parallel) measured 2.36x here once.
+ */
+const CONFIRM_GROWTH = 3;
+/**
  * A rule faster than this on 80 KB costs under half a second at 1 MB even if it grew with the square of the
  * file; timing it closer is measuring the machine.
  */
@@ -37,8 +42,8 @@ describe.each(Object.keys(SHAPES))('rules on %s', (shape) => {
           growth(check, small, large, { floorMs: 40 }) ?? 0,
           growth(check, large, larger, { floorMs: 40 }) ?? 0,
         );
+        if (ratio > CONFIRM_GROWTH) slow.push(`${rule.id} ${ratio.toFixed(2)}x`);
       }
-      if (ratio > MAX_GROWTH) slow.push(`${rule.id} ${ratio.toFixed(2)}x`);
     }
     expect(slow).toEqual([]);
   });
