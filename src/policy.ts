@@ -274,6 +274,10 @@ export function outcome(report: ScanReport, failOn: FailOn, options: OutcomeOpti
   // A full audit that found no lockfile at all (no checkout step, a path that moved) covered nothing.
   if (report.mode === 'full' && report.lockfiles.length === 0 && packages.length === 0)
     return { failed: true, reason: 'nothing was scanned: no lockfile was found (full mode)', warnings };
+  // On a pull request a repository without Python lockfiles passes, but says so: a moved or misnamed
+  // lockfile must not look like a clean check.
+  if (report.lockfiles.length === 0 && packages.length === 0)
+    warnings.push('no Python lockfile was found: nothing was checked (see `lockfiles` in the README)');
   if (failOn !== 'never' && counts.malicious > 0) failures.push(`${counts.malicious} malicious package(s)`);
   const uncovered = [
     counts.unscannable > 0 ? `${counts.unscannable} unscannable package(s)` : '',

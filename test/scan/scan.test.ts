@@ -324,6 +324,11 @@ describe('outcome', () => {
       reason: expect.stringMatching(/nothing was scanned/),
     });
     expect(outcome(report([], true), 'malicious').failed).toBe(true);
+    // A pull request in a repository with no lockfile passes, with a warning that nothing was checked.
+    expect(outcome(report([]), 'malicious')).toEqual({
+      failed: false,
+      warnings: [expect.stringMatching(/no Python lockfile was found/)],
+    });
     expect(report(evil).counts).toEqual({
       scanned: 1,
       malicious: 1,
