@@ -5,6 +5,7 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import { z } from 'zod';
 import type { AllowEntry } from './policy.js';
 import { DEFAULT_PLATFORMS, KNOWN_PLATFORMS } from './registry/tags.js';
+import { SEVERITIES } from './types.js';
 
 /** A user mistake in configuration: reported as one clear message, exit code 2 in the CLI. */
 export class ConfigurationError extends Error {
@@ -13,7 +14,7 @@ export class ConfigurationError extends Error {
 
 const failOn = z.enum(['malicious', 'suspicious', 'never']);
 const commentMode = z.enum(['auto', 'always', 'never']);
-const severity = z.enum(['low', 'medium', 'high', 'critical']);
+const severity = z.enum(SEVERITIES);
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))

@@ -134,24 +134,28 @@ export interface ArchiveView {
   gaps?: Gap[];
 }
 
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+/** Severities, weakest first (schemas and orderings use this list). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
-export type EvidenceCategory =
-  | 'process'
-  | 'network'
-  | 'filesystem'
-  | 'sysinfo'
-  | 'credentials'
-  | 'dynamic-code'
-  | 'encoding'
-  | 'obfuscation'
-  | 'persistence'
-  | 'indicator'
-  | 'metadata'
-  | 'files'
-  | 'install-hook'
-  | 'signal'
-  | 'integrity';
+export const EVIDENCE_CATEGORIES = [
+  'process',
+  'network',
+  'filesystem',
+  'sysinfo',
+  'credentials',
+  'dynamic-code',
+  'encoding',
+  'obfuscation',
+  'persistence',
+  'indicator',
+  'metadata',
+  'files',
+  'install-hook',
+  'signal',
+  'integrity',
+] as const;
+export type EvidenceCategory = (typeof EVIDENCE_CATEGORIES)[number];
 
 /** One rule hit, located in the package (path inside the archive, 1-based line). */
 export interface Evidence {
@@ -167,6 +171,17 @@ export interface Evidence {
   message?: string;
 }
 
+export const GAP_STAGES = [
+  'resolve',
+  'download',
+  'archive',
+  'decode',
+  'parse',
+  'analysis',
+  'budget',
+] as const;
+export type GapStage = (typeof GAP_STAGES)[number];
+
 /**
  * Part of what pip could install that the gate did not analyse completely (an unreadable archive or
  * member, a file too large to parse, an undecodable encoding, a budget that ran out, a wheel that was
@@ -174,7 +189,7 @@ export interface Evidence {
  */
 export interface Gap {
   /** The stage that could not finish. */
-  stage: 'resolve' | 'download' | 'archive' | 'decode' | 'parse' | 'analysis' | 'budget';
+  stage: GapStage;
   /** The artifact's filename, when one artifact is concerned. */
   artifact?: string;
   /** The path inside the artifact, when one member is concerned. */

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ANALYSIS_DIGEST, PACKAGE_VERSION } from './analysis-digest.js';
 import type { ArtifactAnalysis, VerdictCache, VerdictKey } from './scan.js';
+import { EVIDENCE_CATEGORIES, GAP_STAGES, SEVERITIES } from './types.js';
 
 /** $PMG_CACHE_DIR, else $XDG_CACHE_HOME/pypi-malware-gate, else ~/.cache/pypi-malware-gate. */
 export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
@@ -31,24 +32,8 @@ export function verdictKeyText(key: VerdictKey): string {
 
 const evidenceSchema = z.object({
   rule: z.string(),
-  category: z.enum([
-    'process',
-    'network',
-    'filesystem',
-    'sysinfo',
-    'credentials',
-    'dynamic-code',
-    'encoding',
-    'obfuscation',
-    'persistence',
-    'indicator',
-    'metadata',
-    'files',
-    'install-hook',
-    'signal',
-    'integrity',
-  ]),
-  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  category: z.enum(EVIDENCE_CATEGORIES),
+  severity: z.enum(SEVERITIES),
   path: z.string(),
   line: z.number().int(),
   snippet: z.string(),
@@ -57,7 +42,7 @@ const evidenceSchema = z.object({
 });
 
 const gapSchema = z.object({
-  stage: z.enum(['resolve', 'download', 'archive', 'decode', 'parse', 'analysis', 'budget']),
+  stage: z.enum(GAP_STAGES),
   artifact: z.string().optional(),
   path: z.string().optional(),
   reason: z.string(),

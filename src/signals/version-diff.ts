@@ -2,7 +2,7 @@
 // new version's analysis and absent from the old one's. A hijacked release of a popular package is one
 // small payload in setup.py or __init__.py, which a whole-package model score can rate low; the diff
 // against the release the project already trusted cannot miss it.
-import type { Analysis, Evidence, Severity, Signal } from '../types.js';
+import { type Analysis, type Evidence, SEVERITIES, type Severity, type Signal } from '../types.js';
 
 export interface VersionPair {
   from: string;
@@ -25,7 +25,7 @@ const BEHAVIOUR = new Set<Evidence['category']>([
   'install-hook',
 ]);
 
-const SEVERITY_ORDER: Severity[] = ['low', 'medium', 'high', 'critical'];
+const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
 const rankOf = (severity: Severity): number => SEVERITY_ORDER.indexOf(severity);
 
 /** Code that runs when the package is installed or imported, or a binary anywhere in it. */
