@@ -5,7 +5,15 @@
 import type { LoadedModel } from './model/load.js';
 import { scoreVector } from './model/score.js';
 import { decide, type Thresholds } from './policy.js';
-import type { Analysis, ArchiveView, Evidence, Gap, ModelScore, VerdictLevel } from './types.js';
+import {
+  type Analysis,
+  type ArchiveView,
+  type Evidence,
+  type Gap,
+  type ModelScore,
+  SEVERITY_RANK,
+  type VerdictLevel,
+} from './types.js';
 
 /** The stages from an artifact's bytes to its analysis; real ones from src/archive, src/features, src/model. */
 export interface AnalysisStages {
@@ -42,7 +50,6 @@ export interface AnalysedArtifact extends ArtifactAnalysis {
   drivers: ModelScore['contributions'];
 }
 
-const SEVERITY: Record<Evidence['severity'], number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const CONTEXT: Record<string, number> = { install: 2, import: 1 };
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -52,7 +59,7 @@ export function orderEvidence(evidence: Evidence[], weightOf: (feature: string) 
     Math.max(weightOf(`rule.${e.rule}.early`), weightOf(`rule.${e.rule}.late`), 0);
   return [...evidence].sort(
     (a, b) =>
-      SEVERITY[b.severity] - SEVERITY[a.severity] ||
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
       weight(b) - weight(a) ||
       (CONTEXT[b.context ?? ''] ?? 0) - (CONTEXT[a.context ?? ''] ?? 0),
   );

@@ -137,6 +137,8 @@ export interface ArchiveView {
 /** Severities, weakest first (schemas and orderings use this list). */
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** A severity's place in SEVERITIES (low 0 ... critical 3), for comparing and sorting. */
+export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 export const EVIDENCE_CATEGORIES = [
   'process',

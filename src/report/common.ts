@@ -1,11 +1,14 @@
 // Shared, format-neutral helpers for reporters (no escaping here: that is escape.ts's job).
 import { gapText } from '../policy.js';
-import type { Evidence, PackageVerdict, ScanReport, Severity } from '../types.js';
+import {
+  type Evidence,
+  type PackageVerdict,
+  type ScanReport,
+  SEVERITY_RANK as severityRank,
+} from '../types.js';
 
 export const MARKER = '<!-- pypi-malware-gate -->';
 export const AUDIT_MARKER = '<!-- pypi-malware-gate:audit -->';
-
-const severityRank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /** The evidence to show first: highest severity, then install-time before import-time before the rest. */
 export function topEvidence(p: PackageVerdict, n = 1): Evidence[] {

@@ -2,7 +2,7 @@
 // install, import or startup time, outside tests and docs, except a short named list of idioms that honest
 // packages ship. Each idiom's false-positive rate is measured on the benign corpus
 // (`npx tsx train/policy-sweep.ts` lists how many benign and malicious rows each one excuses).
-import type { Evidence, Severity } from '../types.js';
+import { type Evidence, SEVERITY_RANK as RANK } from '../types.js';
 
 export interface BenignIdiom {
   id: string;
@@ -11,7 +11,6 @@ export interface BenignIdiom {
   matches(e: Evidence): boolean;
 }
 
-const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const DOC_OR_TEST =
   /(^|\/)(tests?|testing|docs?|examples?|samples?|benchmarks?|bench)\/|(^|\/)(conftest|test_[^/]*|[^/]*_tests?)\.py$/i;
 

@@ -1,6 +1,6 @@
 // Shared pieces of the rules: call-name patterns, severity by where code runs, a factory for call rules.
 import type { CallSite, CodeRole, ParsedFile, StringLiteral } from '../python/index.js';
-import type { EvidenceCategory, Severity } from '../types.js';
+import { type EvidenceCategory, SEVERITY_RANK, type Severity } from '../types.js';
 import type { Rule, RuleHit } from './types.js';
 
 export const PROCESS_CALL =
@@ -18,7 +18,7 @@ export function severityFor(role: CodeRole, table: Record<CodeRole, Severity>): 
   return table[role];
 }
 
-export const ORDER: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+export const ORDER: Record<Severity, number> = SEVERITY_RANK;
 
 export function callHit(call: CallSite, severity: Severity, message: string): RuleHit {
   // A name read through getattr / __import__ / folding: the message shows what the snippet spells.
