@@ -4,8 +4,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanCommand } from '../../src/cli/commands/scan.js';
-import { CliError, type CliIO } from '../../src/cli/io.js';
 import { excludedBy, selectItems, shardOf } from '../../src/engine/select.js';
 import type { PackageRef } from '../../src/types.js';
 import { honestRelease, maliciousRelease } from '../action/fixtures.js';
@@ -36,29 +34,11 @@ const temp = (prefix: string) => {
   return d;
 };
 
-async function scan(cwd: string, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    cwd,
-    env: { PMG_CACHE_DIR: `${cwd}-cache` },
-  };
-  const osv = args.includes('--osv') ? [] : ['--no-osv'];
-  const code = await scanCommand.run(['--index-url', index.url, ...osv, ...args], io).catch((err) => {
-    if (err instanceof CliError) {
-      stderr += err.message;
-      return err.exitCode;
-    }
-    throw err;
+/** The CLI's scan against the loopback index (OSV off unless the test passes --osv), through main(). */
+const scan = (cwd: string, args: string[]) =>
+  runCli(['scan', '--index-url', index.url, ...(args.includes('--osv') ? [] : ['--no-osv']), ...args], cwd, {
+    PMG_CACHE_DIR: `${cwd}-cache`,
   });
-  return { code, stdout, stderr };
-}
 
 describe('scan <requirement>', () => {
   it('resolves, fetches and judges a pinned package through the engine; the report names the command line', async () => {

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanCommand } from '../../src/cli/commands/scan.js';
-import { CliError, type CliIO } from '../../src/cli/io.js';
+import type { CliIO } from '../../src/cli/io.js';
 import { honestRelease, maliciousRelease } from '../action/fixtures.js';
 import { makeRepo } from '../action/harness.js';
+import { runCli } from '../helpers/cli.js';
 import { startIndexServer } from '../servers/index-server.js';
 import { startOsvServer } from '../servers/osv-server.js';
 
@@ -32,31 +32,14 @@ const temp = (prefix: string) => {
   return d;
 };
 
-async function run(cwd: string, args: string[], extra: Partial<CliIO> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
+/** The CLI's scan against the loopback index (OSV off unless the test passes --osv), through main(). */
+const run = (cwd: string, args: string[], extra: Partial<CliIO> = {}) =>
+  runCli(
+    ['scan', '--index-url', index.url, ...(args.includes('--osv') ? [] : ['--no-osv']), ...args],
     cwd,
-    env: { PMG_CACHE_DIR: join(cwd, '..', `${cwd.split('/').pop()}-cache`) },
-    ...extra,
-  };
-  const code = await scanCommand
-    .run(['--index-url', index.url, ...(args.includes('--osv') ? [] : ['--no-osv']), ...args], io)
-    .catch((err) => {
-      if (err instanceof CliError) {
-        stderr += err.message;
-        return err.exitCode;
-      }
-      throw err;
-    });
-  return { code, stdout, stderr };
-}
+    { PMG_CACHE_DIR: join(cwd, '..', `${cwd.split('/').pop()}-cache`) },
+    extra,
+  );
 
 describe('scan (CLI) with the engine', () => {
   it('prints a progress line per package on stderr with --progress, none without a terminal', async () => {

@@ -10,7 +10,12 @@ export interface CliRun {
   lines: string[];
 }
 
-export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  extra: Partial<CliIO> = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -22,6 +27,7 @@ export async function runCli(argv: string[], cwd: string, env: Record<string, st
     },
     cwd,
     env,
+    ...extra,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr, lines: stdout.split('\n').filter((l) => l !== '') };
