@@ -178,7 +178,7 @@ async function scanOne<F>(
               gaps: found,
             } = await analyseArtifact(artifact.bytes, artifact.filename, stages);
             analysed = { ...(score !== undefined ? { score } : {}), evidence, notes, gaps: found };
-            await options.cache?.set(cacheKey(artifact.sha256, options), analysed);
+            if (cacheable(analysed)) await options.cache?.set(cacheKey(artifact.sha256, options), analysed);
           }
         }
         verdict.artifacts.push({
@@ -236,6 +236,14 @@ async function scanOne<F>(
   options.onPackage?.(verdict);
   return verdict;
 }
+
+/**
+ * An analysis that ran out of budget or failed says how that run went (a loaded machine, a tight setting, a
+ * crashed worker), not what the artifact is: cached, it would keep the package unscannable after the cause
+ * is gone. Such analyses are done again next time.
+ */
+const cacheable = (analysis: ArtifactAnalysis): boolean =>
+  !analysis.gaps.some((g) => g.stage === 'budget' || g.stage === 'analysis');
 
 const cacheKey = (sha256: string, options: ScanOptions): VerdictKey => ({
   sha256,
