@@ -16601,6 +16601,10 @@ var antiAnalysis = {
   }
 };
 
+// src/types.ts
+var SEVERITIES = ["low", "medium", "high", "critical"];
+var SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i2) => [s, i2]));
+
 // src/rules/context.ts
 var PROCESS_CALL = /^(subprocess\.(Popen|call|check_call|check_output|run|getoutput|getstatusoutput)|os\.(system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|startfile|posix_spawnp?)|pty\.spawn|commands\.(getoutput|getstatusoutput)|asyncio\.create_subprocess_(exec|shell)|popen2\.popen[234])$/;
 var NETWORK_CALL = /^(socket\.(socket|create_connection|gethostbyname|gethostbyname_ex|getaddrinfo)|urllib\.request\.(urlopen|urlretrieve|Request|build_opener)|urllib2\.(urlopen|Request|build_opener)|urllib\.(urlopen|urlretrieve)|requests\.(get|post|put|patch|delete|head|request|Session|session)|http\.client\.(HTTPConnection|HTTPSConnection)|httplib\.(HTTPConnection|HTTPSConnection)|httpx\.(get|post|put|request|stream|Client|AsyncClient)|aiohttp\.(ClientSession|request)|urllib3\.(PoolManager|request)|ftplib\.(FTP|FTP_TLS)|smtplib\.(SMTP|SMTP_SSL)|telnetlib\.Telnet|dns\.resolver\.(resolve|query|Resolver)|websocket\.create_connection|websockets\.connect|pycurl\.Curl|wget\.download)$/;
@@ -16609,7 +16613,7 @@ var DECODE_CALL = /(^|\.)(b64decode|b32decode|b16decode|a85decode|b85decode|deco
 function severityFor(role, table) {
   return table[role];
 }
-var ORDER = { low: 0, medium: 1, high: 2, critical: 3 };
+var ORDER = SEVERITY_RANK;
 function callHit(call2, severity, message2) {
   const resolved = call2.resolved ? `${message2} (resolved: ${call2.name})` : message2;
   const shown = call2.via ? `${resolved}; ${call2.via}` : resolved;
@@ -19310,7 +19314,7 @@ var TokenBag = class {
 };
 
 // src/features/index.ts
-var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+var SEVERITY_RANK2 = { low: 1, medium: 2, high: 3, critical: 4 };
 var EVIDENCE_PER_RULE_FILE = 5;
 var EVIDENCE_TOTAL = 300;
 var PYTHON_FILE = /\.(py|pyw|pth)$/i;
@@ -19422,7 +19426,7 @@ function extractFeatures(view2, options2 = {}) {
       const early2 = e.context === "install" || e.context === "import" || e.context === void 0;
       const key = `rule.${e.rule}.${early2 ? "early" : "late"}`;
       ruleCounts.set(key, (ruleCounts.get(key) ?? 0) + 1);
-      const rank = SEVERITY_RANK[e.severity];
+      const rank = SEVERITY_RANK2[e.severity];
       if (early2) {
         other["rule.max_severity_early"] = Math.max(other["rule.max_severity_early"], rank);
         if (e.severity === "critical") other["rule.critical_early"]++;
@@ -19616,7 +19620,7 @@ function extractFeatures(view2, options2 = {}) {
   for (const source of sources)
     for (const [k, v] of Object.entries(source)) if (k in features) features[k] = v;
   for (const [k, v] of ruleCounts) if (k in features) features[k] = v;
-  evidence.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  evidence.sort((a, b) => SEVERITY_RANK2[b.severity] - SEVERITY_RANK2[a.severity]);
   if (evidence.length > EVIDENCE_TOTAL) {
     notes.push(`${evidence.length - EVIDENCE_TOTAL} lower-severity evidence items not listed`);
     evidence.length = EVIDENCE_TOTAL;
