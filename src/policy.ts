@@ -134,14 +134,25 @@ export function decide(input: DecideInput): Decision {
   // Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
   // outside tests and docs) fails the check on its own, whatever the score, except a short named list of
   // idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
-  // projects too often (NEEDS_CORROBORATION, measured) fail when the model agrees at least a little (score in
-  // the suspicious band) or no model ran, and warn otherwise. The model decides the grey zone and can raise
-  // a verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus and what it
+  // projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model agrees at
+  // least a little (score in the suspicious band), another rule fires strongly in the same file, a version
+  // bump adds the hit, or no model ran; otherwise they warn. The model decides the grey zone and can raise a
+  // verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus and what it
   // catches, per rule and per idiom.
   const strong = evidence.filter(isStrongEarly);
   const unexcused = strong.filter((e) => !benignIdiom(e));
   const backed = score === undefined || score >= thresholds.suspicious;
-  const decisiveEvidence = unexcused.find((e) => backed || !NEEDS_CORROBORATION.has(e.rule));
+  // Two different rules firing strongly in the same file back each other: a diluting host (a trojanized
+  // release of a big project) lowers the score, not the implant's own evidence.
+  // So does a version bump that adds the hit: the release the project already trusted did not have it
+  // (src/signals/version-diff.ts), which is the shape of a hijacked release.
+  const added = signals.filter((s) => s.id === 'version-diff').flatMap((s) => s.evidence ?? []);
+  const corroborated = (e: Evidence) =>
+    unexcused.some((o) => o.path === e.path && o.rule !== e.rule) ||
+    added.some((a) => a.rule === e.rule && a.path === e.path && a.line === e.line);
+  const decisiveEvidence = unexcused.find(
+    (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),
+  );
   const unbacked = unexcused.find((e) => NEEDS_CORROBORATION.has(e.rule));
   if (decisiveEvidence) {
     raw = 'malicious';
