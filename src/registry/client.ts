@@ -6,6 +6,7 @@
 // failures to get an answer as RegistryError. Credentials go only to their own index's origin, over https
 // or to a loopback host.
 import { createHash } from 'node:crypto';
+import { normalizeName } from '../names.js';
 import type { Artifact, Gap, PackageRef } from '../types.js';
 import { type ArtifactCache, createArtifactCache } from './cache.js';
 import { hashMismatch, RegistryError, releaseMissing, untrustedIndex } from './errors.js';
@@ -125,9 +126,6 @@ interface IndexInfo {
   label: string;
   authorization?: string;
 }
-
-/** PEP 503 normalization. */
-export const normalizeProjectName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 const isPublicPypi = (host: string): boolean =>
   ['pypi.org', 'pythonhosted.org'].some((h) => host === h || host.endsWith(`.${h}`));
@@ -369,7 +367,7 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
 
   const projects = new Map<string, Promise<ProjectPage>>();
   function project(name: string, indexes: IndexInfo[]): Promise<ProjectPage> {
-    const normalized = normalizeProjectName(name);
+    const normalized = normalizeName(name);
     const key = `${indexes.map((i) => i.key).join(' ')}\n${normalized}`;
     let pending = projects.get(key);
     if (!pending) {

@@ -5,7 +5,6 @@ export {
   DEFAULT_INDEX_URL,
   type IndexClient,
   type IndexClientOptions,
-  normalizeProjectName,
   type ProjectPage,
   type RegistryFile,
   type Resolution,

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { normalizeName } from '../../names.js';
 import { createIndexClient, RegistryFinding } from '../../registry/index.js';
 import type { PackageRef, Signal } from '../../types.js';
 import { CliError, type Command } from '../io.js';
@@ -29,7 +30,7 @@ export function parseRequirement(text: string, hashes: string[]): PackageRef {
   }
   const pin = /^==\s*([^\s,*;]+)$/.exec(spec);
   return {
-    name: match[1]!.toLowerCase().replace(/[-_.]+/g, '-'),
+    name: normalizeName(match[1]!),
     version: pin ? pin[1]! : null,
     ...(pin || spec === '' ? {} : { specifier: spec }),
     hashes,
