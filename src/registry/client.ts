@@ -2,14 +2,21 @@
 // Content-Type) from the indexes a package is locked to (the lockfile's, when the trusted configuration
 // names them; else index-url and extra indexes, merged as pip does), the choice of the files pip would
 // install on the target platforms, and verified downloads. Answers that are evidence (a pinned release
-// gone, bytes that differ from a stated hash, an index nobody configured) are thrown as RegistryFinding;
-// failures to get an answer as RegistryError. Credentials go only to their own index's origin, over https
+// gone, bytes that differ from a stated hash, an index nobody configured) are returned as findings
+// (OrFinding); failures to get an answer are thrown as RegistryError. Credentials go only to their own index's origin, over https
 // or to a loopback host.
 import { createHash } from 'node:crypto';
 import { normalizeName } from '../names.js';
-import type { Artifact, Gap, PackageRef } from '../types.js';
+import type { Artifact, Gap, OrFinding, PackageRef } from '../types.js';
 import { type ArtifactCache, createArtifactCache } from './cache.js';
-import { hashMismatch, RegistryError, releaseMissing, untrustedIndex } from './errors.js';
+import {
+  found,
+  hashMismatch,
+  RegistryError,
+  releaseMissing,
+  untrustedIndex,
+  valueOrThrow,
+} from './errors.js';
 import { credentialsAllowed, type HttpSettings, httpGet } from './http.js';
 import { type IndexHealth, indexKey } from './indexes.js';
 import { createLimiter } from './limit.js';
@@ -108,9 +115,11 @@ export interface IndexClient {
    * `declared`: index URLs the ref's lockfile gives every package (requirements --index-url/--extra-index-url).
    */
   getProject(name: string, ref?: PackageRef, declared?: string[]): Promise<ProjectPage>;
-  resolve(ref: PackageRef, declared?: string[]): Promise<Resolution>;
+  /** What to analyse for the ref, or a finding: the pinned release is gone, no file matches the lock, an untrusted index. */
+  resolve(ref: PackageRef, declared?: string[]): Promise<OrFinding<Resolution>>;
   sha256Of(file: RegistryFile): string | undefined;
-  download(file: RegistryFile, ref: PackageRef): Promise<Artifact>;
+  /** The verified bytes, or a hash-mismatch finding. */
+  download(file: RegistryFile, ref: PackageRef): Promise<OrFinding<Artifact>>;
   /** Per first-asked index: how many refs it was asked for and how many it answered usefully. */
   health(): IndexHealth[];
   /** Whether the trusted configuration names this index URL (index-url, extra-index-urls, allowed-indexes). */
@@ -277,12 +286,12 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
    * package to one index (uv, poetry, Pipfile, pdm, pylock: `declared` is then absent). Every one must be
    * trusted; the gate never asks an index the configuration does not name.
    */
-  function indexesFor(ref: PackageRef | undefined, declared: string[] | undefined): IndexInfo[] {
+  function indexesFor(ref: PackageRef | undefined, declared: string[] | undefined): OrFinding<IndexInfo[]> {
     // Any source but a direct reference names an index: one that is not an http(s) URL (a file:// or
     // relative registry a uv.lock can name) is never trusted, so a wheel committed with the PR is not
     // what pip installs while the gate analyses the configured index's file.
     const locked = ref?.source !== undefined && !DIRECT_SOURCES.has(ref.source) ? ref.source : undefined;
-    if (locked === undefined && !declared?.length) return configured;
+    if (locked === undefined && !declared?.length) return found(configured);
     const wanted =
       locked !== undefined && declared === undefined
         ? [locked]
@@ -304,12 +313,12 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     if (untrusted.length > 0) {
       const where = ref ? `${ref.file}:${ref.line}` : 'the lockfile';
       const names = untrusted.map((u) => mask(maskUrl(u))).join(', ');
-      throw untrustedIndex(
+      return untrustedIndex(
         `${ref?.name ?? 'a package'}: ${where} has pip fetch it from ${names}, which the configuration does not name ` +
           '(index-url, extra-index-urls, allowed-indexes in the base branch): the index was not asked; add it there if it is trusted',
       );
     }
-    return out;
+    return found(out);
   }
 
   interface ParsedPageFrom {
@@ -377,9 +386,10 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     return pending;
   }
 
+  // The page is history for the signals stage, not evidence: an index that may not be asked is a failure here.
   function getProject(name: string, ref?: PackageRef, declared?: string[]): Promise<ProjectPage> {
     try {
-      return project(name, indexesFor(ref, declared));
+      return project(name, valueOrThrow(indexesFor(ref, declared)));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -396,20 +406,20 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
   }
 
   /** The files pip may install under the lockfile's hashes: with --require-hashes, only locked ones. */
-  function allowedByLock(files: RegistryFile[], ref: PackageRef, label: string): RegistryFile[] {
+  function allowedByLock(files: RegistryFile[], ref: PackageRef, label: string): OrFinding<RegistryFile[]> {
     const locked = lockDigests(ref.hashes).get('sha256');
-    if (!locked) return files;
+    if (!locked) return found(files);
     const sha = (f: RegistryFile) => f.hashes.sha256?.toLowerCase();
     const matching = files.filter((f) => locked.has(sha(f) ?? ''));
     // Files whose sha256 the index does not state are downloaded and checked against the lock instead.
     const unknown = files.filter((f) => sha(f) === undefined);
     if (matching.length === 0 && unknown.length === 0) {
-      throw hashMismatch(
+      return hashMismatch(
         `${label}: none of the ${files.length} file(s) the index serves matches the lockfile's hashes: ` +
           'the files differ from the ones the lockfile pins',
       );
     }
-    return [...matching, ...unknown];
+    return found([...matching, ...unknown]);
   }
 
   /** What to analyse among the candidate files: pip's pick per target, the sdists, the cap; notes on the rest. */
@@ -518,8 +528,10 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     health.set(index.label, h);
   }
 
-  async function resolve(ref: PackageRef, declared?: string[]): Promise<Resolution> {
-    const indexes = indexesFor(ref, declared);
+  async function resolve(ref: PackageRef, declared?: string[]): Promise<OrFinding<Resolution>> {
+    const trustedIndexes = indexesFor(ref, declared);
+    if (!trustedIndexes.ok) return trustedIndexes;
+    const indexes = trustedIndexes.value;
     const labels = indexes.map((i) => i.label);
     let result: ProjectPage;
     try {
@@ -551,18 +563,20 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       const release = result.files.filter((f) => f.version !== null && matching(f.version));
       if (release.length === 0) {
         record(indexes[0], 'missingRelease', ref.name);
-        throw releaseMissing(
+        return releaseMissing(
           `${label}: the index has ${ref.name} but no file for the pinned version ${pinned} (${where}); PyPI deletes malware it finds, so a pinned release that vanished is evidence`,
         );
       }
       record(indexes[0], 'found', ref.name);
-      const chosen = choose(allowedByLock(release, ref, label), release, ref, label);
-      return {
+      const allowed = allowedByLock(release, ref, label);
+      if (!allowed.ok) return allowed;
+      const chosen = choose(allowed.value, release, ref, label);
+      return found({
         ...chosen,
         version: pinned,
         indexes: labels,
         releaseUrl: releaseUrl(chosen.files[0], result.name, pinned),
-      };
+      });
     }
     const specifier = ref.specifier ?? '';
     // Files grouped by PEP 440 identity (1.0 and 1.0.0 together), keyed once per file: a project can have
@@ -594,13 +608,15 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     );
     const label = `${ref.name}==${version}`;
     const release = byVersion.get(version)!;
-    const chosen = choose(allowedByLock(release, ref, label), release, ref, label);
-    return {
+    const allowed = allowedByLock(release, ref, label);
+    if (!allowed.ok) return allowed;
+    const chosen = choose(allowed.value, release, ref, label);
+    return found({
       ...chosen,
       version,
       indexes: labels,
       releaseUrl: releaseUrl(chosen.files[0], result.name, version),
-    };
+    });
   }
 
   /** Where to GET a file and with which credentials: only its own index's, and only on that index's origin. */
@@ -631,8 +647,8 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     return { url: url.toString(), headers };
   }
 
-  /** Throws a hash-mismatch finding unless the bytes match every hash the index states and one the lock pins. */
-  function verify(bytes: Uint8Array, file: RegistryFile, ref: PackageRef): string {
+  /** The bytes' sha256, or a hash-mismatch finding unless they match every hash the index states and one the lock pins. */
+  function verify(bytes: Uint8Array, file: RegistryFile, ref: PackageRef): OrFinding<string> {
     const digests = new Map<string, string>();
     const digest = (algo: string) => {
       let d = digests.get(algo);
@@ -646,20 +662,20 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
     for (const [algo, stated] of Object.entries(file.hashes)) {
       const a = algo.toLowerCase();
       if (!SUPPORTED_HASHES.has(a) || digest(a) === stated.toLowerCase()) continue;
-      throw hashMismatch(
+      return hashMismatch(
         `${file.filename}: downloaded file differs from the one the index lists (${a} ${digest(a)}, the index states ${stated})`,
       );
     }
     const lock = lockDigests(ref.hashes);
     if (lock.size > 0 && ![...lock].some(([algo, allowed]) => allowed.has(digest(algo)))) {
-      throw hashMismatch(
+      return hashMismatch(
         `${file.filename}: downloaded file differs from the one the lockfile pins (sha256 ${sha256} is not among the hashes in ${ref.file}:${ref.line})`,
       );
     }
-    return sha256;
+    return found(sha256);
   }
 
-  async function download(file: RegistryFile, ref: PackageRef): Promise<Artifact> {
+  async function download(file: RegistryFile, ref: PackageRef): Promise<OrFinding<Artifact>> {
     const stated = file.hashes.sha256?.toLowerCase();
     let bytes = stated && cache ? await cache.get(stated) : undefined;
     const fromCache = bytes !== undefined;
@@ -676,9 +692,11 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       }
       bytes = answer.body;
     }
-    const sha256 = verify(bytes, file, ref);
+    const verified = verify(bytes, file, ref);
+    if (!verified.ok) return verified;
+    const sha256 = verified.value;
     if (cache && !fromCache) await cache.put(sha256, bytes);
-    return {
+    return found({
       ref,
       filename: file.filename,
       kind: file.kind,
@@ -686,7 +704,7 @@ export function createIndexClient(options: IndexClientOptions = {}): IndexClient
       sha256,
       bytes,
       ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
-    };
+    });
   }
 
   return {

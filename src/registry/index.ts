@@ -9,7 +9,15 @@ export {
   type RegistryFile,
   type Resolution,
 } from './client.js';
-export { hashMismatch, RegistryError, RegistryFinding, releaseMissing, untrustedIndex } from './errors.js';
+export {
+  type Finding,
+  found,
+  hashMismatch,
+  RegistryError,
+  releaseMissing,
+  untrustedIndex,
+  valueOrThrow,
+} from './errors.js';
 export { type DistKind, type ParsedFilename, parseFilename } from './filename.js';
 export {
   credentialsAllowed,
