@@ -5,9 +5,6 @@ export {
   DEFAULT_INDEX_URL,
   type IndexClient,
   type IndexClientOptions,
-  type ProjectPage,
-  type RegistryFile,
-  type Resolution,
 } from './client.js';
 export {
   type Finding,
@@ -50,3 +47,4 @@ export {
   wheelTags,
 } from './tags.js';
 export { matchesPin, newestSatisfying, type VersionCandidate } from './version.js';
+export type { ProjectPage, RegistryFile, Resolution } from './types.js';
