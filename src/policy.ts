@@ -1,5 +1,6 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
+import { normalizeName } from './names.js';
 import { benignIdiom, isLocated, isStrongEarly, NEEDS_CORROBORATION } from './rules/benign-idioms.js';
 import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
@@ -65,8 +66,6 @@ export interface Decision {
   allowedBy?: string;
 }
 
-const normalize = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /** True when the entry's expiry date has passed (a bare date applies through the end of that day, UTC). */
 export function isExpired(entry: AllowEntry, now: Date): boolean {
   if (!entry.expires) return false;
@@ -77,7 +76,7 @@ export function isExpired(entry: AllowEntry, now: Date): boolean {
 }
 
 function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
-  if (normalize(entry.package) !== normalize(input.ref.name)) return false;
+  if (normalizeName(entry.package) !== normalizeName(input.ref.name)) return false;
   if (entry.version !== undefined && entry.version !== input.ref.version) return false;
   if (entry.sha256 !== undefined) {
     const want = entry.sha256.toLowerCase().replace(/^sha256:/, '');

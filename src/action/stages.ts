@@ -15,6 +15,7 @@ import {
   type RegistryFile,
   refKey,
   untrustedLockfileIndexes,
+  valueOrThrow,
 } from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
@@ -85,10 +86,11 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       let pending = previous.get(key);
       if (!pending) {
         pending = (async () => {
-          const { files } = await client.resolve(ref, declared.get(refKey(ref)));
+          // For the version diff a finding is a reason the analysis is missing; the scan reports it itself.
+          const { files } = valueOrThrow(await client.resolve(ref, declared.get(refKey(ref))));
           const file = files[0];
           if (!file) throw new Error(`${key}: no artifact on the index`);
-          const artifact = await client.download(file, ref);
+          const artifact = valueOrThrow(await client.download(file, ref));
           return analysed(artifact.bytes, artifact.filename);
         })();
         previous.set(key, pending);

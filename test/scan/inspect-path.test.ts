@@ -12,7 +12,7 @@ import { extractFeatures, initFeatures } from '../../src/features/index.js';
 import { analyseArtifact, modelStages } from '../../src/judge.js';
 import { bundledModel } from '../../src/model/bundled.js';
 import { type ScanStages, scan } from '../../src/scan.js';
-import type { Artifact } from '../../src/types.js';
+import type { Artifact, OrFinding } from '../../src/types.js';
 import { maliciousRelease } from '../action/fixtures.js';
 import { makeSdist, makeWheel } from '../fixtures/archives.js';
 
@@ -54,14 +54,17 @@ async function scanOne(filename: string) {
   const model = bundledModel();
   const stages: ScanStages<string> = {
     ...modelStages(model, (bytes) => readArchive(bytes), extractFeatures),
-    resolve: async () => ({ files: [filename] }),
-    download: async (file, ref): Promise<Artifact> => ({
-      ref,
-      filename: file,
-      kind: 'other',
-      url: `http://index.invalid/${file}`,
-      sha256: 'ab'.repeat(32),
-      bytes: files[file]!,
+    resolve: async () => ({ ok: true, value: { files: [filename] } }),
+    download: async (file, ref): Promise<OrFinding<Artifact>> => ({
+      ok: true,
+      value: {
+        ref,
+        filename: file,
+        kind: 'other',
+        url: `http://index.invalid/${file}`,
+        sha256: 'ab'.repeat(32),
+        bytes: files[file]!,
+      },
     }),
   };
   const ref = { name: 'pkg', version: '1.0', hashes: [], file: 'requirements.txt', line: 1 };

@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createIndexClient, RegistryFinding } from '../../registry/index.js';
+import { normalizeName } from '../../names.js';
+import { createIndexClient, type IndexClient } from '../../registry/index.js';
 import type { PackageRef, Signal } from '../../types.js';
 import { CliError, type Command } from '../io.js';
 
@@ -29,7 +30,7 @@ export function parseRequirement(text: string, hashes: string[]): PackageRef {
   }
   const pin = /^==\s*([^\s,*;]+)$/.exec(spec);
   return {
-    name: match[1]!.toLowerCase().replace(/[-_.]+/g, '-'),
+    name: normalizeName(match[1]!),
     version: pin ? pin[1]! : null,
     ...(pin || spec === '' ? {} : { specifier: spec }),
     hashes,
@@ -76,6 +77,48 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 // Index-derived text (filenames, versions, messages) on a terminal: control characters replaced so a hostile
 // name cannot move the cursor or rewrite earlier lines (as src/report/text.ts does; JSON output escapes itself).
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+
+/** Resolves and downloads one requirement into `result`; findings are recorded there, failures thrown. */
+async function fetchRelease(
+  client: IndexClient,
+  ref: PackageRef,
+  outDir: () => Promise<string>,
+  result: FetchResult,
+): Promise<void> {
+  const resolved = await client.resolve(ref);
+  if (!resolved.ok) {
+    result.findings.push(resolved.finding);
+    return;
+  }
+  const resolution = resolved.value;
+  result.version = resolution.version;
+  if (resolution.notes.length > 0) result.notes = resolution.notes;
+  // Over the per-release cap: what pip could install and was not fetched is an error, never a silent skip.
+  for (const gap of resolution.gaps) result.errors.push(gap.reason);
+  if (resolution.files.length === 0)
+    result.errors.push(`${ref.name}: the index offers no artifact to analyse`);
+  for (const file of resolution.files) {
+    try {
+      const downloaded = await client.download(file, ref);
+      if (!downloaded.ok) {
+        result.findings.push(downloaded.finding);
+        continue;
+      }
+      const artifact = downloaded.value;
+      const path = await writeArtifact(await outDir(), safeFilename(artifact.filename), artifact.bytes);
+      result.files.push({
+        filename: artifact.filename,
+        sha256: artifact.sha256,
+        size: artifact.bytes.byteLength,
+        kind: artifact.kind,
+        url: artifact.url,
+        path,
+      });
+    } catch (err) {
+      result.errors.push(errorText(err));
+    }
+  }
+}
 
 export const fetchCommand: Command = {
   async run(args, io) {
@@ -124,36 +167,10 @@ export const fetchCommand: Command = {
     let failed = false;
     for (const [i, ref] of refs.entries()) {
       const result: FetchResult = { requirement: positionals[i]!, files: [], findings: [], errors: [] };
-      const record = (err: unknown) => {
-        if (err instanceof RegistryFinding) result.findings.push(err.signal);
-        else result.errors.push(errorText(err));
-      };
       try {
-        const resolution = await client.resolve(ref);
-        result.version = resolution.version;
-        if (resolution.notes.length > 0) result.notes = resolution.notes;
-        // Over the per-release cap: what pip could install and was not fetched is an error, never a silent skip.
-        for (const gap of resolution.gaps) result.errors.push(gap.reason);
-        if (resolution.files.length === 0)
-          result.errors.push(`${ref.name}: the index offers no artifact to analyse`);
-        for (const file of resolution.files) {
-          try {
-            const artifact = await client.download(file, ref);
-            const path = await writeArtifact(await outDir(), safeFilename(artifact.filename), artifact.bytes);
-            result.files.push({
-              filename: artifact.filename,
-              sha256: artifact.sha256,
-              size: artifact.bytes.byteLength,
-              kind: artifact.kind,
-              url: artifact.url,
-              path,
-            });
-          } catch (err) {
-            record(err);
-          }
-        }
+        await fetchRelease(client, ref, outDir, result);
       } catch (err) {
-        record(err);
+        result.errors.push(errorText(err));
       }
       if (result.findings.length > 0 || result.errors.length > 0) failed = true;
       if (values.json) io.stdout(`${JSON.stringify(result)}\n`);

@@ -1,12 +1,12 @@
 // pdm.lock: [metadata] lock_version 3.x/4.x, per-package files = [{file|url, hash}], git/path/url packages.
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { normalizeName } from '../../names.js';
 import {
   errorResult,
   findLine,
   isRecord,
   normalizeHash,
   NAME_RE,
-  normalizeName,
   shown,
   str,
   tableNameLines,

@@ -1,5 +1,6 @@
 // Pipfile.lock (pipfile-spec 6): default + develop, "version": "==x", per-package index, git/path/file entries.
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { normalizeName } from '../../names.js';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import {
   errorLine,
@@ -9,7 +10,6 @@ import {
   LineIndex,
   NAME_RE,
   normalizeHash,
-  normalizeName,
   shown,
   str,
 } from '../common.js';

@@ -1,15 +1,7 @@
 // poetry.lock, lock formats 1.x (hashes in [metadata.files]) and 2.x (hashes in each package's files).
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import {
-  errorResult,
-  isRecord,
-  NAME_RE,
-  normalizeHash,
-  normalizeName,
-  shown,
-  str,
-  tableNameLines,
-} from '../common.js';
+import { normalizeName } from '../../names.js';
+import { errorResult, isRecord, NAME_RE, normalizeHash, shown, str, tableNameLines } from '../common.js';
 import { indexSource, readToml } from '../toml.js';
 
 const KNOWN_MAJORS = new Set([1, 2]);

@@ -1,15 +1,7 @@
 // pylock.toml / pylock.*.toml (PEP 751, lock-version 1.x): [[packages]] with index, sdist/wheels hashes, vcs/directory/archive.
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import {
-  errorResult,
-  findLine,
-  isRecord,
-  NAME_RE,
-  normalizeName,
-  shown,
-  str,
-  tableNameLines,
-} from '../common.js';
+import { normalizeName } from '../../names.js';
+import { errorResult, findLine, isRecord, NAME_RE, shown, str, tableNameLines } from '../common.js';
 import { indexSource, readToml } from '../toml.js';
 
 export function parsePylock(content: string, path: string): LockfileResult {

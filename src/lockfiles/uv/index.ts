@@ -1,12 +1,12 @@
 // uv.lock (version 1): registry/git/url/path sources, sdist and wheel hashes; the root project is not listed.
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { normalizeName } from '../../names.js';
 import {
   errorResult,
   findLine,
   isRecord,
   normalizeHash,
   NAME_RE,
-  normalizeName,
   shown,
   str,
   tableNameLines,
