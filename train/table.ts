@@ -11,10 +11,10 @@ import {
   defaultCorpusDir,
   listCorpus,
   type RowSource,
-} from '../src/features/corpus.js';
+} from './corpus.js';
 import type { Evidence } from '../src/types.js';
 
-export type { RowSource } from '../src/features/corpus.js';
+export type { RowSource } from './corpus.js';
 
 export interface FeatureRow {
   /** sha256 of the archive. */
@@ -34,7 +34,7 @@ export interface FeatureRow {
   tokens: Record<number, number>;
   /** Rules with located hits. */
   rules?: string[];
-  /** Medium-or-stronger evidence (src/features/corpus.ts keeps the strongest), for decide() on the corpus. */
+  /** Medium-or-stronger evidence (train/corpus.ts keeps the strongest), for decide() on the corpus. */
   evidence?: Evidence[];
 }
 
