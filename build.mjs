@@ -1,7 +1,7 @@
 // Bundles the action and the CLI into one self-contained ESM file each (dist/), .wasm included.
 // esbuild, not @vercel/ncc: ncc crashed with TypeScript 7, produced a CJS bundle that cannot load
 // the ESM-only @actions/core, and corrupted .wasm assets in ESM mode (measured, see README Design).
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { writeDigest } from './scripts/analysis-digest.mjs';
@@ -40,8 +40,13 @@ const embedAssets = {
   },
 };
 
+// The tool's version, written only in package.json: src/version.ts reads it from package.json when run
+// from source, the bundle gets it as a literal.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
 const shared = {
   bundle: true,
+  define: { __PMG_VERSION__: JSON.stringify(version) },
   plugins: [embedAssets],
   platform: 'node',
   format: 'esm',

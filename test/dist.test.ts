@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +39,18 @@ describe('dist/', () => {
       encoding: 'utf8',
     });
     expect(help).toContain('usage: pypi-malware-gate');
+  });
+
+  it("carries package.json's version from the build (no package.json beside the bundle to read)", () => {
+    // A copy one folder inside the build: the source fallback's ../package.json is then the build folder's.
+    const alone = join(out, 'alone');
+    mkdirSync(alone);
+    copyFileSync(join(out, 'cli.js'), join(alone, 'cli.js'));
+    expect(existsSync(join(out, 'package.json'))).toBe(false);
+    const version = execFileSync(process.execPath, [join(alone, 'cli.js'), '--version'], {
+      encoding: 'utf8',
+    });
+    expect(version.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 
   // Issue 13: a .wasm reached through a dynamic import() is wrapped as a CommonJS module, and esbuild's ESM

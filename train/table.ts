@@ -11,7 +11,7 @@ import {
   defaultBenignDirs,
   defaultCorpusDir,
   listCorpus,
-} from '../src/features/corpus.js';
+} from './corpus.js';
 import type { Evidence } from '../src/types.js';
 
 /** Where a row comes from: a corpus archive, or a synthetic row built from them (train/augment.ts). */
@@ -35,7 +35,7 @@ export interface FeatureRow {
   tokens: Record<number, number>;
   /** Rules with located hits. */
   rules?: string[];
-  /** Medium-or-stronger evidence (src/features/corpus.ts keeps the strongest), for decide() on the corpus. */
+  /** Medium-or-stronger evidence (train/corpus.ts keeps the strongest), for decide() on the corpus. */
   evidence?: Evidence[];
   /** The archive on this machine (corpus rows). */
   path?: string;

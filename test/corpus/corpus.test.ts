@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectFile } from '../../src/cli/commands/inspect.js';
-import { defaultCorpusDir } from '../../src/features/corpus.js';
 import { initFeatures } from '../../src/features/index.js';
 import { bundledModel } from '../../src/model/bundled.js';
+import { defaultCorpusDir } from '../../train/corpus.js';
 
 const corpus = defaultCorpusDir();
 const present = existsSync(join(corpus, 'malicious.tsv'));

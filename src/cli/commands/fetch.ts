@@ -11,6 +11,7 @@ import { normalizeName } from '../../names.js';
 import { createIndexClient, type IndexClient } from '../../registry/index.js';
 import type { PackageRef, Signal } from '../../types.js';
 import { CliError, type Command } from '../io.js';
+import { escapeTerminalLine } from '../../report/escape.js';
 
 const USAGE = `usage: pypi-malware-gate fetch <name>==<version>... [--index-url URL] [--extra-index-url URL ...]
        [--out DIR] [--hash sha256:HEX ...] [--max-artifact-mb N] [--json]
@@ -73,10 +74,6 @@ interface FetchResult {
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-// Index-derived text (filenames, versions, messages) on a terminal: control characters replaced so a hostile
-// name cannot move the cursor or rewrite earlier lines (as src/report/text.ts does; JSON output escapes itself).
-const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 
 /** Resolves and downloads one requirement into `result`; findings are recorded there, failures thrown. */
 async function fetchRelease(
@@ -162,7 +159,7 @@ export const fetchCommand: Command = {
       extraIndexUrls: values['extra-index-url'] ?? [],
       token: io.env.PMG_INDEX_TOKEN || undefined,
       maxArtifactBytes: maxMb * 1024 * 1024,
-      onNotice: (m) => io.stderr(`${clean(m)}\n`),
+      onNotice: (m) => io.stderr(`${escapeTerminalLine(m)}\n`),
     });
     let failed = false;
     for (const [i, ref] of refs.entries()) {
@@ -176,13 +173,13 @@ export const fetchCommand: Command = {
       if (values.json) io.stdout(`${JSON.stringify(result)}\n`);
       else {
         for (const f of result.files)
-          io.stdout(`${clean(f.filename)}  sha256:${f.sha256}  ${f.size} bytes\n`);
+          io.stdout(`${escapeTerminalLine(f.filename)}  sha256:${f.sha256}  ${f.size} bytes\n`);
         for (const s of result.findings)
           io.stdout(
-            `finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${clean(s.message)}\n`,
+            `finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${escapeTerminalLine(s.message)}\n`,
           );
-        for (const n of result.notes ?? []) io.stderr(`note: ${clean(n)}\n`);
-        for (const e of result.errors) io.stderr(`error: ${clean(e)}\n`);
+        for (const n of result.notes ?? []) io.stderr(`note: ${escapeTerminalLine(n)}\n`);
+        for (const e of result.errors) io.stderr(`error: ${escapeTerminalLine(e)}\n`);
       }
     }
     return failed ? 1 : 0;
