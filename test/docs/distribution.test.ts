@@ -23,7 +23,9 @@ describe('distribution', () => {
     const files = packed.files.map((f: { path: string }) => f.path);
     for (const f of [
       'dist/cli.js',
+      'dist/cli.js.map',
       'dist/analysis-worker.js',
+      'dist/analysis-worker.js.map',
       'LICENSE',
       'README.md',
       'schema/report.schema.json',
