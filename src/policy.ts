@@ -93,6 +93,12 @@ function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
 /** Located evidence: medium or stronger, at a file and line, outside tests and docs (src/rules/benign-idioms.ts). */
 const hasLocatedEvidence = (evidence: Evidence[]): boolean => evidence.some(isLocated);
 
+const FETCH_RULES = new Set(['install-time-network', 'network-access']);
+const isFetchOf = (a: Evidence, b: Evidence) => a.rule === 'download-and-execute' && FETCH_RULES.has(b.rule);
+/** Two strong hits that are separate findings: other rules, other lines, not a dropper hit and its own fetch. */
+const independent = (a: Evidence, b: Evidence): boolean =>
+  a.rule !== b.rule && a.line !== b.line && !isFetchOf(a, b) && !isFetchOf(b, a);
+
 /**
  * Decide a package's verdict.
  * - malicious: a decisive signal (known MAL- advisory, hash mismatch), or score >= thresholds.malicious
@@ -141,13 +147,15 @@ export function decide(input: DecideInput): Decision {
   const strong = evidence.filter(isStrongEarly);
   const unexcused = strong.filter((e) => !benignIdiom(e));
   const backed = score === undefined || score >= thresholds.suspicious;
-  // Two different rules firing strongly in the same file back each other: a diluting host (a trojanized
-  // release of a big project) lowers the score, not the implant's own evidence.
+  // Two different rules firing strongly on different lines of the same file back each other: a diluting host
+  // (a trojanized release of a big project) lowers the score, not the implant's own evidence. Two rules on
+  // one statement, or download-and-execute with the fetch it already names, are one finding, not two
+  // (measured: those pairs failed honest setup.py files and .pth lines; `npx tsx train/evidence-gate.ts`).
   // So does a version bump that adds the hit: the release the project already trusted did not have it
   // (src/signals/version-diff.ts), which is the shape of a hijacked release.
   const added = signals.filter((s) => s.id === 'version-diff').flatMap((s) => s.evidence ?? []);
   const corroborated = (e: Evidence) =>
-    unexcused.some((o) => o.path === e.path && o.rule !== e.rule) ||
+    unexcused.some((o) => o.path === e.path && independent(e, o)) ||
     added.some((a) => a.rule === e.rule && a.path === e.path && a.line === e.line);
   const decisiveEvidence = unexcused.find(
     (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),
