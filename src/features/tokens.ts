@@ -19,13 +19,25 @@ export function fnv1a(text: string): number {
 
 export type TokenKind = 'id' | 'call' | 'mod' | 'str' | 'desc';
 
+/** FNV-1a's state after `${kind}:`, so a token is hashed as that prefix and itself without building the string. */
+const PREFIX_STATE: Record<TokenKind, number> = { id: 0, call: 0, mod: 0, str: 0, desc: 0 };
+for (const kind of Object.keys(PREFIX_STATE) as TokenKind[]) {
+  let hash = 0x811c9dc5;
+  for (const c of `${kind}:`) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193);
+  PREFIX_STATE[kind] = hash;
+}
+
 export class TokenBag {
-  readonly counts = new Map<number, number>();
+  /** Count per bucket (a typed array: a Map of bucket numbers cost more than hashing the token). */
+  private readonly counts = new Uint32Array(TOKEN_BUCKETS);
 
   add(kind: TokenKind, token: string): void {
     if (token.length < 2 || token.length > 40) return;
-    const bucket = fnv1a(`${kind}:${token}`) % TOKEN_BUCKETS;
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+    // fnv1a(`${kind}:${token}`), continued from the prefix's state.
+    let hash = PREFIX_STATE[kind];
+    for (let i = 0; i < token.length; i++) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+    const bucket = (hash >>> 0) % TOKEN_BUCKETS;
+    this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
   }
 
   /** Lower-cased words of 3..24 letters from free text (string literals, descriptions). */
@@ -36,8 +48,9 @@ export class TokenBag {
 
   toRecord(): Record<number, number> {
     const out: Record<number, number> = {};
-    for (const [bucket, count] of [...this.counts].sort((a, b) => a[0] - b[0]))
-      out[bucket] = Math.min(count, MAX_COUNT);
+    this.counts.forEach((count, bucket) => {
+      if (count > 0) out[bucket] = Math.min(count, MAX_COUNT);
+    });
     return out;
   }
 }
