@@ -90,7 +90,7 @@ export function collect(
   const text = r.source;
   const root = r.root();
   // Shortcuts that read structure from text hold only for trees without ERROR or MISSING nodes.
-  const exact = !r.hasError(root);
+  const exact = r.exact;
   if (!exact) {
     const scan = scanErrors(tree);
     file.errorNodes = scan.errorNodes;
