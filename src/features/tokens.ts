@@ -17,6 +17,9 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isWordChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95;
+
 export type TokenKind = 'id' | 'call' | 'mod' | 'str' | 'desc';
 
 /** FNV-1a's state after `${kind}:`, so a token is hashed as that prefix and itself without building the string. */
@@ -42,8 +45,22 @@ export class TokenBag {
 
   /** Lower-cased words of 3..24 letters from free text (string literals, descriptions). */
   addWords(kind: TokenKind, text: string, maxChars = 2000): void {
-    const sample = text.length > maxChars ? text.slice(0, maxChars) : text;
-    for (const m of sample.matchAll(/[A-Za-z][A-Za-z0-9_]{2,23}/g)) this.add(kind, m[0].toLowerCase());
+    // The matches of /[A-Za-z][A-Za-z0-9_]{2,23}/g, scanned by hand: no match object per word (this runs
+    // over every string literal of every file).
+    const n = Math.min(text.length, maxChars);
+    let i = 0;
+    while (i < n) {
+      if (!isLetter(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < n && end - i < 24 && isWordChar(text.charCodeAt(end))) end++;
+      if (end - i >= 3) {
+        this.add(kind, text.slice(i, end).toLowerCase());
+        i = end;
+      } else i++;
+    }
   }
 
   toRecord(): Record<number, number> {
