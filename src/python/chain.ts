@@ -41,6 +41,11 @@ export function stringValue(text: string): string {
 
 export function literalString(r: TreeReader, node: RawNode | null | undefined): string | undefined {
   if (!node || r.type(node) !== 'string') return undefined;
+  return stringNodeValue(r, node);
+}
+
+/** The value of a node already known to be a `string`, unless it interpolates. */
+export function stringNodeValue(r: TreeReader, node: RawNode): string | undefined {
   const text = r.text(node);
   // Only an f- or t-string can hold interpolations (the scanner reads any other '{' as text): in a tree
   // without errors the other strings need no look at their children, the costliest call here.
