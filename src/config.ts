@@ -12,7 +12,9 @@ export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
 
-const failOn = z.enum(['malicious', 'suspicious', 'never']);
+/** The levels of fail-on (config file, action input, CLI flag). */
+export const FAIL_ON = ['malicious', 'suspicious', 'never'] as const;
+const failOn = z.enum(FAIL_ON);
 const commentMode = z.enum(['auto', 'always', 'never']);
 const severity = z.enum(SEVERITIES);
 const isoDate = z

@@ -287,7 +287,8 @@ export function unicodeEscape(data: Uint8Array, raw: boolean): DecodedText & { u
 
 const HEX = '0123456789abcdef';
 
-const SIMPLE_ESCAPES: Record<string, string> = {
+/** Python's one-letter and quote escapes (python/strings.ts reads string literals with them too). */
+export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\',
   "'": "'",
   '"': '"',

@@ -1,19 +1,9 @@
 // Best-effort decoding of a Python string literal's escapes. Hand-written: no maintained npm library decodes
 // Python literal syntax (prefixes r/b/u/f, \x, \N{...}, octal), and only the value's bytes matter here.
-const SIMPLE: Record<string, string> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  v: '\v',
-  '0': '\0',
-  '\n': '',
-};
+import { SIMPLE_ESCAPES } from '../archive/text.js';
+
+// With \0 and a backslash-newline (a line continuation), which unicodeEscape reads in branches of its own.
+const SIMPLE: Record<string, string> = { ...SIMPLE_ESCAPES, '0': '\0', '\n': '' };
 
 export function decodeEscapes(body: string, bytes: boolean): string {
   return body.replace(

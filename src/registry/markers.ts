@@ -117,26 +117,22 @@ export function evaluateMarker(marker: string, env: MarkerEnvironment): boolean 
     }
     return comparison();
   };
-  const conjunction = (depth: number): boolean | null | undefined => {
-    let result = atom(depth);
-    while (result !== undefined && peek()?.kind === 'name' && peek()!.text === 'and') {
-      at++;
-      const next = atom(depth);
-      if (next === undefined) return undefined;
-      result = and(result, next);
-    }
-    return result;
-  };
-  const expression = (depth: number): boolean | null | undefined => {
-    let result = conjunction(depth);
-    while (result !== undefined && peek()?.kind === 'name' && peek()!.text === 'or') {
-      at++;
-      const next = conjunction(depth);
-      if (next === undefined) return undefined;
-      result = or(result, next);
-    }
-    return result;
-  };
+
+  /** `operand (word operand)*`, folded left with combine: `and` binds tighter, so it is the inner chain. */
+  const chain =
+    (operand: (depth: number) => boolean | null | undefined, word: 'and' | 'or', combine: typeof and) =>
+    (depth: number): boolean | null | undefined => {
+      let result = operand(depth);
+      while (result !== undefined && peek()?.kind === 'name' && peek()!.text === word) {
+        at++;
+        const next = operand(depth);
+        if (next === undefined) return undefined;
+        result = combine(result, next);
+      }
+      return result;
+    };
+  const conjunction = chain(atom, 'and', and);
+  const expression = chain(conjunction, 'or', or);
   const result = expression(0);
   if (result === undefined || at !== tokens.length) return null;
   return result;

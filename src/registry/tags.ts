@@ -60,23 +60,20 @@ function macos(arch: 'arm64' | 'x86_64'): string[] {
   return tags;
 }
 
+/** The two Linux orders (TargetPlatform.orders): the portable tags before the native linux_<arch> tag, and after. */
+function linuxOrders(portable: string[], arch: string): string[][] {
+  const native = `linux_${arch}`;
+  return [
+    [...portable, native],
+    [native, ...portable],
+  ];
+}
+
 const PLATFORMS: Record<string, () => string[][]> = {
-  'linux-x86_64': () => [
-    [...manylinux('x86_64'), 'linux_x86_64'],
-    ['linux_x86_64', ...manylinux('x86_64')],
-  ],
-  'linux-aarch64': () => [
-    [...manylinux('aarch64'), 'linux_aarch64'],
-    ['linux_aarch64', ...manylinux('aarch64')],
-  ],
-  'musllinux-x86_64': () => [
-    [...musllinux('x86_64'), 'linux_x86_64'],
-    ['linux_x86_64', ...musllinux('x86_64')],
-  ],
-  'musllinux-aarch64': () => [
-    [...musllinux('aarch64'), 'linux_aarch64'],
-    ['linux_aarch64', ...musllinux('aarch64')],
-  ],
+  'linux-x86_64': () => linuxOrders(manylinux('x86_64'), 'x86_64'),
+  'linux-aarch64': () => linuxOrders(manylinux('aarch64'), 'aarch64'),
+  'musllinux-x86_64': () => linuxOrders(musllinux('x86_64'), 'x86_64'),
+  'musllinux-aarch64': () => linuxOrders(musllinux('aarch64'), 'aarch64'),
   'windows-amd64': () => [['win_amd64']],
   'windows-x86': () => [['win32']],
   'windows-arm64': () => [['win_arm64']],

@@ -28,8 +28,6 @@ export function severityFor(role: CodeRole, table: Record<CodeRole, Severity>): 
   return table[role];
 }
 
-export const ORDER: Record<Severity, number> = SEVERITY_RANK;
-
 export function callHit(call: CallSite, severity: Severity, message: string): RuleHit {
   // A name read through getattr / __import__ / folding: the message shows what the snippet spells.
   const resolved = call.resolved ? `${message} (resolved: ${call.name})` : message;
@@ -45,73 +43,75 @@ export function stringMessage(s: StringLiteral, label: string): string {
   return `${label} (resolved: ${JSON.stringify(value)})${where}`;
 }
 
-interface CallRuleSpec {
+/** A rule with a severity per role of the code it fires in. */
+interface RoleTableSpec {
   id: string;
   category: EvidenceCategory;
   description: string;
   rationale: string;
+  severities: Record<CodeRole, Severity>;
+}
+
+/** The rule with its check; its own severity is the worst in its table. */
+function roleTableRule(spec: RoleTableSpec, check: Rule['check']): Rule {
+  const max = Object.values(spec.severities).reduce(
+    (a, b) => (SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a),
+    'low' as Severity,
+  );
+  return {
+    id: spec.id,
+    category: spec.category,
+    severity: max,
+    description: spec.description,
+    rationale: spec.rationale,
+    check,
+  };
+}
+
+interface CallRuleSpec extends RoleTableSpec {
   pattern: RegExp;
   roles: readonly CodeRole[];
-  severities: Record<CodeRole, Severity>;
   message: (call: CallSite) => string;
 }
 
+/**
+ * Where a call rule fires, and how severely, when its install-time case is a rule of its own (network-access
+ * beside install-time-network, process-execution beside install-time-process): import time weighs more than
+ * run time and tests. install stays in the table: it sets the rule's own severity.
+ */
+export const AFTER_INSTALL = {
+  roles: ['import', 'runtime', 'test'],
+  severities: { install: 'high', import: 'medium', runtime: 'low', test: 'low' },
+} as const satisfies Pick<CallRuleSpec, 'roles' | 'severities'>;
+
 /** A rule that fires on every call whose resolved name matches, in the given roles. */
 export function callRule(spec: CallRuleSpec): Rule {
-  const max = Object.values(spec.severities).reduce(
-    (a, b) => (ORDER[b] > ORDER[a] ? b : a),
-    'low' as Severity,
+  return roleTableRule(spec, (file: ParsedFile) =>
+    file.calls
+      .filter((c) => spec.roles.includes(c.role) && spec.pattern.test(c.name))
+      .map((c) => callHit(c, severityFor(c.role, spec.severities), spec.message(c))),
   );
-  return {
-    id: spec.id,
-    category: spec.category,
-    severity: max,
-    description: spec.description,
-    rationale: spec.rationale,
-    check: (file: ParsedFile) =>
-      file.calls
-        .filter((c) => spec.roles.includes(c.role) && spec.pattern.test(c.name))
-        .map((c) => callHit(c, severityFor(c.role, spec.severities), spec.message(c))),
-  };
 }
 
 /** A rule that fires on string literals matching any of the named patterns. */
-export function stringRule(spec: {
-  id: string;
-  category: EvidenceCategory;
-  description: string;
-  rationale: string;
-  patterns: readonly [string, RegExp][];
-  severities: Record<CodeRole, Severity>;
-}): Rule {
-  const max = Object.values(spec.severities).reduce(
-    (a, b) => (ORDER[b] > ORDER[a] ? b : a),
-    'low' as Severity,
-  );
-  return {
-    id: spec.id,
-    category: spec.category,
-    severity: max,
-    description: spec.description,
-    rationale: spec.rationale,
-    check: (file) => {
-      const hits: RuleHit[] = [];
-      for (const s of file.strings) {
-        for (const [label, pattern] of spec.patterns) {
-          if (pattern.test(s.value)) {
-            hits.push({
-              line: s.line,
-              role: s.role,
-              severity: severityFor(s.role, spec.severities),
-              message: stringMessage(s, label),
-            });
-            break;
-          }
+export function stringRule(spec: RoleTableSpec & { patterns: readonly [string, RegExp][] }): Rule {
+  return roleTableRule(spec, (file) => {
+    const hits: RuleHit[] = [];
+    for (const s of file.strings) {
+      for (const [label, pattern] of spec.patterns) {
+        if (pattern.test(s.value)) {
+          hits.push({
+            line: s.line,
+            role: s.role,
+            severity: severityFor(s.role, spec.severities),
+            message: stringMessage(s, label),
+          });
+          break;
         }
       }
-      return hits;
-    },
-  };
+    }
+    return hits;
+  });
 }
 
 const callRoles = new WeakMap<ParsedFile, Map<number, CodeRole>>();

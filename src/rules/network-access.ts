@@ -1,4 +1,4 @@
-import { callRule, NETWORK_CALL } from './context.js';
+import { AFTER_INSTALL, callRule, NETWORK_CALL } from './context.js';
 
 export const networkAccess = callRule({
   id: 'network-access',
@@ -8,7 +8,6 @@ export const networkAccess = callRule({
   rationale:
     'Stealers send what they collect and droppers fetch payloads; at import time this happens as soon as the package is used.',
   pattern: NETWORK_CALL,
-  roles: ['import', 'runtime', 'test'],
-  severities: { install: 'high', import: 'medium', runtime: 'low', test: 'low' },
+  ...AFTER_INSTALL,
   message: (c) => `network access with ${c.name}`,
 });

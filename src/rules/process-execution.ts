@@ -1,4 +1,4 @@
-import { callRule, PROCESS_CALL } from './context.js';
+import { AFTER_INSTALL, callRule, PROCESS_CALL } from './context.js';
 
 export const processExecution = callRule({
   id: 'process-execution',
@@ -8,7 +8,6 @@ export const processExecution = callRule({
   rationale:
     'Droppers run the payload they fetched or wrote; many packages also run tools legitimately, so this alone is weak.',
   pattern: PROCESS_CALL,
-  roles: ['import', 'runtime', 'test'],
-  severities: { install: 'high', import: 'medium', runtime: 'low', test: 'low' },
+  ...AFTER_INSTALL,
   message: (c) => `runs a process with ${c.name}`,
 });

@@ -2,7 +2,15 @@
 // new version's analysis and absent from the old one's. A hijacked release of a popular package is one
 // small payload in setup.py or __init__.py, which a whole-package model score can rate low; the diff
 // against the release the project already trusted cannot miss it.
-import { type Analysis, type Evidence, SEVERITIES, type Severity, type Signal } from '../types.js';
+import {
+  type Analysis,
+  EVIDENCE_CATEGORIES,
+  type Evidence,
+  type EvidenceCategory,
+  SEVERITY_RANK,
+  type Severity,
+  type Signal,
+} from '../types.js';
 
 export interface VersionPair {
   from: string;
@@ -10,23 +18,8 @@ export interface VersionPair {
 }
 
 // Categories that describe behaviour; metadata/signal/integrity evidence says nothing about the code.
-const BEHAVIOUR = new Set<Evidence['category']>([
-  'process',
-  'network',
-  'filesystem',
-  'sysinfo',
-  'credentials',
-  'dynamic-code',
-  'encoding',
-  'obfuscation',
-  'persistence',
-  'indicator',
-  'files',
-  'install-hook',
-]);
-
-const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
-const rankOf = (severity: Severity): number => SEVERITY_ORDER.indexOf(severity);
+const NOT_BEHAVIOUR: readonly EvidenceCategory[] = ['metadata', 'signal', 'integrity'];
+const BEHAVIOUR = new Set(EVIDENCE_CATEGORIES.filter((c) => !NOT_BEHAVIOUR.includes(c)));
 
 /** Code that runs when the package is installed or imported, or a binary anywhere in it. */
 export function runsOnInstallOrImport(evidence: Evidence): boolean {
@@ -72,7 +65,7 @@ export function addedEvidence(previous: Analysis, current: Analysis, versions: V
     if (left > 0) before.set(key, left - 1);
     else added.push(evidence);
   }
-  return added.sort((a, b) => rankOf(b.severity) - rankOf(a.severity));
+  return added.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
 }
 
 /** One 'version-diff' signal describing what `to` adds over `from`, or none when it adds nothing. */
@@ -81,7 +74,7 @@ export function versionDiffSignals(previous: Analysis, current: Analysis, versio
   if (added.length === 0) return [];
   const top = added[0]!;
   const worst = top.severity;
-  const severity: Severity = rankOf(worst) >= rankOf('high') ? 'high' : worst;
+  const severity: Severity = SEVERITY_RANK[worst] >= SEVERITY_RANK.high ? 'high' : worst;
   const what = top.message ?? top.rule;
   const where = `${packagePath(top.path, versions)}${top.line > 0 ? `:${top.line}` : ''}`;
   const when =

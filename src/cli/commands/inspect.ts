@@ -3,14 +3,15 @@
 // in full, 1 otherwise (an unreadable or unscannable file; the lines still print), 2 for usage errors.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type ArchiveLimits, readArchive } from '../../archive/index.js';
+import type { Config } from '../../config.js';
 import { extractFeatures, initFeatures } from '../../features/index.js';
 import { analyseArtifact, judgeArtifact, modelStages } from '../../judge.js';
 import { bundledModel } from '../../model/bundled.js';
 import type { LoadedModel } from '../../model/load.js';
 import { escapeLog } from '../../report/escape.js';
 import type { ArchiveView } from '../../types.js';
+import { failOnOption, parseCommandLine } from '../args.js';
 import { CliError, type Command } from '../io.js';
 
 const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features] [--fail-on malicious|suspicious|never]
@@ -22,10 +23,8 @@ const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features] 
 exit: 0 every file read and judged below --fail-on (default malicious), 1 a verdict at or above it, an
 unreadable or unscannable file, 2 usage error`;
 
-const FAIL_ON = ['malicious', 'suspicious', 'never'] as const;
-
 /** Whether a verdict fails the run at this --fail-on (the same order as scan's policy). */
-export function failsAt(verdict: unknown, failOn: (typeof FAIL_ON)[number]): boolean {
+export function failsAt(verdict: unknown, failOn: Config['failOn']): boolean {
   if (failOn === 'never') return false;
   return verdict === 'malicious' || (failOn === 'suspicious' && verdict === 'suspicious');
 }
@@ -147,20 +146,13 @@ function topEvidence(r: InspectResult): string {
 
 export const inspectCommand: Command = {
   async run(args, io) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (err) {
-      throw new CliError(`${(err as Error).message}\n${USAGE}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parse(args);
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
     if (positionals.length === 0) throw new CliError(`expected at least one file\n${USAGE}`);
-    const failOn = (values['fail-on'] ?? 'malicious') as (typeof FAIL_ON)[number];
-    if (!FAIL_ON.includes(failOn)) throw new CliError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+    const failOn = failOnOption(values['fail-on']);
     await initFeatures();
     const model = bundledModel();
     let passed = true;
@@ -181,14 +173,17 @@ export const inspectCommand: Command = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      features: { type: 'boolean', default: false },
-      'fail-on': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+  return parseCommandLine(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        features: { type: 'boolean', default: false },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     },
-  });
+    USAGE,
+  );
 }

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { FORMATS } from '../../lockfiles/index.js';
 import { parseLockfileFromDisk } from '../../lockfiles/read.js';
 import type { LockfileFormat, LockfileResult } from '../../types.js';
+import { parseCommandLine } from '../args.js';
 import { CliError, type Command } from '../io.js';
 
 const FORMAT_IDS = FORMATS.map((f) => f.id);
@@ -52,8 +52,8 @@ export const lockfileCommand: Command = {
 };
 
 export function parseCli(args: string[], usage: string) {
-  try {
-    return parseArgs({
+  return parseCommandLine(
+    {
       args,
       allowPositionals: true,
       options: {
@@ -61,10 +61,9 @@ export function parseCli(args: string[], usage: string) {
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${usage}`);
-  }
+    },
+    usage,
+  );
 }
 
 /** A readable listing: name, version (or specifier / direct reference), file:line. */

@@ -3,7 +3,6 @@
 // an organisation's audit. A set of shards with one missing is an error: the audit did not cover it.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { UnsafeOutputError, writeNewFile } from '../../engine/write-file.js';
 import { outcome } from '../../policy.js';
@@ -11,6 +10,7 @@ import { escapeJsonInvisible, escapeTerminal } from '../../report/escape.js';
 import { REPORT_SCHEMA_VERSION, renderJson } from '../../report/json.js';
 import { isScanned } from '../../scan.js';
 import type { PackageVerdict, ScanReport } from '../../types.js';
+import { failOnOption, parseCommandLine } from '../args.js';
 import { CliError, type Command } from '../io.js';
 
 const USAGE = `usage: pypi-malware-gate merge <report>... [--format json|sarif] [--output FILE]
@@ -23,7 +23,6 @@ exit: 0 merged, and the merged JSON passes --fail-on; 1 it does not, or a shard 
 2 usage error or a file that is not a report`;
 
 const FORMATS = ['json', 'sarif'] as const;
-const FAIL_ON = ['malicious', 'suspicious', 'never'] as const;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
 interface Input {
@@ -40,8 +39,7 @@ export const mergeCommand: Command = {
       return 0;
     }
     if (positionals.length === 0) throw new CliError(`expected at least one report\n${USAGE}`);
-    const failOn = (values['fail-on'] ?? 'malicious') as (typeof FAIL_ON)[number];
-    if (!FAIL_ON.includes(failOn)) throw new CliError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+    const failOn = failOnOption(values['fail-on']);
     if (values['fail-on-unscannable'] && values['no-fail-on-unscannable'])
       throw new CliError('--fail-on-unscannable and --no-fail-on-unscannable contradict each other');
     const inputs = positionals.map((arg) => readInput(arg, io.cwd));
@@ -256,8 +254,8 @@ export function mergeSarif(logs: Log[]): Log {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
+  return parseCommandLine(
+    {
       args,
       allowPositionals: true,
       options: {
@@ -268,8 +266,7 @@ function parse(args: string[]) {
         'no-fail-on-unscannable': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${USAGE}`);
-  }
+    },
+    USAGE,
+  );
 }
