@@ -9,7 +9,7 @@ import { defaultLearners, STACK_DEFAULTS, trainStack } from './stack.js';
 import { decide } from '../src/policy.js';
 import { verdictFlags } from './verdicts.js';
 
-const { common } = parseCommon(process.argv.slice(2));
+const { common, values } = parseCommon(process.argv.slice(2), { list: { type: 'boolean' } });
 const { data } = await loadTrainingData(common);
 const rows = allRows(data);
 const stack = trainStack(data, rows, { ...STACK_DEFAULTS, ...defaultLearners(), seed: common.seed, log });
@@ -53,7 +53,7 @@ for (const [label, floor] of floors) {
   );
 }
 
-if (process.argv.includes('--list')) {
+if (values.list) {
   process.stdout.write('\nbenign rows the shipped policy fails (out-of-fold score, first reason):\n');
   rows.forEach((r, k) => {
     const row = data.rows[r]!;
