@@ -1,0 +1,68 @@
+// Reading one package entry of a lock file: lenient zod field shapes, and the git/path/url direct reference
+// pdm.lock and Pipfile.lock write alike.
+import { z } from 'zod';
+import type { LockfileIssue, PackageRef } from '../types.js';
+
+// A field of the wrong type reads as absent rather than failing its entry, so one odd field costs the
+// entry nothing it would not cost pip; an entry that is not a table or object fails on its own (the parser
+// reports it at its line) and the rest of the file still parses.
+
+/** A string field, or undefined. */
+export const text = z.string().optional().catch(undefined);
+
+/**
+ * String(), except for what it cannot convert: smol-toml's tables have no prototype, and String() threw on
+ * one (making a whole pdm.lock an internal error); such an item reads as a JSON object does.
+ */
+const asString = (item: unknown): string => {
+  try {
+    return String(item);
+  } catch {
+    return '[object Object]';
+  }
+};
+
+/** An array field with each item as a string, or undefined. */
+export const strings = z
+  .array(z.unknown())
+  .transform((items) => items.map(asString))
+  .optional()
+  .catch(undefined);
+
+/** The fields that make an entry a direct reference. */
+export interface DirectFields {
+  git?: string;
+  path?: string;
+  /** The archive URL or file (pdm `url`, Pipfile.lock `file`). */
+  url?: string;
+  editable?: unknown;
+}
+
+/**
+ * Sets `source` and `url` from a git, path or url field (checked in that order; empty means absent). The
+ * project itself (an editable path `.`) is not a package to download: that is returned as a skipped issue.
+ */
+export function setDirectSource(
+  ref: PackageRef,
+  fields: DirectFields,
+  label: string,
+): LockfileIssue | undefined {
+  if (fields.git) {
+    ref.source = 'vcs';
+    ref.url = fields.git;
+  } else if (fields.path) {
+    if (fields.editable === true && /^\.?\/?$/.test(fields.path))
+      return {
+        file: ref.file,
+        line: ref.line,
+        kind: 'skipped',
+        message: `${label}: the project itself, nothing to download`,
+      };
+    ref.source = 'path';
+    ref.url = fields.path;
+  } else if (fields.url) {
+    ref.source = 'url';
+    ref.url = fields.url;
+  }
+  return undefined;
+}
