@@ -152,7 +152,7 @@ async function scanOne<F>(
 
 const labelOf = (ref: PackageRef): string => `${ref.name}${ref.version ? `==${ref.version}` : ''}`;
 
-/** The artifacts to analyse; the resolved version and notes go on the verdict, and a gap when there are none. */
+/** The artifacts to analyse; the resolved version and notes go on the verdict, a gap when there are none. */
 async function resolveFiles<F>(
   ref: PackageRef,
   stages: ScanStages<F>,
@@ -224,7 +224,7 @@ async function analyseFile<F>(
   }
 }
 
-/** A downloaded artifact's analysis: the cache's for its sha256, else a fresh one (cached when it completed). */
+/** A downloaded artifact's analysis: the cache's for its sha256, else a fresh one (cached when complete). */
 async function analyseDownloaded(
   artifact: Artifact,
   stages: AnalysisStages,

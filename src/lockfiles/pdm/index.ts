@@ -84,7 +84,7 @@ export function parsePdm(content: string, path: string): LockfileResult {
   return { file: path, format: 'pdm', packages, issues, status: 'ok' };
 }
 
-/** One [[package]] table as a ref (its source not set yet), with the fields that may make it a direct reference. */
+/** One [[package]] table as a ref (source not yet set) and the fields that may make it a direct reference. */
 function readPackage(
   entry: unknown,
   file: string,
@@ -116,8 +116,8 @@ function readPackage(
 }
 
 /**
- * A package's hashes, and the first file URL off PyPI's file host: `pdm lock --static-urls` writes each file's
- * URL, and one elsewhere is where pdm downloads it from, which no index serves the gate.
+ * A package's hashes, and the first file URL off PyPI's file host: `pdm lock --static-urls` writes each
+ * file's URL, and one elsewhere is where pdm downloads it from, which no index serves the gate.
  */
 function readFiles(files: unknown): { hashes: string[]; offIndexUrl?: string } {
   const hashes = new Set<string>();

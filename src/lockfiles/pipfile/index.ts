@@ -33,7 +33,7 @@ const Package = z.object({
   editable: z.unknown().optional(),
 });
 
-/** The indexes _meta.sources declares: by name, and the first, which pipenv uses for a package with no "index". */
+/** The indexes _meta.sources declares: by name, and the first (pipenv's for a package with no "index"). */
 interface Sources {
   byName: Map<string, string>;
   first?: string;
@@ -75,7 +75,7 @@ export function parsePipfile(content: string, path: string): LockfileResult {
   return result;
 }
 
-/** The document, or an error naming the line (never V8's message, which quotes the text around the error). */
+/** The document, or an error naming the line. */
 function readJson(content: string, path: string): { doc: unknown } | { error: LockfileResult } {
   try {
     return { doc: JSON.parse(content.replace(/^\uFEFF/, '')) };
