@@ -14,7 +14,7 @@ export const text = z.string().optional().catch(undefined);
  * String(), except for what it cannot convert: smol-toml's tables have no prototype, and String() threw on
  * one (making a whole pdm.lock an internal error); such an item reads as a JSON object does.
  */
-const asString = (item: unknown): string => {
+export const asString = (item: unknown): string => {
   try {
     return String(item);
   } catch {
@@ -28,6 +28,9 @@ export const strings = z
   .transform((items) => items.map(asString))
   .optional()
   .catch(undefined);
+
+/** `files = [{url, hash}]` (pdm, poetry): an item that is not a table reads as empty. */
+export const fileTables = z.array(z.object({ hash: text, url: text }).catch({})).catch([]);
 
 /** The fields that make an entry a direct reference. */
 export interface DirectFields {

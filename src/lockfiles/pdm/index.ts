@@ -10,7 +10,7 @@ import {
   shown,
   tableNameLines,
 } from '../common.js';
-import { type DirectFields, setDirectSource, strings, text } from '../entry.js';
+import { type DirectFields, fileTables, setDirectSource, strings, text } from '../entry.js';
 import { readToml } from '../toml.js';
 
 const KNOWN_MAJORS = new Set([3, 4]);
@@ -34,9 +34,6 @@ const Package = z.object({
   url: text,
   editable: z.unknown().optional(),
 });
-
-/** `files = [{url, hash}]`: an item that is not a table reads as empty. */
-const Files = z.array(z.object({ hash: text, url: text }).catch({})).catch([]);
 
 export function parsePdm(content: string, path: string): LockfileResult {
   const read = readToml(content, path, 'pdm');
@@ -122,7 +119,7 @@ function readPackage(
 function readFiles(files: unknown): { hashes: string[]; offIndexUrl?: string } {
   const hashes = new Set<string>();
   let offIndexUrl: string | undefined;
-  for (const f of Files.parse(files)) {
+  for (const f of fileTables.parse(files)) {
     if (f.hash) hashes.add(normalizeHash(f.hash));
     if (f.url && !offIndexUrl && !/^https:\/\/files\.pythonhosted\.org\//.test(f.url)) offIndexUrl = f.url;
   }
