@@ -1,8 +1,8 @@
 // poetry.lock, lock formats 1.x (hashes in [metadata.files]) and 2.x (hashes in each package's files).
 import { z } from 'zod';
-import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, NAME_RE, normalizeHash, normalizeName, shown, tableNameLines } from '../common.js';
-import { fileTables, text } from '../entry.js';
+import type { LockfileResult, PackageRef } from '../../types.js';
+import { errorResult, normalizeHash, normalizeName, shown, tableNameLines } from '../common.js';
+import { type EntryAt, type EntryRead, fileTables, namedEntry, readEntries, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 
 const KNOWN_MAJORS = new Set([1, 2]);
@@ -49,34 +49,23 @@ export function parsePoetry(content: string, path: string): LockfileResult {
   const nameLines = tableNameLines(content, 'package');
   const legacyFiles = new Map<string, unknown>();
   for (const [k, v] of Object.entries(metadata.files)) legacyFiles.set(normalizeName(k), v);
-  const packages: PackageRef[] = [];
-  const issues: LockfileIssue[] = [];
-  const indexUrls: string[] = [];
-  for (const [i, entry] of doc['package'].entries()) {
-    const read = readPackage(entry, path, nameLines[i] ?? 1, legacyFiles, indexUrls);
-    if ('issue' in read) issues.push(read.issue);
-    else packages.push(read.ref);
-  }
-  const result: LockfileResult = { file: path, format: 'poetry', packages, issues, status: 'ok' };
-  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
-  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
-  return result;
+  return readEntries('poetry', path, doc['package'], nameLines, (entry, at, indexUrls) =>
+    readPackage(entry, at, indexUrls, legacyFiles),
+  );
 }
 
 /** One [[package]] table: a ref, or the issue that says why it is not one. Its index joins `indexUrls`. */
 function readPackage(
   entry: unknown,
-  file: string,
-  line: number,
-  legacyFiles: Map<string, unknown>,
+  at: EntryAt,
   indexUrls: string[],
-): { ref: PackageRef } | { issue: LockfileIssue } {
-  const pkg = Package.safeParse(entry).data;
-  const name = pkg?.name;
-  if (!pkg || !name || !NAME_RE.test(name)) {
-    const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
-    return { issue: { file, line, kind: 'error', message } };
-  }
+  legacyFiles: Map<string, unknown>,
+): EntryRead {
+  const read = namedEntry(Package, entry, at);
+  if ('issue' in read) return read;
+  const { pkg } = read;
+  const { file, line } = at;
+  const { name } = pkg;
   const ref: PackageRef = {
     name: normalizeName(name),
     version: pkg.version ?? null,

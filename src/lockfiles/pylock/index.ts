@@ -1,17 +1,8 @@
 // pylock.toml / pylock.*.toml (PEP 751, lock-version 1.x): [[packages]] with index, sdist/wheels hashes, vcs/directory/archive.
 import { z } from 'zod';
-import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import {
-  errorResult,
-  findLine,
-  isRecord,
-  NAME_RE,
-  normalizeName,
-  shown,
-  str,
-  tableNameLines,
-} from '../common.js';
-import { asString, text } from '../entry.js';
+import type { LockfileResult, PackageRef } from '../../types.js';
+import { errorResult, findLine, isRecord, normalizeName, shown, str, tableNameLines } from '../common.js';
+import { asString, type EntryAt, type EntryRead, namedEntry, readEntries, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 
 const Package = z.object({
@@ -37,34 +28,17 @@ export function parsePylock(content: string, path: string): LockfileResult {
     return errorResult(path, 'pylock', `unknown lock-version ${shown(lockVersion)}`, line);
   }
   const nameLines = tableNameLines(content, 'packages');
-  const packages: PackageRef[] = [];
-  const issues: LockfileIssue[] = [];
-  const indexUrls: string[] = [];
   const list = Array.isArray(doc['packages']) ? doc['packages'] : [];
-  for (const [i, entry] of list.entries()) {
-    const read = readPackage(entry, path, nameLines[i] ?? 1, indexUrls);
-    if ('issue' in read) issues.push(read.issue);
-    else packages.push(read.ref);
-  }
-  const result: LockfileResult = { file: path, format: 'pylock', packages, issues, status: 'ok' };
-  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
-  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
-  return result;
+  return readEntries('pylock', path, list, nameLines, readPackage);
 }
 
 /** One [[packages]] table: a ref, or the issue that says why it is not one. Its index joins `indexUrls`. */
-function readPackage(
-  entry: unknown,
-  file: string,
-  line: number,
-  indexUrls: string[],
-): { ref: PackageRef } | { issue: LockfileIssue } {
-  const pkg = Package.safeParse(entry).data;
-  const name = pkg?.name;
-  if (!pkg || !name || !NAME_RE.test(name)) {
-    const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
-    return { issue: { file, line, kind: 'error', message } };
-  }
+function readPackage(entry: unknown, at: EntryAt, indexUrls: string[]): EntryRead {
+  const read = namedEntry(Package, entry, at);
+  if ('issue' in read) return read;
+  const { pkg } = read;
+  const { file, line } = at;
+  const { name } = pkg;
   const ref: PackageRef = { name: normalizeName(name), version: pkg.version ?? null, hashes: [], file, line };
   if (ref.version === null) ref.specifier = '';
   if (pkg.marker) ref.markers = pkg.marker;

@@ -1,16 +1,8 @@
 // uv.lock (version 1): registry/git/url/path sources, sdist and wheel hashes; the root project is not listed.
 import { z } from 'zod';
-import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import {
-  errorResult,
-  findLine,
-  NAME_RE,
-  normalizeHash,
-  normalizeName,
-  shown,
-  tableNameLines,
-} from '../common.js';
-import { strings, text } from '../entry.js';
+import type { LockfileResult, PackageRef } from '../../types.js';
+import { errorResult, findLine, normalizeHash, normalizeName, shown, tableNameLines } from '../common.js';
+import { type EntryAt, type EntryRead, namedEntry, readEntries, strings, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 
 const Hashed = z.object({ hash: text });
@@ -44,35 +36,17 @@ export function parseUv(content: string, path: string): LockfileResult {
     return errorResult(path, 'uv', `unknown uv.lock version ${shown(version)} (expected 1)`, line);
   }
   const nameLines = tableNameLines(content, 'package');
-  const packages: PackageRef[] = [];
-  const issues: LockfileIssue[] = [];
-  const indexUrls: string[] = [];
   const list = Array.isArray(doc['package']) ? doc['package'] : [];
-  for (const [i, entry] of list.entries()) {
-    const read = readPackage(entry, path, nameLines[i] ?? 1, indexUrls);
-    if ('issue' in read) issues.push(read.issue);
-    else packages.push(read.ref);
-  }
-  const result: LockfileResult = { file: path, format: 'uv', packages, issues, status: 'ok' };
-  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
-  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
-  return result;
+  return readEntries('uv', path, list, nameLines, readPackage);
 }
 
 /** One [[package]] table: a ref, or the issue that says why it is not one. Its registry joins `indexUrls`. */
-function readPackage(
-  entry: unknown,
-  file: string,
-  line: number,
-  indexUrls: string[],
-): { ref: PackageRef } | { issue: LockfileIssue } {
-  const pkg = Package.safeParse(entry).data;
-  const name = pkg?.name;
-  if (!pkg || !name || !NAME_RE.test(name)) {
-    const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
-    return { issue: { file, line, kind: 'error', message } };
-  }
-  const { source } = pkg;
+function readPackage(entry: unknown, at: EntryAt, indexUrls: string[]): EntryRead {
+  const read = namedEntry(Package, entry, at);
+  if ('issue' in read) return read;
+  const { pkg } = read;
+  const { file, line } = at;
+  const { name, source } = pkg;
   if (source.editable !== undefined || source.virtual !== undefined) {
     const message = `${name}: local project (editable or virtual), nothing to download`;
     return { issue: { file, line, kind: 'skipped', message } };
