@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBenignDirs } from '../src/features/corpus.js';
+import { defaultBenignDirs } from '../train/corpus.js';
 import { honestRelease } from '../test/action/fixtures.js';
 import { startGitHubServer } from '../test/servers/github-server.js';
 import { type ServedProject, startIndexServer } from '../test/servers/index-server.js';

@@ -5,9 +5,9 @@
 // The goal is full <= 1.3x floor (issue 13). Archives come from the corpus (read through src/archive only).
 import { readFileSync } from 'node:fs';
 import { readArchive } from '../src/archive/index.js';
-import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
 import { extractFeatures, initFeatures } from '../src/features/index.js';
 import { bareParse } from '../src/python/index.js';
+import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../train/corpus.js';
 
 const PYTHON = /\.(py|pyw|pth)$/i;
 

@@ -9,8 +9,8 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { readArchive } from '../src/archive/index.js';
-import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
 import { extractFeatures, initFeatures } from '../src/features/index.js';
+import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../train/corpus.js';
 
 const args = process.argv.slice(2);
 const mode = args[0] ?? 'compare';

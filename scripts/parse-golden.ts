@@ -13,8 +13,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { readArchive } from '../src/archive/index.js';
-import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
 import { bareParse, initPython, type ParsedFile, parsePython } from '../src/python/index.js';
+import { defaultBenignDirs, defaultCorpusDir, listCorpus } from '../train/corpus.js';
 
 const PYTHON = /\.(py|pyw|pth)$/i;
 const LONG = 1000;

@@ -5,7 +5,7 @@
 // - malicious: names of known malicious PyPI uploads (malicious.tsv `name`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeName } from '../src/signals/names.js';
+import { normalizeName } from '../src/names.js';
 import { bundledPopularNames, popularNamesFrom } from '../src/signals/popular.js';
 import { findTyposquat, findTyposquatMatches } from '../src/signals/typosquat.js';
 

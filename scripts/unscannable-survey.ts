@@ -9,10 +9,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readArchive } from '../src/archive/index.js';
-import { defaultBenignDirs, defaultCorpusDir } from '../src/features/corpus.js';
 import { extractFeatures, initFeatures } from '../src/features/index.js';
 import { analyseArtifact, judgeArtifact, modelStages } from '../src/judge.js';
 import { bundledModel } from '../src/model/bundled.js';
+import { defaultBenignDirs, defaultCorpusDir } from '../train/corpus.js';
 
 const args = process.argv.slice(2);
 const perSource = args.includes('--per-source') ? Number(args[args.indexOf('--per-source') + 1]) : 300;

@@ -53,10 +53,15 @@ export interface AnalysedArtifact extends ArtifactAnalysis {
 const CONTEXT: Record<string, number> = { install: 2, import: 1 };
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Evidence ordered by severity, then by how much its rule's feature added to the score, then by where it runs. */
+/** Evidence ordered by severity, then by how much its category's features added to the score, then by where it runs. */
 export function orderEvidence(evidence: Evidence[], weightOf: (feature: string) => number): Evidence[] {
   const weight = (e: Evidence) =>
-    Math.max(weightOf(`rule.${e.rule}.early`), weightOf(`rule.${e.rule}.late`), 0);
+    Math.max(
+      weightOf(`rule.${e.category}.early`),
+      weightOf(`rule.${e.category}.late`),
+      weightOf(`rule.${e.category}.early_max_severity`),
+      0,
+    );
   return [...evidence].sort(
     (a, b) =>
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||

@@ -1,5 +1,6 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
+import { normalizeName } from './names.js';
 import { benignIdiom, isLocated, isStrongEarly, NEEDS_CORROBORATION } from './rules/benign-idioms.js';
 import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
@@ -65,8 +66,6 @@ export interface Decision {
   allowedBy?: string;
 }
 
-const normalize = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /** True when the entry's expiry date has passed (a bare date applies through the end of that day, UTC). */
 export function isExpired(entry: AllowEntry, now: Date): boolean {
   if (!entry.expires) return false;
@@ -77,7 +76,7 @@ export function isExpired(entry: AllowEntry, now: Date): boolean {
 }
 
 function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
-  if (normalize(entry.package) !== normalize(input.ref.name)) return false;
+  if (normalizeName(entry.package) !== normalizeName(input.ref.name)) return false;
   if (entry.version !== undefined && entry.version !== input.ref.version) return false;
   if (entry.sha256 !== undefined) {
     const want = entry.sha256.toLowerCase().replace(/^sha256:/, '');
@@ -93,6 +92,12 @@ function entryMatches(entry: AllowEntry, input: DecideInput): boolean {
 
 /** Located evidence: medium or stronger, at a file and line, outside tests and docs (src/rules/benign-idioms.ts). */
 const hasLocatedEvidence = (evidence: Evidence[]): boolean => evidence.some(isLocated);
+
+const FETCH_RULES = new Set(['install-time-network', 'network-access']);
+const isFetchOf = (a: Evidence, b: Evidence) => a.rule === 'download-and-execute' && FETCH_RULES.has(b.rule);
+/** Two strong hits that are separate findings: other rules, other lines, not a dropper hit and its own fetch. */
+const independent = (a: Evidence, b: Evidence): boolean =>
+  a.rule !== b.rule && a.line !== b.line && !isFetchOf(a, b) && !isFetchOf(b, a);
 
 /**
  * Decide a package's verdict.
@@ -174,20 +179,24 @@ function byScore(
  * Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
  * outside tests and docs) fails the check on its own, whatever the score, except a short named list of
  * idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
- * projects too often (NEEDS_CORROBORATION, measured) fail when the model agrees at least a little (score in
- * the suspicious band) or no model ran, and warn otherwise. The model decides the grey zone and can raise
- * a verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus and what it
- * catches, per rule and per idiom.
+ * projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model agrees at
+ * least a little (score in the suspicious band), another rule fires strongly in the same file, a version
+ * bump adds the hit (corroboratedBy), or no model ran; otherwise they warn. The model decides the grey zone
+ * and can raise a verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus
+ * and what it catches, per rule and per idiom.
  */
 function byEarlyEvidence(
   raw: VerdictLevel,
-  { score, thresholds, evidence }: DecideInput,
+  { score, thresholds, evidence, signals }: DecideInput,
   reasons: string[],
 ): VerdictLevel {
   const strong = evidence.filter(isStrongEarly);
   const unexcused = strong.filter((e) => !benignIdiom(e));
   const backed = score === undefined || score >= thresholds.suspicious;
-  const decisiveEvidence = unexcused.find((e) => backed || !NEEDS_CORROBORATION.has(e.rule));
+  const corroborated = corroboratedBy(unexcused, signals);
+  const decisiveEvidence = unexcused.find(
+    (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),
+  );
   if (decisiveEvidence) {
     reasons.push(
       `${decisiveEvidence.severity} ${decisiveEvidence.context}-time evidence: ${decisiveEvidence.rule} at ${decisiveEvidence.path}:${decisiveEvidence.line}`,
@@ -219,6 +228,21 @@ function byEarlyEvidence(
     return 'suspicious';
   }
   return level;
+}
+
+/**
+ * What backs a hit besides the model. Two different rules firing strongly on different lines of the same
+ * file back each other: a diluting host (a trojanized release of a big project) lowers the score, not the
+ * implant's own evidence. Two rules on one statement, or download-and-execute with the fetch it already
+ * names, are one finding, not two (measured: those pairs failed honest setup.py files and .pth lines;
+ * `npx tsx train/evidence-gate.ts`). So does a version bump that adds the hit: the release the project
+ * already trusted did not have it (src/signals/version-diff.ts), which is the shape of a hijacked release.
+ */
+function corroboratedBy(unexcused: Evidence[], signals: Signal[]): (e: Evidence) => boolean {
+  const added = signals.filter((s) => s.id === 'version-diff').flatMap((s) => s.evidence ?? []);
+  return (e) =>
+    unexcused.some((o) => o.path === e.path && independent(e, o)) ||
+    added.some((a) => a.rule === e.rule && a.path === e.path && a.line === e.line);
 }
 
 /**

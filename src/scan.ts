@@ -14,6 +14,7 @@ import type {
   Artifact,
   Change,
   Gap,
+  OrFinding,
   PackageRef,
   PackageVerdict,
   ScanReport,
@@ -39,11 +40,14 @@ export interface VerdictCache {
 export interface ScanStages<F = unknown> extends AnalysisStages {
   /**
    * The artifacts to analyse for a ref (already chosen: sdist and the wheels pip would install), with what
-   * pip could install and will not be analysed (gaps) and what the user should see (notes).
+   * pip could install and will not be analysed (gaps) and what the user should see (notes); or a finding
+   * (the pinned release is gone, no file matches the lock) for policy. A throw is a failure: a gap.
    */
   resolve(
     ref: PackageRef,
-  ): Promise<{ files: F[]; version?: string; releaseUrl?: string; gaps?: Gap[]; notes?: string[] }>;
+  ): Promise<
+    OrFinding<{ files: F[]; version?: string; releaseUrl?: string; gaps?: Gap[]; notes?: string[] }>
+  >;
   /**
    * What the index says the file is, before download: a verdict from the cache then reports the same
    * filename, kind and URL as a fresh analysis (the JSON report has one shape, cold or warm).
@@ -51,7 +55,8 @@ export interface ScanStages<F = unknown> extends AnalysisStages {
   describe?(file: F): { filename: string; kind: Artifact['kind']; url?: string };
   /** The file's sha256 as the index states it, when known before download (lets the cache skip it). */
   sha256Of?(file: F): string | undefined;
-  download(file: F, ref: PackageRef): Promise<Artifact>;
+  /** The verified artifact, or a finding (its bytes differ from a stated hash). A throw is a failure: a gap. */
+  download(file: F, ref: PackageRef): Promise<OrFinding<Artifact>>;
   signals?(ref: PackageRef, previous: PackageRef | undefined): Promise<Signal[]>;
 }
 
@@ -75,18 +80,6 @@ export interface ScanItem {
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/**
- * A stage may throw an Error carrying a `signal` (the registry's RegistryFinding: a pinned release the index
- * no longer has, a file whose hash differs from the lockfile's): that is evidence for policy, not an error.
- * Recognised by shape, so scan.ts does not depend on the registry stage.
- */
-function findingOf(err: unknown): Signal | undefined {
-  const signal = err instanceof Error ? (err as { signal?: Partial<Signal> }).signal : undefined;
-  return signal && typeof signal.id === 'string' && typeof signal.severity === 'string'
-    ? (signal as Signal)
-    : undefined;
-}
 
 /**
  * The stage findings, then the other signals minus those a finding already reports (the registry and the
@@ -161,15 +154,16 @@ async function resolveFiles<F>(
 ): Promise<F[]> {
   let files: F[] = [];
   try {
-    const resolution = await stages.resolve(ref);
-    files = resolution.files;
-    if (ref.version === null && resolution.version) verdict.resolvedVersion = resolution.version;
-    gaps.push(...(resolution.gaps ?? []));
-    verdict.reasons.push(...(resolution.notes ?? []));
+    const resolved = await stages.resolve(ref);
+    if (resolved.ok) {
+      const resolution = resolved.value;
+      files = resolution.files;
+      if (ref.version === null && resolution.version) verdict.resolvedVersion = resolution.version;
+      gaps.push(...(resolution.gaps ?? []));
+      verdict.reasons.push(...(resolution.notes ?? []));
+    } else findings.push(resolved.finding);
   } catch (err) {
-    const finding = findingOf(err);
-    if (finding) findings.push(finding);
-    else gaps.push({ stage: 'resolve', reason: `${labelOf(ref)}: ${message(err)}` });
+    gaps.push({ stage: 'resolve', reason: `${labelOf(ref)}: ${message(err)}` });
   }
   if (files.length === 0 && !gaps.some((g) => g.stage === 'resolve'))
     gaps.push({
@@ -202,7 +196,14 @@ async function analyseFile<F>(
     let analysed = known && options.cache ? await options.cache.get(cacheKey(known, options)) : undefined;
     let artifact: Artifact | undefined;
     if (!analysed) {
-      artifact = await stages.download(file, ref);
+      const downloaded = await stages.download(file, ref);
+      if (!downloaded.ok) {
+        // Evidence for policy, and a file pip could install that was not analysed.
+        findings.push(downloaded.finding);
+        gaps.push({ stage: 'download', artifact: filename, reason: downloaded.finding.message });
+        return;
+      }
+      artifact = downloaded.value;
       filename = artifact.filename;
       analysed = await analyseDownloaded(artifact, stages, options);
     }
@@ -218,8 +219,6 @@ async function analyseFile<F>(
     verdict.reasons.push(...analysed.notes);
     gaps.push(...analysed.gaps);
   } catch (err) {
-    const finding = findingOf(err);
-    if (finding) findings.push(finding);
     gaps.push({ stage: 'download', artifact: filename, reason: message(err) });
   }
 }

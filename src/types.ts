@@ -224,6 +224,14 @@ export interface Signal {
   evidence?: Evidence[];
 }
 
+/**
+ * What the registry answers when the answer itself can be evidence: the value asked for, or a finding
+ * instead of it (a pinned release the index no longer has, bytes that differ from a stated hash, an index
+ * the configuration does not name), which goes to policy as a signal. A failure to get any answer
+ * (network, HTTP status, size limit, deadline) is thrown and becomes a gap.
+ */
+export type OrFinding<T> = { ok: true; value: T } | { ok: false; finding: Signal };
+
 export interface ModelScore {
   score: number;
   /** Feature name -> contribution to the score, largest first (for explaining verdicts). */

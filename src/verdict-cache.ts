@@ -13,7 +13,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ANALYSIS_DIGEST, PACKAGE_VERSION } from './analysis-digest.js';
+import { ANALYSIS_DIGEST } from './analysis-digest.js';
+import { PACKAGE_VERSION } from './version.js';
 import type { ArtifactAnalysis, VerdictCache, VerdictKey } from './scan.js';
 import { EVIDENCE_CATEGORIES, GAP_STAGES, SEVERITIES } from './types.js';
 

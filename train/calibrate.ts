@@ -101,6 +101,9 @@ export function benignConstraints(sources: readonly RowSource[], labels: ArrayLi
     },
     { label: 'benign-sdist', rows: mask((s) => s === 'benign-sdist'), maxFpr },
     { label: 'benign-wheel', rows: mask((s) => s === 'benign-wheel'), maxFpr },
+    // Small honest packages cut from the benign projects (train/augment.ts): young long-tail projects, held
+    // to the gate's goal for them (0.5%) or the target, whichever is looser.
+    { label: 'benign-small', rows: mask((s) => s === 'benign-small'), maxFpr: Math.max(maxFpr, 0.005) },
   ].filter((c) => count(c.rows) > 0);
 }
 

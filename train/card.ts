@@ -24,6 +24,10 @@ const SOURCES: Record<string, string> = {
     "wheels built from Debian's python3-* packages by `../shared/corpus/fetch-benign-wheels.sh`; grouped with their source project",
   'hard-benign':
     '`../shared/corpus/hard-benign`: packages removed from the malware dataset as not malicious; the group is the project',
+  'malicious-implant':
+    "synthetic (`train/augment.ts`): a training sample's strongest Python file appended to a benign project's package `__init__.py` or `setup.py`, or added as a module its `__init__.py` imports; grouped with the sample; used for training only, never in a reported figure",
+  'benign-small':
+    'synthetic (`train/augment.ts`): a benign project cut to its metadata, its package `__init__.py` and one or two modules (a small honest package); grouped with the project; reported apart',
 };
 
 /** The time split and the evasion table: what the gate does on malware it never saw, and on rewritten malware. */
@@ -44,6 +48,7 @@ function timeSplitSection(e: Evaluation, out: string[]): void {
     `| F1 | ${num(t.figures.f1)} |`,
     `| benign FPR (sdists and wheels) | ${pct(t.figures.fpr, 3)} (${regular(t.figures.counts.bySource)}) |`,
     `| FPR hard-benign | ${pct(t.figures.fprBySource['hard-benign'] ?? Number.NaN, 2)} |`,
+    `| FPR small benign packages (cuts) | ${pct(t.figures.fprBySource['benign-small'] ?? Number.NaN, 2)} |`,
     `| ROC AUC | ${num(t.figures.auc, 5)} |`,
     `| recall at 0.1% FPR (threshold-free) | ${num(t.recallAtFpr['0.001']!)} |`,
     '',
@@ -55,7 +60,11 @@ function timeSplitSection(e: Evaluation, out: string[]): void {
       '',
       'Held-out samples from the time split, rewritten and implanted by `train/evasion.ts` (a deterministic ' +
         'generator over in-memory archive views), scored by the time-split model and judged by `decide()`: the ' +
-        'share that stays **malicious**. Hosts are held-out benign projects.',
+        'share that stays **malicious**. Hosts are held-out benign projects. The model trains on implants ' +
+        '(`train/augment.ts`: earlier payloads appended to `__init__.py` or `setup.py`, or added as a module ' +
+        '`__init__.py` imports, in other projects), so the host-init and host-setup rows test a rewrite it ' +
+        'has seen a form of, with payloads and hosts it has not; the padded, `.pth`, split-string, ' +
+        '`builtins.__dict__`, rot13 and thread rows are rewrites it never trained on.',
       '',
       renderEvasionTable(t.evasion),
       '',
@@ -177,7 +186,11 @@ export function renderModelCard(e: Evaluation): string {
     );
     if (e.timeSplit.verdict)
       out.push(
-        `Time split, verdicts: recall ${num(e.timeSplit.verdict.recall)}, benign FPR ${pct(e.timeSplit.verdict.fpr, 3)}.`,
+        `Time split, verdicts: recall ${num(e.timeSplit.verdict.recall)}, benign FPR ${pct(e.timeSplit.verdict.fpr, 3)} (` +
+          Object.entries(e.timeSplit.verdict.fprBySource)
+            .map(([source, fpr]) => `${source} ${pct(fpr, 3)}`)
+            .join(', ') +
+          ').',
         '',
       );
   }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parseModel } from '../src/model/load.js';
 import { scoreVector } from '../src/model/score.js';
 import { clamp, sigmoid } from '../src/model/vector.js';
-import { defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
 import { initFeatures } from '../src/features/index.js';
+import { defaultCorpusDir, listCorpus } from './corpus.js';
 import { renderModelCard } from './card.js';
 import { evasionTable } from './evasion.js';
 import { allRows, type Dataset } from './dataset.js';
@@ -81,7 +81,10 @@ const importance = new Map<string, { abs: number; malicious: number; benign: num
 const textChoices: string[] = [];
 const metaWeights: Record<string, number>[] = [];
 for (let f = 0; f < folds; f++) {
-  const { train, test } = splitFold(all, outer, f);
+  const split = splitFold(all, outer, f);
+  const { train } = split;
+  // Implants (train/augment.ts) only train: every figure is on real rows and small benign cuts.
+  const test = split.test.filter((r) => data.sources[r] !== 'malicious-implant');
   log(`outer fold ${f + 1}/${folds}: training on ${train.length} rows, testing on ${test.length}`);
   const stack = trainStack(data, train, stackOptions(deriveSeed(common.seed, 'outer', f)));
   textChoices.push(stack.names.find((n) => n.startsWith('text')) ?? '(none)');
@@ -253,11 +256,17 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
     deriveSeed(common.seed, 'time-split'),
   );
   const heldOutBenign = new Set(splitFold(benign, benignFold, 0).test);
+  const heldOutHosts = new Set(Array.from(heldOutBenign, (r) => data.rows[r]!.id));
   const train: number[] = [];
   const test: number[] = [];
   let undated = 0;
   for (const r of all) {
-    if (data.y[r] === 0) (heldOutBenign.has(r) ? test : train).push(r);
+    if (data.sources[r] === 'malicious-implant') {
+      // Implants train, from earlier payloads in projects outside the held-out benign fold (the evasion
+      // table implants later payloads into held-out projects).
+      const row = data.rows[r]!;
+      if (row.added !== undefined && row.added < TIME_SPLIT && !heldOutHosts.has(row.host ?? '')) train.push(r);
+    } else if (data.y[r] === 0) (heldOutBenign.has(r) ? test : train).push(r);
     else if (!data.added[r]) undated++;
     else (data.added[r]! < TIME_SPLIT ? train : test).push(r);
   }

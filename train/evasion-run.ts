@@ -4,10 +4,10 @@
 // these samples in training, which flatters the 'original' row; the rewritten and implanted rows are new
 // to it. `npm run evaluate` runs the same table with the time-split model, which never saw them.
 import { parseArgs } from 'node:util';
-import { defaultCorpusDir, listCorpus } from '../src/features/corpus.js';
 import { initFeatures } from '../src/features/index.js';
 import { bundledModel } from '../src/model/bundled.js';
 import { scoreVector } from '../src/model/index.js';
+import { defaultCorpusDir, listCorpus } from './corpus.js';
 import { evasionTable, renderEvasionTable } from './evasion.js';
 
 const { values } = parseArgs({

@@ -1,7 +1,7 @@
 // A worker thread of the corpus extraction: analyses the archives it is sent, one at a time.
 import { parentPort } from 'node:worker_threads';
-import { cachedAnalysis } from '../src/features/corpus.js';
 import { initFeatures } from '../src/features/index.js';
+import { cachedAnalysis } from './corpus.js';
 
 const ready = initFeatures();
 parentPort?.on(

@@ -5,7 +5,7 @@
 // label, and near-duplicates (cosine >= 0.99 over hashed text tokens) within a label. Near-duplicates are
 // found by comparing rows that share one of their three heaviest token buckets: a pair that close
 // shares its heaviest tokens, so the comparison stays far below all pairs.
-import { projectGroup } from '../src/features/corpus.js';
+import { projectGroup } from './corpus.js';
 import type { FeatureRow } from './table.js';
 
 export const NEAR_DUPLICATE = 0.99;

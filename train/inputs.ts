@@ -1,10 +1,12 @@
 // What train.ts and evaluate.ts share: command-line options, loading the table (the corpus through
 // loadOrBuildTable, or a JSON-lines file), turning it into a Dataset, and timestamped progress lines.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES, TOKEN_BUCKETS } from '../src/features/index.js';
+import { AUGMENT_DEFAULTS, augmentRows } from './augment.js';
 import { honestGroups } from './groups.js';
 import { buildDataset, type Dataset, featureNamesOf, inferTokenBuckets } from './dataset.js';
-import { type FeatureRow, loadOrBuildTable } from './table.js';
+import { DEFAULT_CACHE_DIR, type FeatureRow, loadOrBuildTable } from './table.js';
 import { readTableFile } from './table-file.js';
 
 export interface CommonOptions {
@@ -13,6 +15,8 @@ export interface CommonOptions {
   cacheDir?: string;
   seed: number;
   models: string;
+  /** Leave out the synthetic implants and cuts (train/augment.ts). */
+  noAugment?: boolean;
 }
 
 export function parseCommon(argv: string[], extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
@@ -24,6 +28,7 @@ export function parseCommon(argv: string[], extra: Record<string, { type: 'strin
       'cache-dir': { type: 'string' },
       seed: { type: 'string', default: '1' },
       models: { type: 'string', default: 'models' },
+      'no-augment': { type: 'boolean' },
       ...extra,
     },
     strict: true,
@@ -37,6 +42,7 @@ export function parseCommon(argv: string[], extra: Record<string, { type: 'strin
       cacheDir: values['cache-dir'] as string | undefined,
       seed,
       models: values.models as string,
+      noAugment: Boolean(values['no-augment']),
     } satisfies CommonOptions,
     values: values as Record<string, string | boolean | undefined>,
   };
@@ -59,7 +65,17 @@ export async function loadTrainingData(options: CommonOptions): Promise<Training
   const all: FeatureRow[] = options.table
     ? readTableFile(options.table)
     : await loadOrBuildTable({ corpus: options.corpus, cacheDir: options.cacheDir, log });
-  const rows = all.filter((r) => r.status === 'ok');
+  const real = all.filter((r) => r.status === 'ok');
+  const synthetic =
+    options.noAugment || options.table
+      ? []
+      : await augmentRows(real, {
+          ...AUGMENT_DEFAULTS,
+          seed: options.seed,
+          cacheDir: join(options.cacheDir ?? DEFAULT_CACHE_DIR, '..', 'augment'),
+          log,
+        });
+  const rows = [...real, ...synthetic];
   const excluded = new Map<string, number>();
   for (const r of all) if (r.status !== 'ok') excluded.set(r.source, (excluded.get(r.source) ?? 0) + 1);
   if (rows.length === 0) throw new Error('the table has no usable rows');
@@ -71,9 +87,14 @@ export async function loadTrainingData(options: CommonOptions): Promise<Training
   const buckets = inferTokenBuckets(rows);
   const tokenBuckets = fromExtractor && buckets <= TOKEN_BUCKETS ? TOKEN_BUCKETS : buckets;
   const data = buildDataset(rows, { featureNames, tokenBuckets });
-  // Folds never split a family, a package name or a near-copy (train/groups.ts).
-  const honest = honestGroups(rows);
-  data.groups = honest.groups;
+  // Folds never split a family, a package name or a near-copy (train/groups.ts); a synthetic row takes its
+  // parent's group (grouped with the real rows only: an implant is a near-copy of its host, and letting it
+  // join groups would chain every host and payload into one).
+  const honest = honestGroups(real);
+  const groupOf = new Map(real.map((r, i) => [r.id, honest.groups[i]!]));
+  data.groups = rows.map((r, i) =>
+    i < real.length ? honest.groups[i]! : (groupOf.get(r.parent ?? '') ?? r.group),
+  );
   log(
     `groups: ${honest.stats.groups} after merging ${honest.stats.mergedByName} by package name and ` +
       `${honest.stats.mergedByNearDuplicate} near-duplicates (token cosine >= 0.99)`,

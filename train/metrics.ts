@@ -31,12 +31,15 @@ export function figuresAt(
 ): Figures {
   const c: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   const bySource: Record<string, { rows: number; flagged: number }> = {};
+  /** Sources with benign rows: the ones a false-positive rate is reported for. */
+  const negative = new Set<string>();
   for (let i = 0; i < scores.length; i++) {
     const flagged = scores[i]! >= threshold;
     const positive = labels[i] === 1;
     if (positive) flagged ? c.tp++ : c.fn++;
     else flagged ? c.fp++ : c.tn++;
     const s = sources[i]!;
+    if (!positive) negative.add(s);
     bySource[s] ??= { rows: 0, flagged: 0 };
     bySource[s].rows++;
     if (flagged) bySource[s].flagged++;
@@ -44,7 +47,7 @@ export function figuresAt(
   const precision = c.tp + c.fp === 0 ? 0 : c.tp / (c.tp + c.fp);
   const recall = c.tp + c.fn === 0 ? 0 : c.tp / (c.tp + c.fn);
   const fprBySource: Record<string, number> = {};
-  for (const [s, v] of Object.entries(bySource)) if (s !== 'malicious') fprBySource[s] = v.flagged / v.rows;
+  for (const [s, v] of Object.entries(bySource)) if (negative.has(s)) fprBySource[s] = v.flagged / v.rows;
   return {
     precision,
     recall,

@@ -7,14 +7,15 @@ import { Worker } from 'node:worker_threads';
 import {
   type CachedAnalysis,
   type CorpusItem,
+  type RowSource as CorpusSource,
   defaultBenignDirs,
   defaultCorpusDir,
   listCorpus,
-  type RowSource,
-} from '../src/features/corpus.js';
+} from './corpus.js';
 import type { Evidence } from '../src/types.js';
 
-export type { RowSource } from '../src/features/corpus.js';
+/** Where a row comes from: a corpus archive, or a synthetic row built from them (train/augment.ts). */
+export type RowSource = CorpusSource | 'malicious-implant' | 'benign-small';
 
 export interface FeatureRow {
   /** sha256 of the archive. */
@@ -34,8 +35,13 @@ export interface FeatureRow {
   tokens: Record<number, number>;
   /** Rules with located hits. */
   rules?: string[];
-  /** Medium-or-stronger evidence (src/features/corpus.ts keeps the strongest), for decide() on the corpus. */
+  /** Medium-or-stronger evidence (train/corpus.ts keeps the strongest), for decide() on the corpus. */
   evidence?: Evidence[];
+  /** The archive on this machine (corpus rows). */
+  path?: string;
+  /** Synthetic rows: the corpus row whose fold group they take, and the benign project they were built in. */
+  parent?: string;
+  host?: string;
 }
 
 export interface TableOptions {
@@ -58,6 +64,7 @@ function toRow(item: CorpusItem, a: CachedAnalysis): FeatureRow {
     group: item.group,
     ...(item.added ? { added: item.added } : {}),
     name: item.name,
+    path: item.path,
     status: a.status,
     ...(a.error ? { error: a.error } : {}),
     features: a.features,

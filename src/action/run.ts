@@ -3,8 +3,8 @@
 import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import { context, getOctokit } from '@actions/github';
-import { PACKAGE_VERSION } from '../analysis-digest.js';
 import type { Config } from '../config.js';
+import { PACKAGE_VERSION } from '../version.js';
 import { gitCli } from '../engine/git.js';
 import { type RunEvent, type RunResult, runScan, type StageFactory } from '../engine/run-scan.js';
 import { writeNewFile } from '../engine/write-file.js';

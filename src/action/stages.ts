@@ -16,6 +16,7 @@ import {
   type RegistryFile,
   refKey,
   untrustedLockfileIndexes,
+  valueOrThrow,
 } from '../registry/index.js';
 import type { ScanStages } from '../scan.js';
 import { createSignalsStage } from '../signals/index.js';
@@ -135,10 +136,11 @@ function previousAnalyses(
     let pending = previous.get(key);
     if (!pending) {
       pending = (async () => {
-        const { files } = await client.resolve(ref, indexesOf(ref));
+        // For the version diff a finding is a reason the analysis is missing; the scan reports it itself.
+        const { files } = valueOrThrow(await client.resolve(ref, indexesOf(ref)));
         const file = files[0];
         if (!file) throw new Error(`${key}: no artifact on the index`);
-        const artifact = await client.download(file, ref);
+        const artifact = valueOrThrow(await client.download(file, ref));
         const result = await pool.analyse(artifact.bytes, artifact.filename);
         if (!result.analysis) throw new Error(result.analysisError ?? `${artifact.filename}: no analysis`);
         return result.analysis;

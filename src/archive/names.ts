@@ -39,8 +39,12 @@ export function pathParts(name: string): string[] {
   return name.split(/[/\\]+/).filter((p) => p !== '' && p !== '.');
 }
 
-/** Folders of tests, docs and examples: code there runs only when a developer runs it. */
-const TEST_OR_DOC_DIRS = new Set([
+/**
+ * Folders of tests, docs and examples: code there runs only when a developer runs it. The one list of them;
+ * features/files.ts adds packaging and CI folders to it, and the rules exec-alias and obfuscated-identifiers
+ * keep a narrower check (rules/context.ts) because widening either would change model features.
+ */
+export const TEST_OR_DOC_DIR_NAMES = [
   'test',
   'tests',
   'testing',
@@ -50,7 +54,8 @@ const TEST_OR_DOC_DIRS = new Set([
   'examples',
   'benchmarks',
   'bench',
-]);
+] as const;
+const TEST_OR_DOC_DIRS = new Set<string>(TEST_OR_DOC_DIR_NAMES);
 
 /** True when a folder of the path (not the file name) is a tests, docs or examples folder. */
 export function inTestOrDocFolder(path: string): boolean {

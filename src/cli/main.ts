@@ -2,7 +2,7 @@
 // (node dist/cli.js, or the npm bin symlink), so tests can import main() without side effects.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { PACKAGE_VERSION } from '../analysis-digest.js';
+import { PACKAGE_VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { CliError, type CliIO } from './io.js';
 

@@ -3,6 +3,7 @@
 // exactly once. What is left out is returned, so the report and the log can say so: never a silent skip.
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import { normalizeName } from '../names.js';
 import type { ScanItem } from '../scan.js';
 import type { PackageRef } from '../types.js';
 
@@ -28,9 +29,9 @@ export function shardOf(ref: PackageRef, count: number): number {
 
 /** The pattern that excludes a package: a glob over its PEP 503 name or over its lockfile's path. */
 export function excludedBy(ref: PackageRef, patterns: string[]): string | undefined {
-  const normalised = ref.name.toLowerCase().replace(/[-_.]+/g, '-');
+  const normalised = normalizeName(ref.name);
   return patterns.find((pattern) => {
-    const name = pattern.toLowerCase().replace(/[-_.]+/g, '-');
+    const name = normalizeName(pattern);
     return (
       picomatch.isMatch(normalised, name, { dot: true }) ||
       picomatch.isMatch(ref.file, pattern, { dot: true })

@@ -1,6 +1,7 @@
 // File features: what the archive holds, by kind. Only what the package ships counts, never how the archive
 // was built: entry order, timestamps, WHEEL/RECORD contents, PKG-INFO presence and folders such as .github/
 // or debian/ tell an upload from a repackaged tarball and are kept out on purpose.
+import { TEST_OR_DOC_DIR_NAMES } from '../archive/names.js';
 import type { ArchiveEntry } from '../types.js';
 
 const SCRIPT = /\.(sh|bash|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|hta)$/i;
@@ -9,8 +10,13 @@ const NESTED_ARCHIVE = /\.(zip|rar|7z|tar|tgz|gz|bz2|xz|whl|egg|jar|apk|cab)$/i;
 const METADATA_DIR = /(^|\/)[^/]+\.(dist-info|egg-info)\//;
 
 // Tests, docs, examples, CI and packaging folders: upstream tarballs carry them and many uploads do not,
-// so counting them would describe how the archive was made, not what the package installs.
-const AUXILIARY_DIR = /^(tests?|testing|docs?|examples?|benchmarks?|bench|debian|ci|\..+)$/i;
+// so counting them would describe how the archive was made, not what the package installs. The test and
+// doc names are archive/names.ts's; 'benchmark', 'debian', 'ci' and hidden folders are added here only
+// (adding them there would move code between roles, and the model is trained on these values).
+const AUXILIARY_DIR = new RegExp(
+  `^(${[...TEST_OR_DOC_DIR_NAMES, 'benchmark', 'debian', 'ci'].join('|')}|\\..+)$`,
+  'i',
+);
 
 /** True for files under a test, doc, example, CI or hidden folder (not counted in the size features). */
 export function isAuxiliary(inner: string): boolean {

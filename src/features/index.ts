@@ -12,17 +12,15 @@ import {
   scriptFiles,
   startupModules,
 } from '../python/index.js';
+import { looksLikePickle, PICKLE_FILE, runRules, runTextRules, scanModelFile } from '../rules/index.js';
 import {
-  EVIDENCE_ONLY_RULES,
-  looksLikePickle,
-  PICKLE_FILE,
-  RULES,
-  runRules,
-  runTextRules,
-  scanModelFile,
-  TEXT_RULES,
-} from '../rules/index.js';
-import type { Analysis, ArchiveView, Evidence, Gap, Severity } from '../types.js';
+  type Analysis,
+  type ArchiveView,
+  EVIDENCE_CATEGORIES,
+  type Evidence,
+  type Gap,
+  type Severity,
+} from '../types.js';
 import { type AnalysisBudget, type BudgetClock, BudgetMeter, type BudgetStage } from './budget.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
 import { cleanPath, FileStats, innerPath } from './files.js';
@@ -52,10 +50,14 @@ const PYTHON_SHEBANG = /^#!.*\bpython[\d.]*\b/;
 const TEXT_FILE = /\.(sh|bash|zsh|bat|cmd|ps1|psm1|vbs|js|mjs|cjs)$/i;
 const MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
-const ruleIds = (): string[] => [
-  ...RULES.filter((r) => !EVIDENCE_ONLY_RULES.has(r.id)).map((r) => r.id),
-  ...TEXT_RULES.map((r) => r.id),
-];
+// Rule evidence reaches the model by category and by where it runs, never by rule id: a rule can be added,
+// renamed or retuned without retraining (its hits count in its category), and the model cannot lean on one
+// rule's quirks. Per category: hits at install/import time, hits elsewhere, and the strongest early severity.
+const RULE_AGGREGATES = EVIDENCE_CATEGORIES.flatMap((c) => [
+  `rule.${c}.early`,
+  `rule.${c}.late`,
+  `rule.${c}.early_max_severity`,
+]);
 
 const OTHER_NAMES = [
   'rule.max_severity_early',
@@ -92,7 +94,7 @@ export const FEATURE_NAMES: readonly string[] = [
   ...codeFeatureNames(),
   ...OBF_NAMES,
   ...IOC_NAMES,
-  ...ruleIds().flatMap((id) => [`rule.${id}.early`, `rule.${id}.late`]),
+  ...RULE_AGGREGATES,
   ...OTHER_NAMES,
 ];
 
@@ -170,6 +172,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   const ioc = new IndicatorStats();
   const tokens = new TokenBag();
   const ruleCounts = new Map<string, number>();
+  /** Distinct rule ids by where they ran (for rule.distinct_early). */
+  const ruleKinds = new Set<string>();
   const root = view.kind === 'wheel' ? undefined : commonRoot(view);
   const metaSources: {
     core?: PackageMetadata;
@@ -192,10 +196,13 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       if (e.rule === 'rule-error')
         gaps.push({ stage: 'analysis', path: e.path, reason: e.message ?? `a rule failed on ${e.path}` });
       const early = e.context === 'install' || e.context === 'import' || e.context === undefined;
-      const key = `rule.${e.rule}.${early ? 'early' : 'late'}`;
+      ruleKinds.add(`${e.rule}.${early ? 'early' : 'late'}`);
+      const key = `rule.${e.category}.${early ? 'early' : 'late'}`;
       ruleCounts.set(key, (ruleCounts.get(key) ?? 0) + 1);
       const rank = SEVERITY_RANK[e.severity];
       if (early) {
+        const maxKey = `rule.${e.category}.early_max_severity`;
+        ruleCounts.set(maxKey, Math.max(ruleCounts.get(maxKey) ?? 0, rank));
         other['rule.max_severity_early'] = Math.max(other['rule.max_severity_early']!, rank);
         if (e.severity === 'critical') other['rule.critical_early']!++;
         if (e.severity === 'high') other['rule.high_early']!++;
@@ -407,7 +414,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   );
   tokens.addWords('desc', `${meta.summary ?? ''} ${meta.description ?? ''}`, 2000);
 
-  other['rule.distinct_early'] = [...ruleCounts.keys()].filter((k) => k.endsWith('.early')).length;
+  other['rule.distinct_early'] = [...ruleKinds].filter((k) => k.endsWith('.early')).length;
   other['parse.error_share'] = parsedFiles > 0 ? errorFiles / parsedFiles : 0;
   other['parse.unparsed_files'] = unparsed;
   other['text.lossy_files'] = lossy;

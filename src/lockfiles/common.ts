@@ -1,11 +1,7 @@
 // Helpers shared by the format parsers: names, PEP 508 requirements, line lookup, result builders.
 import { valid, validRange } from '@renovatebot/pep440';
 import type { LockfileFormat, LockfileIssue, LockfileResult, PackageRef } from '../types.js';
-
-/** PEP 503 name normalization: runs of -, _ and . become one '-', lowercased. */
-export function normalizeName(name: string): string {
-  return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
+import { normalizeName } from '../names.js';
 
 /** Names PEP 508 accepts: letters/digits at both ends, -_. inside. */
 export const NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;

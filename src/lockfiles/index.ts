@@ -5,7 +5,6 @@ import { detectFormat } from './detect.js';
 import type { ParseOptions } from './parser.js';
 import { formatById } from './registry.js';
 
-export { normalizeName } from './common.js';
 export { detectFormat, formatFromName } from './detect.js';
 export { describeChange, diffPackages } from './diff.js';
 export { discoverLockfiles, SKIP_DIRS, selectLockfiles } from './discover.js';

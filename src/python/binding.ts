@@ -6,7 +6,8 @@
 // Parser.init becomes the Emscripten module, which carries the exported functions and the heap; nodes cross
 // as five 32-bit words in the transfer buffer, exactly as web-tree-sitter's marshalNode/unmarshalNode move
 // them. checkBinding compares this with the public API when the parser loads, so a web-tree-sitter upgrade
-// that changes the layout fails loudly at initPython(), never silently.
+// that changes the layout fails loudly at initPython(), never silently. On an upgrade, re-verify the layout as
+// test/python/binding.test.ts's header says (that test fails until its VERIFIED_VERSION is the installed one).
 import type { Language, Tree } from 'web-tree-sitter';
 
 /** The exports of web-tree-sitter's Emscripten module that this file uses. */

@@ -1,6 +1,8 @@
 // Version and kind from a distribution filename (sdist naming, wheel spec, egg). Hand-written:
 // no maintained npm library parses Python distribution filenames.
 
+import { normalizeName } from '../names.js';
+
 export type DistKind = 'sdist' | 'wheel' | 'egg' | 'other';
 
 export interface ParsedFilename {
@@ -11,10 +13,6 @@ export interface ParsedFilename {
 }
 
 const SDIST_SUFFIXES = ['.tar.gz', '.tar.bz2', '.tar.xz', '.zip', '.tgz', '.tar'];
-
-function normalize(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 /** Parses `filename` for project `project` (used to split the sdist name from its version). */
 export function parseFilename(filename: string, project: string): ParsedFilename {
@@ -31,10 +29,11 @@ export function parseFilename(filename: string, project: string): ParsedFilename
   const suffix = SDIST_SUFFIXES.find((s) => filename.toLowerCase().endsWith(s));
   if (!suffix) return { kind: 'other', version: null };
   const stem = filename.slice(0, -suffix.length);
-  const wanted = normalize(project);
+  const wanted = normalizeName(project);
   // The name part may itself contain dashes: find the split where the prefix normalizes to the project.
   for (let i = stem.indexOf('-'); i !== -1; i = stem.indexOf('-', i + 1)) {
-    if (normalize(stem.slice(0, i)) === wanted) return { kind: 'sdist', version: stem.slice(i + 1) || null };
+    if (normalizeName(stem.slice(0, i)) === wanted)
+      return { kind: 'sdist', version: stem.slice(i + 1) || null };
   }
   const last = stem.lastIndexOf('-');
   return { kind: 'sdist', version: last === -1 ? null : stem.slice(last + 1) };

@@ -5,12 +5,16 @@ export {
   DEFAULT_INDEX_URL,
   type IndexClient,
   type IndexClientOptions,
-  normalizeProjectName,
-  type ProjectPage,
-  type RegistryFile,
-  type Resolution,
 } from './client.js';
-export { hashMismatch, RegistryError, RegistryFinding, releaseMissing, untrustedIndex } from './errors.js';
+export {
+  type Finding,
+  found,
+  hashMismatch,
+  RegistryError,
+  releaseMissing,
+  untrustedIndex,
+  valueOrThrow,
+} from './errors.js';
 export { type DistKind, type ParsedFilename, parseFilename } from './filename.js';
 export {
   credentialsAllowed,
@@ -43,3 +47,4 @@ export {
   wheelTags,
 } from './tags.js';
 export { matchesPin, newestSatisfying, type VersionCandidate } from './version.js';
+export type { ProjectPage, RegistryFile, Resolution } from './types.js';

@@ -2,6 +2,10 @@
 // (credentials, case, default port and trailing slash aside), and the run-level check that fails a run
 // whose index answered nothing useful for most pins (a mistyped index-url must not pass green).
 
+/** pypi.org and its file host: never given the private index's token, linked by project page. */
+export const isPublicPypi = (host: string): boolean =>
+  ['pypi.org', 'pythonhosted.org'].some((h) => host === h || host.endsWith(`.${h}`));
+
 /** Old spellings of the public index, which pip and Pipfile.lock still carry. */
 const PUBLIC_ALIASES = new Set(['https://pypi.python.org/simple/', 'https://pypi.org/simple/']);
 
@@ -33,6 +37,35 @@ export interface IndexHealth {
   failed: number;
   /** The first few project names it served nothing for (shown in the message). */
   unserved: string[];
+}
+
+export type HealthOutcome = 'found' | 'unknownProject' | 'missingRelease' | 'failed';
+
+/** Per first-asked index, how the refs it was asked for went. */
+export function healthLog(): {
+  record(index: { label: string } | undefined, outcome: HealthOutcome, name: string): void;
+  list(): IndexHealth[];
+} {
+  const health = new Map<string, IndexHealth>();
+  return {
+    record(index, outcome, name) {
+      if (!index) return;
+      const h = health.get(index.label) ?? {
+        index: index.label,
+        asked: 0,
+        found: 0,
+        unknownProject: 0,
+        missingRelease: 0,
+        failed: 0,
+        unserved: [],
+      };
+      h.asked++;
+      h[outcome]++;
+      if (outcome !== 'found' && h.unserved.length < 5 && !h.unserved.includes(name)) h.unserved.push(name);
+      health.set(index.label, h);
+    },
+    list: () => [...health.values()].map((h) => ({ ...h, unserved: [...h.unserved] })),
+  };
 }
 
 /**

@@ -22,3 +22,20 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   }
   return masked;
 }
+
+/**
+ * The credentials one client has seen (configured tokens and passwords, those an index writes into its
+ * links, the Basic values made from them), each also URL-encoded: masked in every message it produces.
+ * Shared by reference with the HTTP settings, so a secret learned later is masked there too.
+ */
+export class SecretList {
+  readonly values: string[] = [];
+
+  add(secret: string): void {
+    if (secret && !this.values.includes(secret)) this.values.push(secret, encodeURIComponent(secret));
+  }
+
+  mask(text: string): string {
+    return maskSecrets(text, this.values);
+  }
+}

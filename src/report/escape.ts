@@ -46,6 +46,16 @@ export function escapeTerminal(text: string): string {
   );
 }
 
+const LINE_BREAKS: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * One field of untrusted text on one terminal line (a name, a snippet, an index message): as escapeTerminal,
+ * with newline, carriage return and tab shown as \n, \r, \t so the field cannot start a line of its own.
+ */
+export function escapeTerminalLine(text: string): string {
+  return escapeTerminal(text.replace(/[\n\r\t]/g, (c) => LINE_BREAKS[c]!));
+}
+
 /** HTML-escape the characters that open tags or entities. */
 export function escapeHtml(text: string): string {
   return text

@@ -5,6 +5,7 @@
 // packages as suppressed results (the allow entry's reason as the justification). Text stays raw: SARIF is
 // JSON, and code scanning renders message.text as plain text.
 import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { normalizeName } from '../names.js';
 import type { PackageVerdict, ScanReport } from '../types.js';
 import { flagged, gapLines, notableSignals, topEvidence, versionText, whyText } from './common.js';
 import { PROJECT_URL, type RuleDoc, ruleCatalog, SECURITY_SEVERITY } from './rule-catalog.js';
@@ -22,7 +23,6 @@ function ruleIdFor(p: PackageVerdict): string {
 }
 
 const toUri = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
-const normal = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
 
 /**
  * In-package paths are not repository files: they are put under `<name>-<version>/` so they never collide
@@ -31,7 +31,9 @@ const normal = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
 function packagePath(p: PackageVerdict, path: string): string {
   const version = p.ref.version ?? p.resolvedVersion ?? 'unknown';
   const top = path.split('/')[0] ?? '';
-  return normal(top) === normal(`${p.ref.name}-${version}`) ? path : `${p.ref.name}-${version}/${path}`;
+  return normalizeName(top) === normalizeName(`${p.ref.name}-${version}`)
+    ? path
+    : `${p.ref.name}-${version}/${path}`;
 }
 
 function descriptor(id: string, doc: RuleDoc | undefined): ReportingDescriptor {

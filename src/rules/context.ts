@@ -14,6 +14,16 @@ export const DYNAMIC_EXEC = /^(exec|eval|builtins\.exec|builtins\.eval|__builtin
 export const DECODE_CALL =
   /(^|\.)(b64decode|b32decode|b16decode|a85decode|b85decode|decodebytes|decodestring|urlsafe_b64decode|decompress|fromhex|unhexlify|a2b_base64|a2b_hex)$|^(marshal\.loads|codecs\.decode|zlib\.decompress)$|^codecs\.decode$|^<expr>\.decode$/;
 
+/**
+ * The test/docs check of exec-alias and obfuscated-identifiers: a tests/ or docs/ folder (lower case) anywhere
+ * in the path. Narrower than archive/names.ts's inTestOrDocFolder (no examples/, bench/, testing/, upper case
+ * or backslashes), and kept so: a hit's role sets its severity, severities are model features, and the model
+ * is trained on these values. obfuscator-marker and long-line take the role of a call on the line instead.
+ */
+export function inTestsOrDocsPath(path: string): boolean {
+  return /(^|\/)(tests?|docs?)\//.test(path);
+}
+
 export function severityFor(role: CodeRole, table: Record<CodeRole, Severity>): Severity {
   return table[role];
 }

@@ -1,3 +1,4 @@
+import { inTestsOrDocsPath } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // `run = exec`, `e = getattr(__builtins__, 'exec')`, `x = __builtins__.__dict__['eval']`: renaming the
@@ -16,11 +17,7 @@ export const execAlias: Rule = {
     const hits: RuleHit[] = [];
     file.lines.forEach((line, index) => {
       if (line.length > 300 || !ALIAS.test(line)) return;
-      const role = /(^|\/)(tests?|docs?)\//.test(file.path)
-        ? 'test'
-        : /^\s/.test(line)
-          ? 'runtime'
-          : 'import';
+      const role = inTestsOrDocsPath(file.path) ? 'test' : /^\s/.test(line) ? 'runtime' : 'import';
       hits.push({
         line: index + 1,
         role,

@@ -6,6 +6,7 @@ import { binaryDropper } from './binary-dropper.js';
 import { chrChain } from './chr-chain.js';
 import { clipboardAccess } from './clipboard-access.js';
 import { credentialPaths } from './credential-paths.js';
+import { dangerousCommand } from './dangerous-command.js';
 import { downloadAndExecute } from './download-and-execute.js';
 import { dynamicImport } from './dynamic-import.js';
 import { encodedBlob } from './encoded-blob.js';
@@ -48,6 +49,7 @@ export const RULES: Rule[] = [
   installTimeNetwork,
   pthExecutable,
   processExecution,
+  dangerousCommand,
   networkAccess,
   persistence,
   credentialPaths,
@@ -65,16 +67,6 @@ export const RULES: Rule[] = [
   startupFileWrite,
   binaryDropper,
 ];
-
-/**
- * Rules added after the bundled model was trained: their hits reach policy (and the severity aggregates the
- * model reads), but they have no feature of their own until the model is retrained with them.
- */
-export const EVIDENCE_ONLY_RULES: ReadonlySet<string> = new Set([
-  'env-exfil',
-  'startup-file-write',
-  'binary-dropper',
-]);
 
 const SNIPPET = 200;
 const cut = (s: string) => (s.length > SNIPPET ? s.slice(0, SNIPPET) : s);

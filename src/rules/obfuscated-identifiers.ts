@@ -1,3 +1,4 @@
+import { inTestsOrDocsPath } from './context.js';
 import type { Rule } from './types.js';
 
 // _0x1a2b (JavaScript-obfuscator style) and IlIlIl / O0O0O0 look-alike names.
@@ -27,7 +28,7 @@ export const obfuscatedIdentifiers: Rule = {
     const first = sample[0] ?? '';
     const index = file.lines.findIndex((l) => l.includes(first));
     const line = index >= 0 ? index + 1 : 1;
-    const role = file.path.match(/(^|\/)(tests?|docs?)\//) ? 'test' : 'import';
+    const role = inTestsOrDocsPath(file.path) ? 'test' : 'import';
     return [
       {
         line,

@@ -1,6 +1,5 @@
 // Registry and history signals: known malware (OSV), typosquats, index history, version diff.
 export { type HistoryFile, type HistoryInput, type HistoryOptions, historySignals } from './history.js';
-export { normalizeName } from './names.js';
 export { OSV_DEFAULT_URL, type OsvOptions, type OsvRef, type OsvResult, osvKey, queryOsv } from './osv.js';
 export {
   buildPopularNames,

@@ -3,7 +3,7 @@
 // says. Other advisories (ordinary vulnerabilities) are not this tool's concern and are ignored.
 // Hand-written: the API is two JSON endpoints and no maintained npm client covers querybatch paging.
 import type { Signal } from '../types.js';
-import { normalizeName } from './names.js';
+import { normalizeName } from '../names.js';
 
 export interface OsvRef {
   name: string;

@@ -1,7 +1,7 @@
 // The bundled list of popular PyPI names (data/popular-names.json, built by scripts/build-popular-names.ts
 // from the top-pypi TSV). Rank = position in `names` + 1.
 import data from '../../data/popular-names.json' with { type: 'json' };
-import { normalizeName } from './names.js';
+import { normalizeName } from '../names.js';
 
 export interface PopularNamesFile {
   source: string;

@@ -2,7 +2,7 @@
 // checks PyPI names (the generic edit distance comes from fastest-levenshtein).
 import { distance } from 'fastest-levenshtein';
 import type { Severity, Signal } from '../types.js';
-import { normalizeName } from './names.js';
+import { normalizeName } from '../names.js';
 import type { PopularNames } from './popular.js';
 
 export type TyposquatTechnique =

@@ -23,7 +23,9 @@ describe('distribution', () => {
     const files = packed.files.map((f: { path: string }) => f.path);
     for (const f of [
       'dist/cli.js',
+      'dist/cli.js.map',
       'dist/analysis-worker.js',
+      'dist/analysis-worker.js.map',
       'LICENSE',
       'README.md',
       'schema/report.schema.json',
@@ -62,6 +64,7 @@ describe('distribution', () => {
     expect(scan.strategy.matrix).toMatch(/fromJSON\(needs\.plan\.outputs\.matrix\)/);
     const gate = scan.steps.find((s: { uses?: string }) => s.uses?.startsWith('pypi-malware-gate/'));
     for (const input of Object.keys(gate.with)) expect(Object.keys(action.inputs), input).toContain(input);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
     expect(gate.with.shard).toBe('${{ matrix.shard }}');
     expect(gate.with.mode).toBe('full');
     const cache = scan.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/cache'));

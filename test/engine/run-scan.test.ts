@@ -19,16 +19,19 @@ function gatedStages(gates: Map<string, Promise<void>>, resolved: string[] = [])
     async resolve(ref) {
       await gates.get(ref.name);
       resolved.push(ref.name);
-      return { files: [`${ref.name}-1.0.tar.gz`] };
+      return { ok: true, value: { files: [`${ref.name}-1.0.tar.gz`] } };
     },
     async download(file, ref) {
       return {
-        ref,
-        filename: file,
-        kind: 'sdist',
-        url: `http://x/${file}`,
-        sha256: `sha-${file}`,
-        bytes: new TextEncoder().encode(ref.name),
+        ok: true,
+        value: {
+          ref,
+          filename: file,
+          kind: 'sdist',
+          url: `http://x/${file}`,
+          sha256: `sha-${file}`,
+          bytes: new TextEncoder().encode(ref.name),
+        },
       };
     },
     readArchive(bytes): ArchiveView {

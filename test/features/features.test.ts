@@ -82,7 +82,7 @@ describe('code features by where the code runs', () => {
 
   it('counts rule hits early (install/import) and late, with located evidence', () => {
     const analysis = extractFeatures(viewOf(MALICIOUS));
-    expect(analysis.features['rule.exec-decoded-payload.early']).toBeGreaterThan(0);
+    expect(analysis.features['rule.dynamic-code.early']).toBeGreaterThan(0);
     expect(analysis.features['rule.max_severity_early']).toBe(4);
     const hit = analysis.evidence.find((e) => e.rule === 'exec-decoded-payload');
     expect(hit?.path).toBe('tidy-tabels-1.4.2/setup.py');
@@ -263,5 +263,20 @@ describe('size features describe what installs, not how the archive was made', (
     ])
       expect([name, upstream[name]]).toEqual([name, plain[name]]);
     expect(upstream['files.windows_binaries']).toBe(1);
+  });
+});
+
+describe('rule evidence reaches the model by category', () => {
+  it('names no rule id among the features, so adding or renaming a rule needs no retraining', async () => {
+    const { RULES, TEXT_RULES } = await import('../../src/rules/index.js');
+    const { EVIDENCE_CATEGORIES } = await import('../../src/types.js');
+    const categories = new Set<string>(EVIDENCE_CATEGORIES);
+    const ruleIds = new Set([...RULES, ...TEXT_RULES].map((r) => r.id).filter((id) => !categories.has(id)));
+    const perRule = FEATURE_NAMES.filter((n) => ruleIds.has(n.split('.')[1] ?? ''));
+    expect(perRule).toEqual([]);
+    for (const c of EVIDENCE_CATEGORIES)
+      expect(FEATURE_NAMES).toEqual(
+        expect.arrayContaining([`rule.${c}.early`, `rule.${c}.late`, `rule.${c}.early_max_severity`]),
+      );
   });
 });

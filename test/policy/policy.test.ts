@@ -101,6 +101,61 @@ describe('decide', () => {
       'suspicious',
     ],
     [
+      'two such rules in the same file back each other against a low score (a diluting host)',
+      {
+        score: 0.1,
+        evidence: [
+          { ...criticalInstall, rule: 'download-and-execute' },
+          { ...criticalInstall, rule: 'exfil-endpoint', severity: 'high', line: 9 },
+        ],
+      },
+      'malicious',
+    ],
+    [
+      'two hits of one rule, or two rules in different files, do not',
+      {
+        score: 0.1,
+        evidence: [
+          { ...criticalInstall, rule: 'download-and-execute' },
+          { ...criticalInstall, rule: 'download-and-execute', line: 9 },
+          { ...criticalInstall, rule: 'exfil-endpoint', path: 'pkg-1.0/pkg/other.py' },
+        ],
+      },
+      'suspicious',
+    ],
+    [
+      'a version bump that adds such a hit backs it (a hijacked release)',
+      {
+        score: 0.1,
+        evidence: [{ ...criticalInstall, rule: 'download-and-execute' }],
+        signals: [
+          {
+            id: 'version-diff',
+            severity: 'high',
+            message: '1.0 -> 1.1 adds download-and-execute',
+            evidence: [{ ...criticalInstall, rule: 'download-and-execute' }],
+          },
+        ],
+      },
+      'malicious',
+    ],
+    [
+      'a version-diff naming another hit does not',
+      {
+        score: 0.1,
+        evidence: [{ ...criticalInstall, rule: 'download-and-execute' }],
+        signals: [
+          {
+            id: 'version-diff',
+            severity: 'medium',
+            message: '1.0 -> 1.1 adds network-access',
+            evidence: [{ ...criticalInstall, rule: 'network-access', severity: 'medium', line: 40 }],
+          },
+        ],
+      },
+      'suspicious',
+    ],
+    [
       'the same rule without a model fails',
       { evidence: [{ ...criticalInstall, rule: 'download-and-execute' }] },
       'malicious',

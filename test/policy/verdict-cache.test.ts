@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script shared with build.mjs, without type declarations.
 import { computeDigest, DIGEST_FILES, DIGEST_FOLDERS, digestSource } from '../../scripts/analysis-digest.mjs';
-import { ANALYSIS_DIGEST, PACKAGE_VERSION } from '../../src/analysis-digest.js';
+import { ANALYSIS_DIGEST } from '../../src/analysis-digest.js';
 import type { ArtifactAnalysis } from '../../src/scan.js';
 import { folderVerdictCache, validEntry, verdictKeyText } from '../../src/verdict-cache.js';
+import { PACKAGE_VERSION } from '../../src/version.js';
 
 const root = join(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -43,7 +44,7 @@ const analysis: ArtifactAnalysis = {
 describe('analysis digest', () => {
   it('src/analysis-digest.ts matches the reader, parser, rules and extractor (run `npm run digest` when this fails)', () => {
     const current = computeDigest();
-    expect({ digest: ANALYSIS_DIGEST, version: PACKAGE_VERSION }).toEqual(current);
+    expect(ANALYSIS_DIGEST).toBe(current);
     expect(readFileSync(join(root, 'src/analysis-digest.ts'), 'utf8')).toBe(digestSource(current));
   });
 
@@ -52,11 +53,11 @@ describe('analysis digest', () => {
     for (const folder of DIGEST_FOLDERS) cpSync(join(root, folder), join(copy, folder), { recursive: true });
     for (const file of DIGEST_FILES) cpSync(join(root, file), join(copy, file));
     cpSync(join(root, 'package.json'), join(copy, 'package.json'));
-    const before = computeDigest(copy).digest;
+    const before = computeDigest(copy);
     for (const file of DIGEST_FILES) {
       const text = readFileSync(join(copy, file), 'utf8');
       writeFileSync(join(copy, file), `${text}\n// changed\n`);
-      expect(computeDigest(copy).digest).not.toBe(before);
+      expect(computeDigest(copy)).not.toBe(before);
       writeFileSync(join(copy, file), text);
     }
     for (const folder of DIGEST_FOLDERS) {
@@ -64,13 +65,13 @@ describe('analysis digest', () => {
       const path = join(copy, folder, file);
       const text = readFileSync(path, 'utf8');
       writeFileSync(path, `${text}\n// changed\n`);
-      expect(computeDigest(copy).digest).not.toBe(before);
+      expect(computeDigest(copy)).not.toBe(before);
       writeFileSync(path, text);
-      expect(computeDigest(copy).digest).toBe(before);
+      expect(computeDigest(copy)).toBe(before);
     }
     mkdirSync(join(copy, 'src/rules/sub'), { recursive: true });
     writeFileSync(join(copy, 'src/rules/sub/new-rule.ts'), 'export {};\n');
-    expect(computeDigest(copy).digest).not.toBe(before);
+    expect(computeDigest(copy)).not.toBe(before);
   });
 });
 

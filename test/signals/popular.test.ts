@@ -7,7 +7,7 @@ const JSON_FILE = new URL('../../data/popular-names.json', import.meta.url);
 
 describe('popular names', () => {
   it.skipIf(!existsSync(TSV))(
-    'data/popular-names.json is exactly what scripts/build-popular-names.ts makes from top-pypi.tsv',
+    'data/popular-names.json is exactly what scripts/build-popular-names.ts makes from top-pypi.tsv (npx tsx scripts/build-popular-names.ts)',
     () => {
       const { file, problems } = buildPopularNames(readFileSync(TSV, 'utf8'), 'top-pypi.tsv');
       expect(problems).toEqual([]);

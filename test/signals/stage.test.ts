@@ -131,14 +131,17 @@ describe('a hijacked patch release in a pull request', () => {
       analyze: async (r) => analyse(view(`${r.name}-${r.version}.tar.gz`)),
     });
     const stages: ScanStages<string> = {
-      resolve: async (r) => ({ files: [`${r.name}-${r.version}.tar.gz`] }),
+      resolve: async (r) => ({ ok: true, value: { files: [`${r.name}-${r.version}.tar.gz`] } }),
       download: async (filename, r) => ({
-        ref: r,
-        filename,
-        kind: 'sdist',
-        url: `http://127.0.0.1/${filename}`,
-        sha256: filename,
-        bytes: new Uint8Array(),
+        ok: true,
+        value: {
+          ref: r,
+          filename,
+          kind: 'sdist',
+          url: `http://127.0.0.1/${filename}`,
+          sha256: filename,
+          bytes: new Uint8Array(),
+        },
       }),
       readArchive: (_bytes, filename) => view(filename),
       extractFeatures: analyse,

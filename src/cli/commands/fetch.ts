@@ -7,8 +7,10 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createIndexClient, RegistryFinding } from '../../registry/index.js';
+import { normalizeName } from '../../names.js';
+import { createIndexClient, type IndexClient } from '../../registry/index.js';
 import type { PackageRef, Signal } from '../../types.js';
+import { escapeTerminalLine } from '../../report/escape.js';
 import { CliError, type CliIO, type Command } from '../io.js';
 
 const USAGE = `usage: pypi-malware-gate fetch <name>==<version>... [--index-url URL] [--extra-index-url URL ...]
@@ -29,7 +31,7 @@ export function parseRequirement(text: string, hashes: string[]): PackageRef {
   }
   const pin = /^==\s*([^\s,*;]+)$/.exec(spec);
   return {
-    name: match[1]!.toLowerCase().replace(/[-_.]+/g, '-'),
+    name: normalizeName(match[1]!),
     version: pin ? pin[1]! : null,
     ...(pin || spec === '' ? {} : { specifier: spec }),
     hashes,
@@ -73,9 +75,47 @@ interface FetchResult {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-// Index-derived text (filenames, versions, messages) on a terminal: control characters replaced so a hostile
-// name cannot move the cursor or rewrite earlier lines (as src/report/text.ts does; JSON output escapes itself).
-const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+/** Resolves and downloads one requirement into `result`; findings are recorded there, failures thrown. */
+async function fetchRelease(
+  client: IndexClient,
+  ref: PackageRef,
+  outDir: () => Promise<string>,
+  result: FetchResult,
+): Promise<void> {
+  const resolved = await client.resolve(ref);
+  if (!resolved.ok) {
+    result.findings.push(resolved.finding);
+    return;
+  }
+  const resolution = resolved.value;
+  result.version = resolution.version;
+  if (resolution.notes.length > 0) result.notes = resolution.notes;
+  // Over the per-release cap: what pip could install and was not fetched is an error, never a silent skip.
+  for (const gap of resolution.gaps) result.errors.push(gap.reason);
+  if (resolution.files.length === 0)
+    result.errors.push(`${ref.name}: the index offers no artifact to analyse`);
+  for (const file of resolution.files) {
+    try {
+      const downloaded = await client.download(file, ref);
+      if (!downloaded.ok) {
+        result.findings.push(downloaded.finding);
+        continue;
+      }
+      const artifact = downloaded.value;
+      const path = await writeArtifact(await outDir(), safeFilename(artifact.filename), artifact.bytes);
+      result.files.push({
+        filename: artifact.filename,
+        sha256: artifact.sha256,
+        size: artifact.bytes.byteLength,
+        kind: artifact.kind,
+        url: artifact.url,
+        path,
+      });
+    } catch (err) {
+      result.errors.push(errorText(err));
+    }
+  }
+}
 
 export const fetchCommand: Command = {
   async run(args, io) {
@@ -106,41 +146,15 @@ export const fetchCommand: Command = {
       extraIndexUrls: values['extra-index-url'] ?? [],
       token: io.env.PMG_INDEX_TOKEN || undefined,
       maxArtifactBytes: maxMb * 1024 * 1024,
-      onNotice: (m) => io.stderr(`${clean(m)}\n`),
+      onNotice: (m) => io.stderr(`${escapeTerminalLine(m)}\n`),
     });
     let failed = false;
     for (const [i, ref] of refs.entries()) {
       const result: FetchResult = { requirement: positionals[i]!, files: [], findings: [], errors: [] };
-      const record = (err: unknown) => {
-        if (err instanceof RegistryFinding) result.findings.push(err.signal);
-        else result.errors.push(errorText(err));
-      };
       try {
-        const resolution = await client.resolve(ref);
-        result.version = resolution.version;
-        if (resolution.notes.length > 0) result.notes = resolution.notes;
-        // Over the per-release cap: what pip could install and was not fetched is an error, never a silent skip.
-        for (const gap of resolution.gaps) result.errors.push(gap.reason);
-        if (resolution.files.length === 0)
-          result.errors.push(`${ref.name}: the index offers no artifact to analyse`);
-        for (const file of resolution.files) {
-          try {
-            const artifact = await client.download(file, ref);
-            const path = await writeArtifact(await outDir(), safeFilename(artifact.filename), artifact.bytes);
-            result.files.push({
-              filename: artifact.filename,
-              sha256: artifact.sha256,
-              size: artifact.bytes.byteLength,
-              kind: artifact.kind,
-              url: artifact.url,
-              path,
-            });
-          } catch (err) {
-            record(err);
-          }
-        }
+        await fetchRelease(client, ref, outDir, result);
       } catch (err) {
-        record(err);
+        result.errors.push(errorText(err));
       }
       if (result.findings.length > 0 || result.errors.length > 0) failed = true;
       print(result, values.json, io);
@@ -176,11 +190,14 @@ function print(result: FetchResult, json: boolean | undefined, io: CliIO): void 
     io.stdout(`${JSON.stringify(result)}\n`);
     return;
   }
-  for (const f of result.files) io.stdout(`${clean(f.filename)}  sha256:${f.sha256}  ${f.size} bytes\n`);
+  for (const f of result.files)
+    io.stdout(`${escapeTerminalLine(f.filename)}  sha256:${f.sha256}  ${f.size} bytes\n`);
   for (const s of result.findings)
-    io.stdout(`finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${clean(s.message)}\n`);
-  for (const n of result.notes ?? []) io.stderr(`note: ${clean(n)}\n`);
-  for (const e of result.errors) io.stderr(`error: ${clean(e)}\n`);
+    io.stdout(
+      `finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${escapeTerminalLine(s.message)}\n`,
+    );
+  for (const n of result.notes ?? []) io.stderr(`note: ${escapeTerminalLine(n)}\n`);
+  for (const e of result.errors) io.stderr(`error: ${escapeTerminalLine(e)}\n`);
 }
 
 function parse(args: string[]) {

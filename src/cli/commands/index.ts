@@ -33,8 +33,4 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'combine the JSON reports or SARIF logs of several scans (shards, repositories) into one',
     load: async () => (await import('./merge.js')).mergeCommand,
   },
-  features: {
-    summary: 'write the feature table of a corpus for training (cached by sha256)',
-    load: async () => (await import('./features.js')).featuresCommand,
-  },
 };

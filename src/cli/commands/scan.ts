@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineFactory } from '../../action/stages.js';
-import { PACKAGE_VERSION } from '../../analysis-digest.js';
+import { PACKAGE_VERSION } from '../../version.js';
 import { ConfigurationError, DEFAULTS, type RawSettings, SETTINGS } from '../../config.js';
 import { gitCli } from '../../engine/git.js';
 import type { Logger } from '../../engine/logger.js';

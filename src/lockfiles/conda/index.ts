@@ -2,7 +2,8 @@
 // conda-lock.yml: its `manager: pip` entries (exact file URL and hash per platform).
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, NAME_RE, normalizeHash, normalizeName, shown } from '../common.js';
+import { normalizeName } from '../../names.js';
+import { errorResult, NAME_RE, normalizeHash, shown } from '../common.js';
 import type { ParseOptions } from '../parser.js';
 import { parseRequirements } from '../requirements/index.js';
 

@@ -1,15 +1,8 @@
 // pdm.lock: [metadata] lock_version 3.x/4.x, per-package files = [{file|url, hash}], git/path/url packages.
 import { z } from 'zod';
+import { normalizeName } from '../../names.js';
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import {
-  errorResult,
-  findLine,
-  NAME_RE,
-  normalizeHash,
-  normalizeName,
-  shown,
-  tableNameLines,
-} from '../common.js';
+import { errorResult, findLine, NAME_RE, normalizeHash, shown, tableNameLines } from '../common.js';
 import { type DirectFields, fileTables, setDirectSource, strings, text } from '../entry.js';
 import { readToml } from '../toml.js';
 

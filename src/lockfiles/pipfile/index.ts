@@ -1,6 +1,7 @@
 // Pipfile.lock (pipfile-spec 6): default + develop, "version": "==x", per-package index, git/path/file entries.
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { normalizeName } from '../../names.js';
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
 import {
   errorLine,
@@ -10,7 +11,6 @@ import {
   LineIndex,
   NAME_RE,
   normalizeHash,
-  normalizeName,
   shown,
 } from '../common.js';
 import { setDirectSource, strings, text } from '../entry.js';

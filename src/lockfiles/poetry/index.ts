@@ -1,7 +1,8 @@
 // poetry.lock, lock formats 1.x (hashes in [metadata.files]) and 2.x (hashes in each package's files).
 import { z } from 'zod';
+import { normalizeName } from '../../names.js';
 import type { LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, normalizeHash, normalizeName, shown, tableNameLines } from '../common.js';
+import { errorResult, normalizeHash, shown, tableNameLines } from '../common.js';
 import { type EntryAt, type EntryRead, fileTables, namedEntry, readEntries, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 

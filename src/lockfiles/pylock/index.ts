@@ -1,7 +1,8 @@
 // pylock.toml / pylock.*.toml (PEP 751, lock-version 1.x): [[packages]] with index, sdist/wheels hashes, vcs/directory/archive.
 import { z } from 'zod';
+import { normalizeName } from '../../names.js';
 import type { LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, findLine, isRecord, normalizeName, shown, str, tableNameLines } from '../common.js';
+import { errorResult, findLine, isRecord, shown, str, tableNameLines } from '../common.js';
 import { asString, type EntryAt, type EntryRead, namedEntry, readEntries, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 

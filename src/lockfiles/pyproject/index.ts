@@ -1,13 +1,13 @@
 // pyproject.toml: [project] dependencies and optional-dependencies, [dependency-groups],
 // [tool.poetry.dependencies], [tool.poetry.dev-dependencies] and [tool.poetry.group.*.dependencies].
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { normalizeName } from '../../names.js';
 import {
   findLine,
   isRecord,
   isValidSpecifier,
   LineIndex,
   NAME_RE,
-  normalizeName,
   parseRequirement,
   quotedStrings,
   refFromRequirement,

@@ -2,13 +2,8 @@
 // Hand-written: no maintained npm library parses pip's requirements format (options, includes, hashes).
 import { posix } from 'node:path';
 import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import {
-  directSource,
-  normalizeHash,
-  normalizeName,
-  parseRequirement,
-  refFromRequirement,
-} from '../common.js';
+import { normalizeName } from '../../names.js';
+import { directSource, normalizeHash, parseRequirement, refFromRequirement } from '../common.js';
 import type { ParseOptions, ReadRefusal } from '../parser.js';
 
 interface LogicalLine {

@@ -1,7 +1,8 @@
 // uv.lock (version 1): registry/git/url/path sources, sdist and wheel hashes; the root project is not listed.
 import { z } from 'zod';
+import { normalizeName } from '../../names.js';
 import type { LockfileResult, PackageRef } from '../../types.js';
-import { errorResult, findLine, normalizeHash, normalizeName, shown, tableNameLines } from '../common.js';
+import { errorResult, findLine, normalizeHash, shown, tableNameLines } from '../common.js';
 import { type EntryAt, type EntryRead, namedEntry, readEntries, strings, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 

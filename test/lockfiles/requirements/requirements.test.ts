@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeName, parseLockfile } from '../../../src/lockfiles/index.js';
+import { parseLockfile } from '../../../src/lockfiles/index.js';
+import { normalizeName } from '../../../src/names.js';
 import { parseRequirements } from '../../../src/lockfiles/requirements/index.js';
 import { byName, parseFixture } from '../helpers.js';
 

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { readArchive } from '../archive/index.js';
-import type { Evidence } from '../types.js';
-import { extractFeatures, FEATURE_NAMES } from './index.js';
-import { TOKEN_BUCKETS } from './tokens.js';
+import { readArchive } from '../src/archive/index.js';
+import type { Evidence } from '../src/types.js';
+import { extractFeatures, FEATURE_NAMES } from '../src/features/index.js';
+import { TOKEN_BUCKETS } from '../src/features/tokens.js';
 
 export type RowSource = 'malicious' | 'benign-sdist' | 'benign-wheel' | 'hard-benign';
 

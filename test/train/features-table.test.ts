@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { featuresCommand } from '../../src/cli/commands/features.js';
 import { FEATURE_NAMES } from '../../src/features/index.js';
 import { makeSdist, makeWheel } from '../fixtures/archives.js';
+import { writeFeatureTable } from '../../train/features.js';
 
 function io(cwd: string) {
   const out: string[] = [];
@@ -16,7 +16,7 @@ function io(cwd: string) {
   };
 }
 
-describe('features --corpus --out', () => {
+describe('npm run features -- --corpus --out', () => {
   it('writes one row per archive, caches by sha256, and reports an unreadable file without stopping', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmg-features-'));
     const corpus = join(dir, 'archives');
@@ -32,7 +32,7 @@ describe('features --corpus --out', () => {
     );
     writeFileSync(join(corpus, 'c'), 'not an archive');
     const run = io(dir);
-    const code = await featuresCommand.run(
+    const code = await writeFeatureTable(
       ['--corpus', 'archives', '--out', 'table.jsonl', '--cache', 'cache'],
       run.io,
     );
@@ -52,16 +52,13 @@ describe('features --corpus --out', () => {
     expect(readdirSync(join(dir, 'cache', cached[0]!))).toHaveLength(3);
     // A second run reads the cache and writes the same table.
     const again = io(dir);
-    await featuresCommand.run(
-      ['--corpus', 'archives', '--out', 'table2.jsonl', '--cache', 'cache'],
-      again.io,
-    );
+    await writeFeatureTable(['--corpus', 'archives', '--out', 'table2.jsonl', '--cache', 'cache'], again.io);
     expect(readFileSync(join(dir, 'table2.jsonl'), 'utf8')).toBe(
       readFileSync(join(dir, 'table.jsonl'), 'utf8'),
     );
   });
 
-  it('needs --corpus and --out (exit 2 through the CLI error)', async () => {
-    await expect(featuresCommand.run([], io(tmpdir()).io)).rejects.toThrow(/--corpus and --out are required/);
+  it('needs --corpus and --out (a usage error: exit 2)', async () => {
+    await expect(writeFeatureTable([], io(tmpdir()).io)).rejects.toThrow(/--corpus and --out are required/);
   });
 });
