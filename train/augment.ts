@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchive } from '../src/archive/index.js';
-import { extractFeatures, FEATURE_NAMES, TOKEN_BUCKETS } from '../src/features/index.js';
+import { extractFeatures } from '../src/features/index.js';
+import { featureDigest } from './corpus.js';
 import type { Analysis, ArchiveEntry, ArchiveView } from '../src/types.js';
 import { type Host, hostOf, implant, type Payload } from './evasion.js';
 import { deriveSeed, makeRng, type Rng, shuffle } from './prng.js';
@@ -110,24 +111,22 @@ function payloadOfRow(row: FeatureRow, view: ArchiveView): Payload | undefined {
   return { name: row.name, view, path: target, source };
 }
 
-const featureDigest = createHash('sha256')
-  .update(JSON.stringify({ v: AUGMENT_VERSION, names: FEATURE_NAMES, buckets: TOKEN_BUCKETS }))
-  .digest('hex')
-  .slice(0, 16);
+// The corpus cache's digest (features, extractor version, analysing code) plus this generator's version.
+const augmentDigest = () => `${featureDigest()}-a${AUGMENT_VERSION}`;
 
 async function cached(
   cacheDir: string,
   key: string,
   build: () => Promise<Analysis | undefined>,
 ): Promise<Analysis | undefined> {
-  const id = createHash('sha256').update(`${featureDigest}/${key}`).digest('hex');
-  const path = join(cacheDir, featureDigest, `${id}.json`);
+  const id = createHash('sha256').update(key).digest('hex');
+  const path = join(cacheDir, augmentDigest(), `${id}.json`);
   if (existsSync(path)) {
     const text = readFileSync(path, 'utf8');
     return text === 'null' ? undefined : (JSON.parse(text) as Analysis);
   }
   const analysis = await build();
-  mkdirSync(join(cacheDir, featureDigest), { recursive: true });
+  mkdirSync(join(cacheDir, augmentDigest()), { recursive: true });
   writeFileSync(path, analysis ? JSON.stringify(analysis) : 'null');
   return analysis;
 }

@@ -132,6 +132,8 @@ export function renderModelCard(e: Evaluation): string {
       'the stack keeps the one with the lower out-of-fold log loss.',
     `- Time split: malicious samples added before ${e.protocol.timeSplit} (with four fifths of the benign projects) ` +
       'train; later samples (with the other fifth) test.',
+    `- Synthetic rows (\`train/augment.ts\`): ${e.protocol.augmented ? 'implants of training payloads into benign projects train every model (never tested), and small cuts of benign projects are rows of their own, reported apart' : 'none'}.`,
+    `- Shape features (size, file counts, metadata, test-suite counts; \`train/shape.ts\`): ${e.protocol.shapeBlind ? 'blanked, so no learner splits on them' : 'used'}.`,
     '',
   );
 

@@ -1,6 +1,8 @@
 // The corpus as training rows: which archives there are (malicious.tsv, hard-benign.tsv, the fetched Debian
 // upstream tarballs and repackaged wheels), their labels and groups, and one cached analysis per archive.
 // Archives are read only through src/archive (in memory, with limits); nothing in them is run or unpacked.
+// @ts-expect-error: a plain .mjs script, without type declarations.
+import { computeDigest } from '../scripts/analysis-digest.mjs';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -41,13 +43,26 @@ export interface CachedAnalysis {
 export const EVIDENCE_KEPT = 40;
 const SNIPPET_KEPT = 120;
 
-/** Changes whenever the feature list or the extractor's version changes, so stale caches are not reused. */
-export const EXTRACTOR_VERSION = 5;
+/**
+ * Changes whenever the feature list, the extractor's version or the analysing code changes (the same digest of
+ * src/archive, python, rules, features and judge.ts that keys the action's verdict cache), so a rule change
+ * can never leave training rows extracted by the old rules.
+ */
+export const EXTRACTOR_VERSION = 6;
+let digest: string | undefined;
 export function featureDigest(): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ v: EXTRACTOR_VERSION, names: FEATURE_NAMES, buckets: TOKEN_BUCKETS }))
+  digest ??= createHash('sha256')
+    .update(
+      JSON.stringify({
+        v: EXTRACTOR_VERSION,
+        names: FEATURE_NAMES,
+        buckets: TOKEN_BUCKETS,
+        code: computeDigest(),
+      }),
+    )
     .digest('hex')
     .slice(0, 12);
+  return digest;
 }
 
 export function defaultCorpusDir(env: Record<string, string | undefined> = process.env): string {

@@ -144,6 +144,8 @@ const evaluation: Evaluation = {
     innerFolds: STACK_DEFAULTS.folds,
     targets: STACK_DEFAULTS.targets,
     timeSplit: TIME_SPLIT,
+    augmented: !common.noAugment,
+    shapeBlind: Boolean(common.shapeBlind),
     learners: [...learners.featureLearners, ...learners.textLearners].map((l) => ({
       name: l.name,
       inputs: l.inputs,
@@ -265,7 +267,8 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
       // Implants train, from earlier payloads in projects outside the held-out benign fold (the evasion
       // table implants later payloads into held-out projects).
       const row = data.rows[r]!;
-      if (row.added !== undefined && row.added < TIME_SPLIT && !heldOutHosts.has(row.host ?? '')) train.push(r);
+      if (row.added !== undefined && row.added < TIME_SPLIT && !heldOutHosts.has(row.host ?? ''))
+        train.push(r);
     } else if (data.y[r] === 0) (heldOutBenign.has(r) ? test : train).push(r);
     else if (!data.added[r]) undated++;
     else (data.added[r]! < TIME_SPLIT ? train : test).push(r);

@@ -84,6 +84,10 @@ export interface Evaluation {
     targets: { malicious: number; suspicious: number };
     timeSplit: string;
     learners: { name: string; inputs: string }[];
+    /** Synthetic implants and small cuts in training (train/augment.ts). */
+    augmented?: boolean;
+    /** Size and metadata features blanked for every learner (train/shape.ts). */
+    shapeBlind?: boolean;
   };
   cv: {
     stack: LearnerResult;

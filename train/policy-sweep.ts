@@ -1,9 +1,12 @@
-// `npx tsx train/policy-sweep.ts`: what the gate's recall and benign FPR would be if critical
+// `npx tsx train/policy-sweep.ts [--list]`: what the gate's recall and benign FPR would be if critical
 // install/import-time evidence failed a package at other score floors than the shipped one (the suspicious
 // threshold), on the training stack's out-of-fold scores. It backs the choice in src/policy.ts's decide().
+// Real rows only (implants train the stack but are not counted). --list prints every benign row the shipped
+// policy fails, with its out-of-fold score and decide()'s reason, for review.
 import { allRows } from './dataset.js';
 import { loadTrainingData, log, parseCommon } from './inputs.js';
 import { defaultLearners, STACK_DEFAULTS, trainStack } from './stack.js';
+import { decide } from '../src/policy.js';
 import { verdictFlags } from './verdicts.js';
 
 const { common } = parseCommon(process.argv.slice(2));
@@ -33,6 +36,7 @@ for (const [label, floor] of floors) {
   let hard = 0;
   let hardN = 0;
   rows.forEach((r, k) => {
+    if (data.sources[r] === 'malicious-implant') return;
     if (data.y[r]) {
       pos++;
       tp += flags[k]!;
@@ -47,4 +51,25 @@ for (const [label, floor] of floors) {
   process.stdout.write(
     `| ${label} | ${(tp / pos).toFixed(4)} | ${((fp / neg) * 100).toFixed(3)}% (${fp}/${neg}) | ${hard}/${hardN} |\n`,
   );
+}
+
+if (process.argv.includes('--list')) {
+  process.stdout.write('\nbenign rows the shipped policy fails (out-of-fold score, first reason):\n');
+  rows.forEach((r, k) => {
+    const row = data.rows[r]!;
+    if (data.y[r] || data.sources[r] === 'hard-benign') return;
+    const d = decide({
+      ref: { name: row.name, version: null },
+      score: stack.oof.score[k]!,
+      thresholds: { malicious, suspicious },
+      evidence: row.evidence ?? [],
+      signals: [],
+      allow: [],
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    if (d.raw === 'malicious')
+      process.stdout.write(
+        `- ${row.source} ${row.name} ${stack.oof.score[k]!.toFixed(3)}: ${d.reasons.find((x) => /evidence|score/.test(x)) ?? d.reasons[0]}\n`,
+      );
+  });
 }

@@ -64,6 +64,29 @@ export const IMPORT_CATEGORIES: readonly [string, RegExp][] = [
 ];
 
 const MAX_CALL_COUNT = 1000;
+/** Names remembered by `categoriesOf` before it starts over (memory stays bounded on hostile input). */
+const MAX_REMEMBERED = 50_000;
+
+/**
+ * The categories whose pattern matches `name`, in table order, remembered per table: the same few thousand
+ * names (print, len, os.path.join, self.assertEqual) recur in every file, and testing each against every
+ * pattern cost more than the rest of the counting.
+ */
+function categoriesOf(
+  table: readonly [string, RegExp][],
+  seen: Map<string, string[]>,
+  name: string,
+): string[] {
+  let categories = seen.get(name);
+  if (!categories) {
+    categories = table.filter(([, pattern]) => pattern.test(name)).map(([category]) => category);
+    if (seen.size >= MAX_REMEMBERED) seen.clear();
+    seen.set(name, categories);
+  }
+  return categories;
+}
+const callCategories = new Map<string, string[]>();
+const importCategories = new Map<string, string[]>();
 
 export class CodeCounts {
   readonly counts = new Map<string, number>();
@@ -74,17 +97,15 @@ export class CodeCounts {
 
   add(file: ParsedFile): void {
     for (const call of file.calls) {
-      for (const [category, pattern] of CALL_CATEGORIES) {
-        if (pattern.test(call.name)) this.bump(`code.${category}.${call.role}`);
-      }
+      for (const category of categoriesOf(CALL_CATEGORIES, callCategories, call.name))
+        this.bump(`code.${category}.${call.role}`);
       if (call.name === 'open' && call.args.some((a) => /^['"][wax]b?\+?['"]$|mode\s*=\s*['"][wax]/.test(a)))
         this.bump(`code.file_write.${call.role}`);
     }
     for (const imp of file.imports) {
       const root = imp.module.split('.')[0] || (imp.name ?? '').split('.')[0] || '';
-      for (const [category, pattern] of IMPORT_CATEGORIES) {
-        if (pattern.test(root)) this.bump(`import.${category}.${imp.role}`);
-      }
+      for (const category of categoriesOf(IMPORT_CATEGORIES, importCategories, root))
+        this.bump(`import.${category}.${imp.role}`);
     }
     // Executed statements at module level of install-time and import-time files (beyond defs and imports).
     const top = file.calls.filter((c) => !c.nestedIn);

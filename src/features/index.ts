@@ -315,7 +315,10 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   function analysePython(parsed: ParsedFile, storedPath: string, roleOverride?: FileRole): void {
     const role = fileRole(parsed.path);
     const isTest = role === 'test';
-    record(runRules(parsed).map((e) => ({ ...e, path: storedPath })));
+    const hits = runRules(parsed);
+    // Fresh objects from runRules: relabelled in place rather than copied (a file can have thousands).
+    for (const e of hits) e.path = storedPath;
+    record(hits);
     code.add(parsed);
     const names = new Set(parsed.identifiers);
     obf.add(parsed, names, isTest);

@@ -9,19 +9,29 @@ const HEX_NAME = /^_0x[0-9a-fA-F]{3,}$/;
 const LOOKALIKE = /^[Il1O0_]{6,}$/;
 const NON_ASCII = /[^\x00-\x7f]/;
 const ENTROPY_SAMPLE = 4096;
+const NOT_SPACE = /\S/;
+const HASH = 35;
+
+/** Counts per UTF-16 unit for shannonEntropy, zeroed again after each use (no Map per string). */
+const unitCounts = new Uint32Array(65536);
 
 /** Shannon entropy in bits per character over at most the first 4 KiB. */
 export function shannonEntropy(text: string): number {
-  const sample = text.length > ENTROPY_SAMPLE ? text.slice(0, ENTROPY_SAMPLE) : text;
-  if (sample.length === 0) return 0;
-  const freq = new Map<number, number>();
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    freq.set(c, (freq.get(c) ?? 0) + 1);
+  const n = Math.min(text.length, ENTROPY_SAMPLE);
+  if (n === 0) return 0;
+  // Units in order of first appearance: the sum is taken in that order, so the float result stays the
+  // same to the last bit (the model was trained on it).
+  const seen: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const count = unitCounts[c] ?? 0;
+    if (count === 0) seen.push(c);
+    unitCounts[c] = count + 1;
   }
   let h = 0;
-  for (const n of freq.values()) {
-    const p = n / sample.length;
+  for (const c of seen) {
+    const p = (unitCounts[c] ?? 0) / n;
+    unitCounts[c] = 0;
     h -= p * Math.log2(p);
   }
   return h;
@@ -74,9 +84,11 @@ export class ObfuscationStats {
       const len = line.length;
       if (len > this.maxLine) this.maxLine = len;
       if (len > 500) this.lines500++;
-      const trimmed = line.trimStart();
-      if (trimmed !== '' && !trimmed.startsWith('#')) this.codeLines++;
-      if (len < 2000 && /;\s*\S/.test(line) && !/^\s*#/.test(line) && !/['"]/.test(line))
+      // The first character trimStart() would keep (\s is the set it trims), without a copy of the line.
+      const first = line.search(NOT_SPACE);
+      const comment = first >= 0 && line.charCodeAt(first) === HASH;
+      if (first >= 0 && !comment) this.codeLines++;
+      if (len < 2000 && !comment && line.includes(';') && /;\s*\S/.test(line) && !/['"]/.test(line))
         this.semicolonLines++;
     }
     // Distinct names per file: the share does not depend on how often a name is used.

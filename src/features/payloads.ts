@@ -8,6 +8,10 @@ const MIN_LITERAL = 40;
 const MAX_LAYERS = 4;
 const BASE64 = /^[A-Za-z0-9+/\-_\s]+={0,2}\s*$/;
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+// A character neither hex, base64 (either alphabet, padding) nor whitespace: no layer can be peeled, forwards
+// or reversed. Most long literals are prose (docstrings, messages), so this one test spares them the
+// compaction and the reversal.
+const NOT_ENCODED = /[^A-Za-z0-9+/\-_=\s]/;
 const PYTHON_HINT =
   /\b(import|exec|eval|def|lambda|subprocess|socket|os\.|requests|urllib|base64|print|open)\b|__import__/;
 
@@ -59,6 +63,7 @@ export function decodePayload(literal: string): DecodedPayload | undefined {
     let bytes: Uint8Array | undefined;
     let layer = '';
     const trimmed = current.trim();
+    if (NOT_ENCODED.test(trimmed)) break;
     if (HEX.test(trimmed) && trimmed.length >= MIN_LITERAL) {
       bytes = Buffer.from(trimmed, 'hex');
       layer = 'hex';

@@ -119,6 +119,7 @@ export class Grammar {
 export class TreeReader {
   private readonly tree: number;
   private readonly buffer: number;
+  private exactTree?: boolean;
 
   constructor(
     private readonly binding: Binding,
@@ -129,6 +130,15 @@ export class TreeReader {
   ) {
     this.tree = (tree as unknown as { 0: number })[0];
     this.buffer = transferBuffer >> 2;
+  }
+
+  /**
+   * True when the tree has no ERROR or MISSING node: shortcuts that read structure from the text hold only
+   * then. Asked once per tree.
+   */
+  get exact(): boolean {
+    this.exactTree ??= !this.hasError(this.root());
+    return this.exactTree;
   }
 
   /** Type names by symbol id. */

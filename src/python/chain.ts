@@ -26,6 +26,7 @@ const GETATTR = new Set(['getattr', 'builtins.getattr', '__builtins__.getattr'])
 const NAMESPACE_CALLS = new Set(['globals', 'locals', 'vars']);
 
 const LITERAL = /^([a-zA-Z]*)('''|"""|'|")([\s\S]*)\2$/;
+const FORMAT_PREFIX = /^[a-zA-Z]*[fFtT]/;
 const DOT = 46;
 // Names that tree-sitter parses as constants, not identifiers: `None.x` has no chain.
 const CONSTANTS = new Set(['None', 'True', 'False']);
@@ -40,8 +41,17 @@ export function stringValue(text: string): string {
 
 export function literalString(r: TreeReader, node: RawNode | null | undefined): string | undefined {
   if (!node || r.type(node) !== 'string') return undefined;
-  if (r.namedChildren(node).some((c) => r.type(c) === 'interpolation')) return undefined;
-  return stringValue(r.text(node));
+  return stringNodeValue(r, node);
+}
+
+/** The value of a node already known to be a `string`, unless it interpolates. */
+export function stringNodeValue(r: TreeReader, node: RawNode): string | undefined {
+  const text = r.text(node);
+  // Only an f- or t-string can hold interpolations (the scanner reads any other '{' as text): in a tree
+  // without errors the other strings need no look at their children, the costliest call here.
+  const formatted = !r.exact || FORMAT_PREFIX.test(text);
+  if (formatted && r.namedChildren(node).some((c) => r.type(c) === 'interpolation')) return undefined;
+  return stringValue(text);
 }
 
 /**

@@ -90,7 +90,7 @@ export function collect(
   const text = r.source;
   const root = r.root();
   // Shortcuts that read structure from text hold only for trees without ERROR or MISSING nodes.
-  const exact = !r.hasError(root);
+  const exact = r.exact;
   if (!exact) {
     const scan = scanErrors(tree);
     file.errorNodes = scan.errorNodes;
@@ -173,7 +173,7 @@ export function collect(
     // `m = 'o' + 's'` / `n = m`: names bound to constant strings, for later folds (last binding wins).
     const value =
       right && FOLDABLE.has(type) && (type === 'string' || type === 'identifier' || foldable(right, type))
-        ? foldString(fold, right)
+        ? foldString(fold, right, type)
         : undefined;
     if (value !== undefined) {
       fold.constants.set(name, value);
@@ -210,7 +210,7 @@ export function collect(
     for (const arg of argNodes) {
       const argType = r.type(arg);
       if (!foldable(arg, argType)) continue;
-      const value = foldString(fold, arg);
+      const value = foldString(fold, arg, argType);
       if (value !== undefined) addFolded(value, arg);
     }
     // Paths built from pieces (os.path.join(home, '.ssh', 'id_rsa')): the joined form, unknown parts as '*'.

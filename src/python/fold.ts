@@ -9,7 +9,7 @@
 // decoders cap their output.
 import { inflateSync } from 'node:zlib';
 import type { RawNode, TreeReader } from './binding.js';
-import { literalString } from './chain.js';
+import { stringNodeValue } from './chain.js';
 
 /** The longest folded value kept (a name or a path is short; a payload is handed to the payload decoder). */
 export const MAX_FOLDED = 64 * 1024;
@@ -37,10 +37,17 @@ type Value = string | number | Value[];
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-/** The string a node evaluates to when it is a constant expression; undefined otherwise. */
-export function foldString(ctx: FoldContext, node: RawNode | null | undefined): string | undefined {
+/**
+ * The string a node evaluates to when it is a constant expression; undefined otherwise. `type`, when the
+ * caller has asked the node's type already, spares asking wasm again.
+ */
+export function foldString(
+  ctx: FoldContext,
+  node: RawNode | null | undefined,
+  type?: string,
+): string | undefined {
   if (!node) return undefined;
-  const v = evaluate(ctx, node, 0);
+  const v = evaluate(ctx, node, 0, type);
   return typeof v === 'string' ? v : undefined;
 }
 
@@ -56,13 +63,13 @@ export function needsFolding(type: string): boolean {
   );
 }
 
-function evaluate(ctx: FoldContext, node: RawNode, depth: number): Value | undefined {
+function evaluate(ctx: FoldContext, node: RawNode, depth: number, type?: string): Value | undefined {
   if (depth > MAX_DEPTH || ctx.budget <= 0) return undefined;
   ctx.budget--;
   const { r } = ctx;
-  switch (r.type(node)) {
+  switch (type ?? r.type(node)) {
     case 'string':
-      return literalString(r, node);
+      return stringNodeValue(r, node);
     case 'concatenated_string': {
       let out = '';
       for (const part of r.namedChildren(node)) {
