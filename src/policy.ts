@@ -114,96 +114,10 @@ const independent = (a: Evidence, b: Evidence): boolean =>
  */
 export function decide(input: DecideInput): Decision {
   const reasons: string[] = [];
-  let raw: VerdictLevel = 'benign';
-  const { score, thresholds, evidence, signals } = input;
-
-  const decisive = signals.filter((s) => s.decisive);
-  for (const s of decisive) reasons.push(`decisive signal ${s.id}: ${s.message}`);
-  if (decisive.length > 0) raw = 'malicious';
-
-  if (score !== undefined) {
-    if (score >= thresholds.malicious) {
-      if (hasLocatedEvidence(evidence)) {
-        raw = 'malicious';
-        reasons.push(`score ${score.toFixed(2)} >= malicious threshold ${thresholds.malicious}`);
-      } else {
-        if (raw === 'benign') raw = 'suspicious';
-        reasons.push(`score ${score.toFixed(2)} >= malicious threshold but no located evidence`);
-      }
-    } else if (score >= thresholds.suspicious) {
-      if (raw === 'benign') raw = 'suspicious';
-      reasons.push(`score ${score.toFixed(2)} >= suspicious threshold ${thresholds.suspicious}`);
-    }
-  }
-
-  // Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
-  // outside tests and docs) fails the check on its own, whatever the score, except a short named list of
-  // idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
-  // projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model agrees at
-  // least a little (score in the suspicious band), another rule fires strongly in the same file, a version
-  // bump adds the hit, or no model ran; otherwise they warn. The model decides the grey zone and can raise a
-  // verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus and what it
-  // catches, per rule and per idiom.
-  const strong = evidence.filter(isStrongEarly);
-  const unexcused = strong.filter((e) => !benignIdiom(e));
-  const backed = score === undefined || score >= thresholds.suspicious;
-  // Two different rules firing strongly on different lines of the same file back each other: a diluting host
-  // (a trojanized release of a big project) lowers the score, not the implant's own evidence. Two rules on
-  // one statement, or download-and-execute with the fetch it already names, are one finding, not two
-  // (measured: those pairs failed honest setup.py files and .pth lines; `npx tsx train/evidence-gate.ts`).
-  // So does a version bump that adds the hit: the release the project already trusted did not have it
-  // (src/signals/version-diff.ts), which is the shape of a hijacked release.
-  const added = signals.filter((s) => s.id === 'version-diff').flatMap((s) => s.evidence ?? []);
-  const corroborated = (e: Evidence) =>
-    unexcused.some((o) => o.path === e.path && independent(e, o)) ||
-    added.some((a) => a.rule === e.rule && a.path === e.path && a.line === e.line);
-  const decisiveEvidence = unexcused.find(
-    (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),
-  );
-  const unbacked = unexcused.find((e) => NEEDS_CORROBORATION.has(e.rule));
-  if (decisiveEvidence) {
-    raw = 'malicious';
-    reasons.push(
-      `${decisiveEvidence.severity} ${decisiveEvidence.context}-time evidence: ${decisiveEvidence.rule} at ${decisiveEvidence.path}:${decisiveEvidence.line}`,
-    );
-  } else {
-    if (unbacked) {
-      if (raw === 'benign') raw = 'suspicious';
-      reasons.push(
-        `${unbacked.severity} ${unbacked.context}-time evidence (${unbacked.rule} at ${unbacked.path}:${unbacked.line}) that the model does not back`,
-      );
-    }
-    for (const e of strong) {
-      const idiom = benignIdiom(e);
-      if (idiom)
-        reasons.push(
-          `${e.rule} at ${e.path}:${e.line} is a known-benign idiom (${idiom.id}: ${idiom.description})`,
-        );
-    }
-    if (
-      raw === 'benign' &&
-      score === undefined &&
-      evidence.some((e) => isLocated(e) && (e.severity === 'critical' || e.severity === 'high'))
-    ) {
-      // Without a model score, strong evidence outside install/import time warns rather than fails.
-      raw = 'suspicious';
-      reasons.push('high-severity evidence without a model score');
-    }
-  }
-
-  const warnings = signals.filter((s) => !s.decisive && (s.severity === 'high' || s.severity === 'critical'));
-  if (warnings.length > 0 && raw === 'benign') {
-    raw = 'suspicious';
-    for (const s of warnings) reasons.push(`signal ${s.id}: ${s.message}`);
-  }
-  // A pinned release the index does not serve: PyPI deletes the malware it finds, and a PR that adds an
-  // extra index can serve the release from there. Never benign, whatever its severity says.
-  const missing = signals.filter((s) => AT_LEAST_SUSPICIOUS.has(s.id));
-  if (missing.length > 0 && raw === 'benign') {
-    raw = 'suspicious';
-    for (const s of missing) reasons.push(`signal ${s.id}: ${s.message}`);
-  }
-
+  let raw = byDecisiveSignals(input, reasons);
+  raw = byScore(raw, input, reasons);
+  raw = byEarlyEvidence(raw, input, reasons);
+  raw = byOtherSignals(raw, input, reasons);
   // Fail closed: what was not analysed completely cannot be called benign (nor merely suspicious, which
   // passes by default). Malicious evidence in what was read still wins.
   const gaps = input.gaps ?? [];
@@ -212,9 +126,7 @@ export function decide(input: DecideInput): Decision {
     level = 'unscannable';
     reasons.unshift(...gaps.map((g) => `not analysed: ${gapText(g)}`));
   }
-
   if (level === 'benign') return { verdict: 'benign', raw: level, reasons };
-
   for (const entry of input.allow) {
     if (!entryMatches(entry, input)) continue;
     if (isExpired(entry, input.now)) {
@@ -229,6 +141,128 @@ export function decide(input: DecideInput): Decision {
     };
   }
   return { verdict: level, raw: level, reasons };
+}
+
+/** The level `raw` at least suspicious: each step of decide() raises the level, never lowers it. */
+const atLeastSuspicious = (raw: VerdictLevel): VerdictLevel => (raw === 'benign' ? 'suspicious' : raw);
+
+/** A decisive signal (a known MAL- advisory, a hash mismatch) is malicious on its own. */
+function byDecisiveSignals({ signals }: DecideInput, reasons: string[]): VerdictLevel {
+  const decisive = signals.filter((s) => s.decisive);
+  for (const s of decisive) reasons.push(`decisive signal ${s.id}: ${s.message}`);
+  return decisive.length > 0 ? 'malicious' : 'benign';
+}
+
+/** The model: a score at the malicious threshold is malicious only with located evidence. */
+function byScore(
+  raw: VerdictLevel,
+  { score, thresholds, evidence }: DecideInput,
+  reasons: string[],
+): VerdictLevel {
+  if (score === undefined) return raw;
+  if (score >= thresholds.malicious) {
+    if (hasLocatedEvidence(evidence)) {
+      reasons.push(`score ${score.toFixed(2)} >= malicious threshold ${thresholds.malicious}`);
+      return 'malicious';
+    }
+    reasons.push(`score ${score.toFixed(2)} >= malicious threshold but no located evidence`);
+    return atLeastSuspicious(raw);
+  }
+  if (score >= thresholds.suspicious) {
+    reasons.push(`score ${score.toFixed(2)} >= suspicious threshold ${thresholds.suspicious}`);
+    return atLeastSuspicious(raw);
+  }
+  return raw;
+}
+
+/**
+ * Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
+ * outside tests and docs) fails the check on its own, whatever the score, except a short named list of
+ * idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
+ * projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model agrees at
+ * least a little (score in the suspicious band), another rule fires strongly in the same file, a version
+ * bump adds the hit (corroboratedBy), or no model ran; otherwise they warn. The model decides the grey zone
+ * and can raise a verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus
+ * and what it catches, per rule and per idiom.
+ */
+function byEarlyEvidence(
+  raw: VerdictLevel,
+  { score, thresholds, evidence, signals }: DecideInput,
+  reasons: string[],
+): VerdictLevel {
+  const strong = evidence.filter(isStrongEarly);
+  const unexcused = strong.filter((e) => !benignIdiom(e));
+  const backed = score === undefined || score >= thresholds.suspicious;
+  const corroborated = corroboratedBy(unexcused, signals);
+  const decisiveEvidence = unexcused.find(
+    (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),
+  );
+  if (decisiveEvidence) {
+    reasons.push(
+      `${decisiveEvidence.severity} ${decisiveEvidence.context}-time evidence: ${decisiveEvidence.rule} at ${decisiveEvidence.path}:${decisiveEvidence.line}`,
+    );
+    return 'malicious';
+  }
+  let level = raw;
+  const unbacked = unexcused.find((e) => NEEDS_CORROBORATION.has(e.rule));
+  if (unbacked) {
+    level = atLeastSuspicious(level);
+    reasons.push(
+      `${unbacked.severity} ${unbacked.context}-time evidence (${unbacked.rule} at ${unbacked.path}:${unbacked.line}) that the model does not back`,
+    );
+  }
+  for (const e of strong) {
+    const idiom = benignIdiom(e);
+    if (idiom)
+      reasons.push(
+        `${e.rule} at ${e.path}:${e.line} is a known-benign idiom (${idiom.id}: ${idiom.description})`,
+      );
+  }
+  if (
+    level === 'benign' &&
+    score === undefined &&
+    evidence.some((e) => isLocated(e) && (e.severity === 'critical' || e.severity === 'high'))
+  ) {
+    // Without a model score, strong evidence outside install/import time warns rather than fails.
+    reasons.push('high-severity evidence without a model score');
+    return 'suspicious';
+  }
+  return level;
+}
+
+/**
+ * What backs a hit besides the model. Two different rules firing strongly on different lines of the same
+ * file back each other: a diluting host (a trojanized release of a big project) lowers the score, not the
+ * implant's own evidence. Two rules on one statement, or download-and-execute with the fetch it already
+ * names, are one finding, not two (measured: those pairs failed honest setup.py files and .pth lines;
+ * `npx tsx train/evidence-gate.ts`). So does a version bump that adds the hit: the release the project
+ * already trusted did not have it (src/signals/version-diff.ts), which is the shape of a hijacked release.
+ */
+function corroboratedBy(unexcused: Evidence[], signals: Signal[]): (e: Evidence) => boolean {
+  const added = signals.filter((s) => s.id === 'version-diff').flatMap((s) => s.evidence ?? []);
+  return (e) =>
+    unexcused.some((o) => o.path === e.path && independent(e, o)) ||
+    added.some((a) => a.rule === e.rule && a.path === e.path && a.line === e.line);
+}
+
+/**
+ * Non-decisive high or critical signals alone (typosquat, fresh upload) warn, don't fail; so does a pinned
+ * release the index does not serve: PyPI deletes the malware it finds, and a PR that adds an extra index
+ * can serve the release from there. Never benign, whatever its severity says.
+ */
+function byOtherSignals(raw: VerdictLevel, { signals }: DecideInput, reasons: string[]): VerdictLevel {
+  let level = raw;
+  const warnings = signals.filter((s) => !s.decisive && (s.severity === 'high' || s.severity === 'critical'));
+  if (warnings.length > 0 && level === 'benign') {
+    level = 'suspicious';
+    for (const s of warnings) reasons.push(`signal ${s.id}: ${s.message}`);
+  }
+  const missing = signals.filter((s) => AT_LEAST_SUSPICIOUS.has(s.id));
+  if (missing.length > 0 && level === 'benign') {
+    level = 'suspicious';
+    for (const s of missing) reasons.push(`signal ${s.id}: ${s.message}`);
+  }
+  return level;
 }
 
 /** Signals that make a package at least suspicious whatever their severity. */

@@ -101,6 +101,14 @@ export function itemsFromChanges(changes: Change[]): ScanItem[] {
 const isDirect = (ref: PackageRef): boolean =>
   ref.source === 'url' || ref.source === 'vcs' || ref.source === 'path';
 
+/** What scanning one package gathers besides the verdict's own lists: gaps, stage findings, model scores. */
+interface Gathered {
+  /** Everything pip could install for this package and the gate did not analyse completely. */
+  gaps: Gap[];
+  findings: Signal[];
+  scores: number[];
+}
+
 async function scanOne<F>(
   item: ScanItem,
   stages: ScanStages<F>,
@@ -108,7 +116,6 @@ async function scanOne<F>(
 ): Promise<PackageVerdict> {
   const started = performance.now();
   const { ref } = item;
-  const label = `${ref.name}${ref.version ? `==${ref.version}` : ''}`;
   const verdict: PackageVerdict = {
     ref,
     change: item.change,
@@ -120,88 +127,130 @@ async function scanOne<F>(
     signals: [],
     reasons: [],
   };
-  // Everything pip could install for this package and the gate did not analyse completely.
-  const gaps: Gap[] = [];
-  const findings: Signal[] = [];
-  const scores: number[] = [];
-
+  const gathered: Gathered = { gaps: [], findings: [], scores: [] };
   if (isDirect(ref)) {
-    gaps.push({
+    gathered.gaps.push({
       stage: 'resolve',
       reason: `direct ${ref.source} reference${ref.url ? ` ${ref.url}` : ''}: no index serves it, so it was not analysed`,
     });
   } else {
-    let files: F[] = [];
-    try {
-      const resolved = await stages.resolve(ref);
-      if (resolved.ok) {
-        const resolution = resolved.value;
-        files = resolution.files;
-        if (ref.version === null && resolution.version) verdict.resolvedVersion = resolution.version;
-        gaps.push(...(resolution.gaps ?? []));
-        verdict.reasons.push(...(resolution.notes ?? []));
-      } else findings.push(resolved.finding);
-    } catch (err) {
-      gaps.push({ stage: 'resolve', reason: `${label}: ${message(err)}` });
-    }
-    if (files.length === 0 && !gaps.some((g) => g.stage === 'resolve'))
-      gaps.push({
-        stage: 'resolve',
-        reason:
-          findings.length > 0
-            ? `nothing was analysed: ${findings.map((f) => f.message).join('; ')}`
-            : `the index offers no artifact of ${label} to analyse`,
-      });
-    for (const file of files) {
-      const known = stages.sha256Of?.(file);
-      const described = stages.describe?.(file);
-      const stated = described?.filename ?? (file as { filename?: unknown }).filename;
-      let filename = typeof stated === 'string' ? stated : (known ?? 'artifact');
-      try {
-        let analysed = known && options.cache ? await options.cache.get(cacheKey(known, options)) : undefined;
-        let artifact: Artifact | undefined;
-        if (!analysed) {
-          const downloaded = await stages.download(file, ref);
-          if (!downloaded.ok) {
-            // Evidence for policy, and a file pip could install that was not analysed.
-            findings.push(downloaded.finding);
-            gaps.push({ stage: 'download', artifact: filename, reason: downloaded.finding.message });
-            continue;
-          }
-          artifact = downloaded.value;
-          filename = artifact.filename;
-          analysed = options.cache ? await options.cache.get(cacheKey(artifact.sha256, options)) : undefined;
-          if (!analysed) {
-            const {
-              score,
-              evidence,
-              notes,
-              gaps: found,
-            } = await analyseArtifact(artifact.bytes, artifact.filename, stages);
-            analysed = { ...(score !== undefined ? { score } : {}), evidence, notes, gaps: found };
-            if (cacheable(analysed)) await options.cache?.set(cacheKey(artifact.sha256, options), analysed);
-          }
-        }
-        verdict.artifacts.push({
-          filename,
-          sha256: artifact?.sha256 ?? known ?? '',
-          kind: artifact?.kind ?? described?.kind ?? 'other',
-          url: artifact?.url ?? described?.url,
-          score: analysed.score,
-        });
-        if (analysed.score !== undefined) scores.push(analysed.score);
-        verdict.evidence.push(...applyRuleSettings(analysed.evidence, options.rules ?? {}));
-        verdict.reasons.push(...analysed.notes);
-        gaps.push(...analysed.gaps);
-      } catch (err) {
-        gaps.push({ stage: 'download', artifact: filename, reason: message(err) });
-      }
-    }
+    for (const file of await resolveFiles(ref, stages, verdict, gathered))
+      await analyseFile(file, ref, stages, options, verdict, gathered);
   }
+  await decideVerdict(item, stages, options, verdict, gathered);
+  verdict.ms = Math.round(performance.now() - started);
+  options.onPackage?.(verdict);
+  return verdict;
+}
 
+const labelOf = (ref: PackageRef): string => `${ref.name}${ref.version ? `==${ref.version}` : ''}`;
+
+/** The artifacts to analyse; the resolved version and notes go on the verdict, a gap when there are none. */
+async function resolveFiles<F>(
+  ref: PackageRef,
+  stages: ScanStages<F>,
+  verdict: PackageVerdict,
+  { gaps, findings }: Gathered,
+): Promise<F[]> {
+  let files: F[] = [];
+  try {
+    const resolved = await stages.resolve(ref);
+    if (resolved.ok) {
+      const resolution = resolved.value;
+      files = resolution.files;
+      if (ref.version === null && resolution.version) verdict.resolvedVersion = resolution.version;
+      gaps.push(...(resolution.gaps ?? []));
+      verdict.reasons.push(...(resolution.notes ?? []));
+    } else findings.push(resolved.finding);
+  } catch (err) {
+    gaps.push({ stage: 'resolve', reason: `${labelOf(ref)}: ${message(err)}` });
+  }
+  if (files.length === 0 && !gaps.some((g) => g.stage === 'resolve'))
+    gaps.push({
+      stage: 'resolve',
+      reason:
+        findings.length > 0
+          ? `nothing was analysed: ${findings.map((f) => f.message).join('; ')}`
+          : `the index offers no artifact of ${labelOf(ref)} to analyse`,
+    });
+  return files;
+}
+
+/**
+ * One artifact onto the verdict: its analysis from the cache by the sha256 the index states, else downloaded
+ * (then from the cache by its own sha256, else analysed). A failure is a gap naming the artifact.
+ */
+async function analyseFile<F>(
+  file: F,
+  ref: PackageRef,
+  stages: ScanStages<F>,
+  options: ScanOptions,
+  verdict: PackageVerdict,
+  { gaps, findings, scores }: Gathered,
+): Promise<void> {
+  const known = stages.sha256Of?.(file);
+  const described = stages.describe?.(file);
+  const stated = described?.filename ?? (file as { filename?: unknown }).filename;
+  let filename = typeof stated === 'string' ? stated : (known ?? 'artifact');
+  try {
+    let analysed = known && options.cache ? await options.cache.get(cacheKey(known, options)) : undefined;
+    let artifact: Artifact | undefined;
+    if (!analysed) {
+      const downloaded = await stages.download(file, ref);
+      if (!downloaded.ok) {
+        // Evidence for policy, and a file pip could install that was not analysed.
+        findings.push(downloaded.finding);
+        gaps.push({ stage: 'download', artifact: filename, reason: downloaded.finding.message });
+        return;
+      }
+      artifact = downloaded.value;
+      filename = artifact.filename;
+      analysed = await analyseDownloaded(artifact, stages, options);
+    }
+    verdict.artifacts.push({
+      filename,
+      sha256: artifact?.sha256 ?? known ?? '',
+      kind: artifact?.kind ?? described?.kind ?? 'other',
+      url: artifact?.url ?? described?.url,
+      score: analysed.score,
+    });
+    if (analysed.score !== undefined) scores.push(analysed.score);
+    verdict.evidence.push(...applyRuleSettings(analysed.evidence, options.rules ?? {}));
+    verdict.reasons.push(...analysed.notes);
+    gaps.push(...analysed.gaps);
+  } catch (err) {
+    gaps.push({ stage: 'download', artifact: filename, reason: message(err) });
+  }
+}
+
+/** A downloaded artifact's analysis: the cache's for its sha256, else a fresh one (cached when complete). */
+async function analyseDownloaded(
+  artifact: Artifact,
+  stages: AnalysisStages,
+  options: ScanOptions,
+): Promise<ArtifactAnalysis> {
+  const key = cacheKey(artifact.sha256, options);
+  const cached = options.cache ? await options.cache.get(key) : undefined;
+  if (cached) return cached;
+  const { score, evidence, notes, gaps } = await analyseArtifact(artifact.bytes, artifact.filename, stages);
+  const analysed = { ...(score !== undefined ? { score } : {}), evidence, notes, gaps };
+  if (cacheable(analysed)) await options.cache?.set(key, analysed);
+  return analysed;
+}
+
+/** The signals for the release scanned, then policy's verdict; an unscannable package's error says why. */
+async function decideVerdict<F>(
+  item: ScanItem,
+  stages: ScanStages<F>,
+  options: ScanOptions,
+  verdict: PackageVerdict,
+  { gaps, findings, scores }: Gathered,
+): Promise<void> {
   // An unpinned ref is judged as the release scanned: OSV, the index history and allow entries with a
   // version see that version, not "any".
-  const judged: PackageRef = verdict.resolvedVersion ? { ...ref, version: verdict.resolvedVersion } : ref;
+  const judged: PackageRef = verdict.resolvedVersion
+    ? { ...item.ref, version: verdict.resolvedVersion }
+    : item.ref;
   let stageSignals: Signal[] = [];
   try {
     stageSignals = (await stages.signals?.(judged, item.previous)) ?? [];
@@ -230,10 +279,7 @@ async function scanOne<F>(
   // gap, so the one-line log and any reader of `error` say why.
   if (verdict.artifacts.length === 0) verdict.status = 'error';
   if (verdict.status === 'error' || verdict.verdict === 'unscannable')
-    verdict.error = gaps[0] ? gapText(gaps[0]) : `${label}: nothing was analysed`;
-  verdict.ms = Math.round(performance.now() - started);
-  options.onPackage?.(verdict);
-  return verdict;
+    verdict.error = gaps[0] ? gapText(gaps[0]) : `${labelOf(item.ref)}: nothing was analysed`;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import { context, getOctokit } from '@actions/github';
+import type { Config } from '../config.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { gitCli } from '../engine/git.js';
 import { type RunEvent, type RunResult, runScan, type StageFactory } from '../engine/run-scan.js';
@@ -14,6 +15,7 @@ import { escapeAnnotation, escapeJsonInvisible, escapeMarkdown } from '../report
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderSummary } from '../report/summary.js';
+import type { ScanReport } from '../types.js';
 import { type GitHubApi, octokitApi, upsertAuditIssue, upsertComment } from './github.js';
 import { readInputs } from './inputs.js';
 import { actionLogger } from './logger.js';
@@ -66,8 +68,8 @@ async function publish(
   { report, config, outcome, configChange }: RunResult,
   ctx: { api?: GitHubApi; workspace: string; event: RunEvent },
 ): Promise<void> {
-  const jsonPath = writeNewFile(JSON_REPORT, escapeJsonInvisible(renderJson(report)), ctx.workspace);
   const strict = { failOnUnscannable: config.failOnUnscannable };
+  const jsonPath = writeNewFile(JSON_REPORT, escapeJsonInvisible(renderJson(report)), ctx.workspace);
   // A relative sarif-file stays inside the workspace; an absolute one (e.g. under runner.temp) is the
   // workflow's own choice. Either way the file is created, never written through a symlink.
   const outside = isAbsolute(config.sarifFile);
@@ -76,7 +78,6 @@ async function publish(
     escapeJsonInvisible(renderSarif(report, undefined, strict)),
     outside ? undefined : ctx.workspace,
   );
-
   for (const a of annotations(report, strict)) {
     const props = {
       title: escapeAnnotation(a.title),
@@ -91,27 +92,7 @@ async function publish(
     const note = configChange ? `> **Configuration:** ${escapeMarkdown(configChange)}\n\n` : '';
     await core.summary.addRaw(`${note}${renderSummary(report)}`, true).write();
   }
-
-  const hasFindings = flagged(report).length > 0;
-  const runUrl = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
-  const body = () =>
-    renderComment(report, { indexUrl: config.indexUrl, configFile: config.configFile, runUrl });
-  if (ctx.event.prNumber !== undefined && ctx.api) {
-    const r = await upsertComment(ctx.api, ctx.event.prNumber, body(), config.comment, hasFindings);
-    if (r.action === 'failed')
-      core.warning(
-        r.forbidden
-          ? 'Cannot comment on this pull request (read-only token, e.g. from a fork); see the job summary and annotations.'
-          : `Could not update the pull request comment: ${escapeAnnotation(r.message)}`,
-      );
-    else core.info(`PR comment: ${r.action}`);
-  }
-  if (config.auditIssue && ['schedule', 'workflow_dispatch'].includes(ctx.event.name) && ctx.api) {
-    const r = await upsertAuditIssue(ctx.api, body(), hasFindings);
-    if (r.action === 'failed')
-      core.warning(`Could not update the audit issue: ${escapeAnnotation(r.message)}`);
-    else core.info(`audit issue: ${r.action}`);
-  }
+  if (ctx.api) await postComments(report, config, ctx.api, ctx.event);
 
   core.setOutput('scanned', report.counts.scanned);
   core.setOutput('malicious', report.counts.malicious);
@@ -120,4 +101,33 @@ async function publish(
   core.setOutput('report-json', relative(ctx.workspace, jsonPath));
   core.setOutput('sarif-file', outside ? sarifPath : relative(ctx.workspace, sarifPath));
   if (outcome.failed) core.setFailed(`pypi-malware-gate: ${escapeAnnotation(outcome.reason ?? 'failed')}`);
+}
+
+/** The pull request's comment, and the audit issue of a scheduled or manual run when asked for one. */
+async function postComments(
+  report: ScanReport,
+  config: Config,
+  api: GitHubApi,
+  event: RunEvent,
+): Promise<void> {
+  const hasFindings = flagged(report).length > 0;
+  const runUrl = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
+  const body = () =>
+    renderComment(report, { indexUrl: config.indexUrl, configFile: config.configFile, runUrl });
+  if (event.prNumber !== undefined) {
+    const r = await upsertComment(api, event.prNumber, body(), config.comment, hasFindings);
+    if (r.action === 'failed')
+      core.warning(
+        r.forbidden
+          ? 'Cannot comment on this pull request (read-only token, e.g. from a fork); see the job summary and annotations.'
+          : `Could not update the pull request comment: ${escapeAnnotation(r.message)}`,
+      );
+    else core.info(`PR comment: ${r.action}`);
+  }
+  if (config.auditIssue && ['schedule', 'workflow_dispatch'].includes(event.name)) {
+    const r = await upsertAuditIssue(api, body(), hasFindings);
+    if (r.action === 'failed')
+      core.warning(`Could not update the audit issue: ${escapeAnnotation(r.message)}`);
+    else core.info(`audit issue: ${r.action}`);
+  }
 }

@@ -9,6 +9,7 @@ import { scoreVector } from '../model/index.js';
 import {
   createIndexClient,
   declaredIndexes,
+  type IndexClient,
   indexProblems,
   maskSecrets,
   maskUrl,
@@ -72,41 +73,21 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       { totalBytes: maxBytes },
       budgetFromSeconds(config.analysisBudgetSeconds),
     );
-    const analysed = async (bytes: Uint8Array, filename: string): Promise<Analysis> => {
-      const result = await pool.analyse(bytes, filename);
-      if (!result.analysis) throw new Error(result.analysisError ?? `${filename}: no analysis`);
-      return result.analysis;
-    };
+    // Set by prepare(): the indexes requirements files declare (their --index-url / --extra-index-url apply
+    // to every package, as pip merges them), and the run-level problems with them.
     let declared = new Map<string, string[]>();
     let lockfileProblems: string[] = [];
-    // The previous version's analysis, for the version diff: the sdist (install-time code) when there is one.
-    const previous = new Map<string, Promise<Analysis>>();
-    const analyseRef = (ref: PackageRef): Promise<Analysis> => {
-      const key = `${ref.name}==${ref.version}`;
-      let pending = previous.get(key);
-      if (!pending) {
-        pending = (async () => {
-          // For the version diff a finding is a reason the analysis is missing; the scan reports it itself.
-          const { files } = valueOrThrow(await client.resolve(ref, declared.get(refKey(ref))));
-          const file = files[0];
-          if (!file) throw new Error(`${key}: no artifact on the index`);
-          const artifact = valueOrThrow(await client.download(file, ref));
-          return analysed(artifact.bytes, artifact.filename);
-        })();
-        previous.set(key, pending);
-      }
-      return pending;
-    };
+    const indexesOf = (ref: PackageRef) => declared.get(refKey(ref));
     const signals = createSignalsStage({
-      getProject: (name, ref) => client.getProject(name, ref, ref && declared.get(refKey(ref))),
-      analyze: analyseRef,
+      getProject: (name, ref) => client.getProject(name, ref, ref && indexesOf(ref)),
+      analyze: previousAnalyses(client, pool, indexesOf),
       osv: config.osv
         ? { url: config.osvUrl, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }
         : false,
       onNotice: notice,
     });
     const stages: ScanStages<RegistryFile> = {
-      resolve: (ref) => client.resolve(ref, declared.get(refKey(ref))),
+      resolve: (ref) => client.resolve(ref, indexesOf(ref)),
       sha256Of: (file) => client.sha256Of(file),
       // As download() reports them: the URL without userinfo and with the token masked.
       describe: (file) => ({
@@ -127,7 +108,6 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
     return {
       stages: stages as ScanStages<unknown>,
       prepare: (refs: PackageRef[], lockfiles = []) => {
-        // requirements files: their --index-url / --extra-index-url apply to every package (pip merges them).
         declared = declaredIndexes(lockfiles);
         lockfileProblems = untrustedLockfileIndexes(lockfiles, client.isTrusted, maskUrl);
         return signals.prepare(refs);
@@ -138,5 +118,35 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
       modelVersion: model.modelVersion,
       cache: config.cache ? folderVerdictCache(join(cacheDir, 'verdicts')) : undefined,
     };
+  };
+}
+
+/**
+ * The previous version's analysis, for the version diff: the first artifact the index offers (the sdist,
+ * install-time code, when there is one), analysed once per version however many packages ask.
+ */
+function previousAnalyses(
+  client: IndexClient,
+  pool: AnalysisPool,
+  indexesOf: (ref: PackageRef) => string[] | undefined,
+): (ref: PackageRef) => Promise<Analysis> {
+  const previous = new Map<string, Promise<Analysis>>();
+  return (ref) => {
+    const key = `${ref.name}==${ref.version}`;
+    let pending = previous.get(key);
+    if (!pending) {
+      pending = (async () => {
+        // For the version diff a finding is a reason the analysis is missing; the scan reports it itself.
+        const { files } = valueOrThrow(await client.resolve(ref, indexesOf(ref)));
+        const file = files[0];
+        if (!file) throw new Error(`${key}: no artifact on the index`);
+        const artifact = valueOrThrow(await client.download(file, ref));
+        const result = await pool.analyse(artifact.bytes, artifact.filename);
+        if (!result.analysis) throw new Error(result.analysisError ?? `${artifact.filename}: no analysis`);
+        return result.analysis;
+      })();
+      previous.set(key, pending);
+    }
+    return pending;
   };
 }

@@ -8,9 +8,9 @@ import { selectLockfiles } from '../lockfiles/index.js';
 import { type Outcome, outcome } from '../policy.js';
 import { buildReport, type ScanItem, type ScanOptions, type ScanStages, scan } from '../scan.js';
 import type { LockfileResult, PackageRef, PackageVerdict, ScanReport } from '../types.js';
-import { collect } from './collect.js';
+import { type Collected, collect } from './collect.js';
 import { loadTrustedConfig } from './config-source.js';
-import { selectItems } from './select.js';
+import { type Selection, selectItems } from './select.js';
 import type { GitObjects } from './git.js';
 import type { Logger } from './logger.js';
 import { checkoutTree, commitTree, type SourceTree } from './tree.js';
@@ -75,8 +75,46 @@ const CONCURRENCY = 8;
 
 export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<RunResult> {
   const startedAt = deps.clock();
-  const { event } = request;
   const { logger } = deps;
+  const sources = await scanSources(request, deps);
+  const trusted = await trustedConfig(request.settings, sources, deps);
+  const { config } = trusted;
+  const { collected, selected } = await packagesToScan(config, sources, logger);
+  const { engine, packages } = await scanPackages(config, collected, selected, deps);
+  const report = buildReport({
+    tool: { ...deps.tool, modelVersion: engine.modelVersion },
+    mode: sources.mode,
+    lockfiles: collected.lockfiles,
+    packages,
+    startedAt,
+    now: deps.clock(),
+  });
+  reportSelection(report, config, selected);
+  const { counts } = report;
+  logger.info(
+    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s) in ${(report.ms / 1000).toFixed(1)} s`,
+  );
+  const result = outcome(report, config.failOn, {
+    failOnUnscannable: config.failOnUnscannable,
+    problems: engine.problems?.() ?? [],
+  });
+  for (const warning of result.warnings) logger.warning(`pypi-malware-gate: ${warning}`);
+  return { config, report, outcome: result, configChange: trusted.change };
+}
+
+/** What the scan reads, known from the inputs alone: mode, head tree, base (its tree or the contents API). */
+interface ScanSources {
+  mode: ScanReport['mode'];
+  /** The config file the inputs name (or the default), read next by loadTrustedConfig. */
+  configFile: string;
+  head: SourceTree;
+  base?: string;
+  baseTree?: SourceTree;
+  readBase?: (path: string) => Promise<string | null>;
+}
+
+async function scanSources(request: RunRequest, deps: RunScanDeps): Promise<ScanSources> {
+  const { event } = request;
   // Inputs alone first: a bad input is reported before any file is read.
   const early = resolveConfig(request.settings);
   const base = early.baseRef ?? event?.baseSha;
@@ -94,19 +132,37 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
       `the base ${base} is not a commit in ${event ? 'the checkout (check out with fetch-depth: 0, or give a github-token for the contents API)' : deps.workspace}`,
     );
   const readBase = base ? baseReader(base, baseTree, deps) : undefined;
+  return { mode, configFile: early.configFile, head, base, baseTree, readBase };
+}
 
-  const trusted = await loadTrustedConfig(request.settings, early.configFile, {
-    head,
-    readBase,
-    baseLabel: base ? `the base commit ${base.slice(0, 12)}` : undefined,
+/** The settings over the config file the run trusts (config-source.ts); a change to it is a warning. */
+async function trustedConfig(
+  settings: RawSettings,
+  sources: ScanSources,
+  deps: RunScanDeps,
+): Promise<{ config: Config; change?: string }> {
+  const trusted = await loadTrustedConfig(settings, sources.configFile, {
+    head: sources.head,
+    readBase: sources.readBase,
+    baseLabel: sources.base ? `the base commit ${sources.base.slice(0, 12)}` : undefined,
     readExternal: deps.github
       ? (repository, path, ref) => deps.github!.getContent(path, ref, repository)
       : undefined,
   });
-  const { config } = trusted;
   if (trusted.change)
-    logger.warning(trusted.change, { title: 'pypi-malware-gate: configuration', file: config.configFile });
+    deps.logger.warning(trusted.change, {
+      title: 'pypi-malware-gate: configuration',
+      file: trusted.config.configFile,
+    });
+  return trusted;
+}
 
+/** The lockfiles at head (and base, in diff mode), their packages and those this run scans, logged. */
+async function packagesToScan(
+  config: Config,
+  { mode, head, baseTree, readBase }: ScanSources,
+  logger: Logger,
+): Promise<{ collected: Collected; selected: Selection }> {
   const files = await lockfilePaths(config, head);
   const collected = await collect({
     files,
@@ -131,7 +187,16 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
   logger.info(
     `${mode} mode: ${files.length} lockfile(s), ${selected.items.length} package(s) to scan${part}${from}`,
   );
+  return { collected, selected };
+}
 
+/** The stages for the config, then one scan over every package (the concurrency limit is shared). */
+async function scanPackages(
+  config: Config,
+  collected: Collected,
+  selected: Selection,
+  deps: RunScanDeps,
+): Promise<{ engine: Awaited<ReturnType<StageFactory>>; packages: PackageVerdict[] }> {
   const engine = await deps.createStages(config, deps.workspace);
   await engine.prepare?.(
     selected.items.map((i) => i.ref),
@@ -146,19 +211,15 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
     modelVersion: engine.modelVersion,
     cache: config.cache ? engine.cache : undefined,
   };
-  // One scan over every package (the concurrency limit is shared), printed as one log group per lockfile.
-  const progress = groupedProgress(collected.lockfiles, selected.byLockfile, logger);
+  // Printed as one log group per lockfile.
+  const progress = groupedProgress(collected.lockfiles, selected.byLockfile, deps.logger);
   const packages = await scan(selected.items, engine.stages, { ...options, onPackage: progress.finished });
   progress.close();
+  return { engine, packages };
+}
 
-  const report = buildReport({
-    tool: { ...deps.tool, modelVersion: engine.modelVersion },
-    mode,
-    lockfiles: collected.lockfiles,
-    packages,
-    startedAt,
-    now: deps.clock(),
-  });
+/** The packages this run left out: those exclude names, and how many other shards scan. */
+function reportSelection(report: ScanReport, config: Config, selected: Selection): void {
   if (selected.excluded.length > 0)
     report.excluded = selected.excluded.map(({ ref, pattern }) => ({
       name: ref.name,
@@ -168,16 +229,6 @@ export async function runScan(request: RunRequest, deps: RunScanDeps): Promise<R
       pattern,
     }));
   if (config.shard) report.shard = { ...config.shard, otherShards: selected.otherShards };
-  const { counts } = report;
-  logger.info(
-    `${counts.scanned} scanned, ${counts.malicious} malicious, ${counts.suspicious} suspicious, ${counts.unscannable} unscannable, ${counts.errors} lockfile error(s) in ${(report.ms / 1000).toFixed(1)} s`,
-  );
-  const result = outcome(report, config.failOn, {
-    failOnUnscannable: config.failOnUnscannable,
-    problems: engine.problems?.() ?? [],
-  });
-  for (const warning of result.warnings) logger.warning(`pypi-malware-gate: ${warning}`);
-  return { config, report, outcome: result, configChange: trusted.change };
 }
 
 const refKey = (ref: PackageRef): string =>

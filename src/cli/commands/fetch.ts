@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import { normalizeName } from '../../names.js';
 import { createIndexClient, type IndexClient } from '../../registry/index.js';
 import type { PackageRef, Signal } from '../../types.js';
-import { CliError, type Command } from '../io.js';
 import { escapeTerminalLine } from '../../report/escape.js';
+import { CliError, type CliIO, type Command } from '../io.js';
 
 const USAGE = `usage: pypi-malware-gate fetch <name>==<version>... [--index-url URL] [--extra-index-url URL ...]
        [--out DIR] [--hash sha256:HEX ...] [--max-artifact-mb N] [--json]
@@ -130,20 +130,7 @@ export const fetchCommand: Command = {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    if (positionals.length === 0) throw new CliError(`expected name==version\n${USAGE}`);
-    for (const h of values.hash ?? []) {
-      if (!/^[a-z0-9]+:[0-9a-fA-F]+$/.test(h))
-        throw new CliError(`--hash must look like sha256:HEX, got ${h}`);
-    }
-    const refs = positionals.map((p) => parseRequirement(p, values.hash ?? []));
-    const maxMb = values['max-artifact-mb'] === undefined ? 50 : Number(values['max-artifact-mb']);
-    if (!Number.isFinite(maxMb) || maxMb <= 0)
-      throw new CliError('--max-artifact-mb must be a positive number');
-    const urls = [values['index-url'], ...(values['extra-index-url'] ?? [])].filter((u) => u !== undefined);
-    for (const u of urls) {
-      if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol))
-        throw new CliError('--index-url and --extra-index-url must be http(s) URLs');
-    }
+    const { refs, maxMb } = checkedOptions(values, positionals);
     // Made when the first file is written, so a run that fetches nothing leaves no empty folder behind.
     let out: string | undefined = values.out === undefined ? undefined : resolve(io.cwd, values.out);
     const outDir = async (): Promise<string> => {
@@ -170,21 +157,48 @@ export const fetchCommand: Command = {
         result.errors.push(errorText(err));
       }
       if (result.findings.length > 0 || result.errors.length > 0) failed = true;
-      if (values.json) io.stdout(`${JSON.stringify(result)}\n`);
-      else {
-        for (const f of result.files)
-          io.stdout(`${escapeTerminalLine(f.filename)}  sha256:${f.sha256}  ${f.size} bytes\n`);
-        for (const s of result.findings)
-          io.stdout(
-            `finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${escapeTerminalLine(s.message)}\n`,
-          );
-        for (const n of result.notes ?? []) io.stderr(`note: ${escapeTerminalLine(n)}\n`);
-        for (const e of result.errors) io.stderr(`error: ${escapeTerminalLine(e)}\n`);
-      }
+      print(result, values.json, io);
     }
     return failed ? 1 : 0;
   },
 };
+
+/** The requirements and the artifact size cap, once every option is checked (a usage error otherwise). */
+function checkedOptions(
+  values: ReturnType<typeof parse>['values'],
+  positionals: string[],
+): { refs: PackageRef[]; maxMb: number } {
+  if (positionals.length === 0) throw new CliError(`expected name==version\n${USAGE}`);
+  for (const h of values.hash ?? []) {
+    if (!/^[a-z0-9]+:[0-9a-fA-F]+$/.test(h)) throw new CliError(`--hash must look like sha256:HEX, got ${h}`);
+  }
+  const refs = positionals.map((p) => parseRequirement(p, values.hash ?? []));
+  const maxMb = values['max-artifact-mb'] === undefined ? 50 : Number(values['max-artifact-mb']);
+  if (!Number.isFinite(maxMb) || maxMb <= 0)
+    throw new CliError('--max-artifact-mb must be a positive number');
+  const urls = [values['index-url'], ...(values['extra-index-url'] ?? [])].filter((u) => u !== undefined);
+  for (const u of urls) {
+    if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol))
+      throw new CliError('--index-url and --extra-index-url must be http(s) URLs');
+  }
+  return { refs, maxMb };
+}
+
+/** One requirement's result: a JSON line, or the files on stdout and notes and errors on stderr. */
+function print(result: FetchResult, json: boolean | undefined, io: CliIO): void {
+  if (json) {
+    io.stdout(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  for (const f of result.files)
+    io.stdout(`${escapeTerminalLine(f.filename)}  sha256:${f.sha256}  ${f.size} bytes\n`);
+  for (const s of result.findings)
+    io.stdout(
+      `finding ${s.id} (${s.severity}${s.decisive ? ', decisive' : ''}): ${escapeTerminalLine(s.message)}\n`,
+    );
+  for (const n of result.notes ?? []) io.stderr(`note: ${escapeTerminalLine(n)}\n`);
+  for (const e of result.errors) io.stderr(`error: ${escapeTerminalLine(e)}\n`);
+}
 
 function parse(args: string[]) {
   return parseArgs({

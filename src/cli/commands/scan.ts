@@ -10,7 +10,7 @@ import { PACKAGE_VERSION } from '../../version.js';
 import { ConfigurationError, DEFAULTS, type RawSettings, SETTINGS } from '../../config.js';
 import { gitCli } from '../../engine/git.js';
 import type { Logger } from '../../engine/logger.js';
-import { runScan } from '../../engine/run-scan.js';
+import { type RunResult, type RunScanDeps, runScan } from '../../engine/run-scan.js';
 import { UnsafeOutputError, writeNewFile } from '../../engine/write-file.js';
 import { renderComment } from '../../report/comment.js';
 import { escapeJsonInvisible, escapeTerminal } from '../../report/escape.js';
@@ -49,57 +49,64 @@ export const scanCommand: Command = {
       values.verbose === true ||
       values.progress === true ||
       (values.progress === undefined && io.stderrIsTTY === true);
-    let result: Awaited<ReturnType<typeof runScan>>;
+    let result: RunResult;
     try {
-      result = await runScan(
-        { settings },
-        {
-          workspace: root,
-          git: gitCli(root),
-          logger: stderrLogger(io, progress),
-          clock: () => new Date(),
-          createStages: engineFactory({
-            onNotice: (m) => io.stderr(`notice: ${escapeTerminal(m)}\n`),
-            env: io.env,
-            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          }),
-          tool: { name: 'pypi-malware-gate', version: PACKAGE_VERSION },
-        },
-      );
+      result = await runScan({ settings }, cliDeps(root, io, progress, timeoutMs));
     } catch (err) {
       if (err instanceof ConfigurationError) throw new CliError(err.message);
       throw err;
     } finally {
       if (target.kind === 'packages') rmSync(root, { recursive: true, force: true });
     }
-    const { report, config, outcome } = result;
-    if (target.kind === 'packages') fromCommandLine(report);
-    const rendered = {
-      text: () => escapeTerminal(renderText(report)),
-      json: () => escapeJsonInvisible(renderJson(report)),
-      sarif: () =>
-        escapeJsonInvisible(renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable })),
-      markdown: () =>
-        `${renderComment(report, { indexUrl: config.indexUrl, configFile: config.configFile })}\n`,
-    }[format]();
-    try {
-      if (values.output) writeNewFile(resolve(io.cwd, values.output), rendered);
-      else io.stdout(rendered);
-      if (settings.sarifFile)
-        writeNewFile(
-          resolve(io.cwd, settings.sarifFile),
-          escapeJsonInvisible(
-            renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable }),
-          ),
-        );
-    } catch (err) {
-      if (err instanceof UnsafeOutputError) throw new CliError(err.message);
-      throw err;
-    }
+    if (target.kind === 'packages') fromCommandLine(result.report);
+    writeReports(result, format, { output: values.output, sarifFile: settings.sarifFile }, io);
+    const { outcome } = result;
     if (outcome.failed) io.stderr(`pypi-malware-gate: ${escapeTerminal(outcome.reason ?? 'failed')}\n`);
     return outcome.failed ? 1 : 0;
   },
 };
+
+/** The engine's edges in the CLI: the folder and its git objects, stderr, the real stages, no GitHub. */
+function cliDeps(root: string, io: CliIO, progress: boolean, timeoutMs: number | undefined): RunScanDeps {
+  return {
+    workspace: root,
+    git: gitCli(root),
+    logger: stderrLogger(io, progress),
+    clock: () => new Date(),
+    createStages: engineFactory({
+      onNotice: (m) => io.stderr(`notice: ${escapeTerminal(m)}\n`),
+      env: io.env,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    }),
+    tool: { name: 'pypi-malware-gate', version: PACKAGE_VERSION },
+  };
+}
+
+/** The report in the format asked for, on stdout or into --output, and the SARIF file --sarif-file names. */
+function writeReports(
+  { report, config }: RunResult,
+  format: Format,
+  paths: { output?: string; sarifFile?: string },
+  io: CliIO,
+): void {
+  const sarif = () =>
+    escapeJsonInvisible(renderSarif(report, undefined, { failOnUnscannable: config.failOnUnscannable }));
+  const rendered = {
+    text: () => escapeTerminal(renderText(report)),
+    json: () => escapeJsonInvisible(renderJson(report)),
+    sarif,
+    markdown: () =>
+      `${renderComment(report, { indexUrl: config.indexUrl, configFile: config.configFile })}\n`,
+  }[format]();
+  try {
+    if (paths.output) writeNewFile(resolve(io.cwd, paths.output), rendered);
+    else io.stdout(rendered);
+    if (paths.sarifFile) writeNewFile(resolve(io.cwd, paths.sarifFile), sarif());
+  } catch (err) {
+    if (err instanceof UnsafeOutputError) throw new CliError(err.message);
+    throw err;
+  }
+}
 
 /** Progress and notes on stderr: warnings always, the per-package lines when asked or on a terminal. */
 function stderrLogger(io: CliIO, progress: boolean): Logger {

@@ -1,7 +1,8 @@
 // Pipfile.lock (pipfile-spec 6): default + develop, "version": "==x", per-package index, git/path/file entries.
-import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
-import { normalizeName } from '../../names.js';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { normalizeName } from '../../names.js';
+import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
 import {
   errorLine,
   errorResult,
@@ -11,43 +12,46 @@ import {
   NAME_RE,
   normalizeHash,
   shown,
-  str,
 } from '../common.js';
+import { setDirectSource, strings, text } from '../entry.js';
 import { indexSource } from '../toml.js';
 
+const Meta = z.object({
+  'pipfile-spec': z.unknown().optional(),
+  sources: z.array(z.object({ name: text, url: text }).catch({})).catch([]),
+});
+
+const Package = z.object({
+  version: text,
+  hashes: strings,
+  markers: text,
+  extras: strings,
+  index: text,
+  git: text,
+  path: text,
+  file: text,
+  editable: z.unknown().optional(),
+});
+
+/** The indexes _meta.sources declares: by name, and the first (pipenv's for a package with no "index"). */
+interface Sources {
+  byName: Map<string, string>;
+  first?: string;
+  urls: string[];
+}
+
 export function parsePipfile(content: string, path: string): LockfileResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    // V8's message quotes the text around the error (a token, a workflow command): never shown.
-    const msg = /Unexpected end/.test(String((err as Error).message))
-      ? 'unexpected end of input'
-      : 'syntax error';
-    return errorResult(path, 'pipfile', `invalid JSON: ${msg}`, jsonErrorLine(content, err));
-  }
-  if (!isRecord(doc) || !isRecord(doc['_meta']))
-    return errorResult(path, 'pipfile', 'not a Pipfile.lock: no _meta');
-  const meta = doc['_meta'];
-  const lines = content.split(/\r?\n/);
-  const keys = new LineIndex(lines, jsonLineKey);
+  const read = readJson(content, path);
+  if ('error' in read) return read.error;
+  const { doc } = read;
+  const meta = isRecord(doc) ? Meta.safeParse(doc['_meta']).data : undefined;
+  if (!isRecord(doc) || !meta) return errorResult(path, 'pipfile', 'not a Pipfile.lock: no _meta');
+  const keys = new LineIndex(content.split(/\r?\n/), jsonLineKey);
   const spec = meta['pipfile-spec'];
   if (typeof spec === 'number' && spec > 6) {
     return errorResult(path, 'pipfile', `unknown pipfile-spec ${spec}`, keys.at('pipfile-spec'));
   }
-  const sources = new Map<string, string>();
-  const indexUrls: string[] = [];
-  // pipenv installs a package with no "index" from the first source.
-  let defaultIndex: string | undefined;
-  if (Array.isArray(meta['sources'])) {
-    for (const s of meta['sources']) {
-      const name = isRecord(s) ? str(s['name']) : undefined;
-      const url = isRecord(s) ? str(s['url']) : undefined;
-      if (name && url) sources.set(name, url);
-      if (url && defaultIndex === undefined) defaultIndex = url;
-      if (url) indexUrls.push(url);
-    }
-  }
+  const sources = readSources(meta.sources);
   const packages: PackageRef[] = [];
   const issues: LockfileIssue[] = [];
   for (const group of ['default', 'develop']) {
@@ -60,73 +64,85 @@ export function parsePipfile(content: string, path: string): LockfileResult {
     }
     for (const [rawName, entry] of Object.entries(section)) {
       const line = keys.at(rawName, groupLine) ?? groupLine;
-      if (!NAME_RE.test(rawName)) {
-        issues.push({ file: path, line, kind: 'error', message: `invalid package name ${shown(rawName)}` });
-        continue;
-      }
-      if (!isRecord(entry)) {
-        issues.push({ file: path, line, kind: 'error', message: `${rawName}: entry is not an object` });
-        continue;
-      }
-      const version = str(entry['version']);
-      const ref: PackageRef = {
-        name: normalizeName(rawName),
-        version: version ? version.replace(/^===?/, '') : null,
-        hashes: Array.isArray(entry['hashes']) ? entry['hashes'].map((h) => normalizeHash(String(h))) : [],
-        file: path,
-        line,
-        groups: [group],
-      };
-      if (version && !/^===?/.test(version)) {
-        ref.version = null;
-        ref.specifier = version === '*' ? '' : version;
-      } else if (!version) ref.specifier = '';
-      const markers = str(entry['markers']);
-      if (markers) ref.markers = markers;
-      if (Array.isArray(entry['extras']) && entry['extras'].length) ref.extras = entry['extras'].map(String);
-      const index = str(entry['index']);
-      const indexUrl = index
-        ? (sources.get(index) ?? (/^https?:\/\//i.test(index) ? index : undefined))
-        : defaultIndex;
-      if (index && indexUrl === undefined && index !== 'pypi') {
-        issues.push({
-          file: path,
-          line,
-          kind: 'error',
-          message: `${rawName}: its index ${shown(index)} is not one of _meta.sources, so where it comes from is unknown`,
-        });
-        continue;
-      }
-      if (indexUrl) {
-        const s = indexSource(indexUrl);
-        if (s) ref.source = s;
-      }
-      if (str(entry['git'])) {
-        ref.source = 'vcs';
-        ref.url = str(entry['git']);
-      } else if (str(entry['path'])) {
-        if (entry['editable'] === true && /^\.?\/?$/.test(str(entry['path'])!)) {
-          issues.push({
-            file: path,
-            line,
-            kind: 'skipped',
-            message: `${rawName}: the project itself, nothing to download`,
-          });
-          continue;
-        }
-        ref.source = 'path';
-        ref.url = str(entry['path']);
-      } else if (str(entry['file'])) {
-        ref.source = 'url';
-        ref.url = str(entry['file']);
-      }
-      packages.push(ref);
+      const read = readPackage(rawName, entry, { file: path, line, group }, sources);
+      if ('issue' in read) issues.push(read.issue);
+      else packages.push(read.ref);
     }
   }
   const result: LockfileResult = { file: path, format: 'pipfile', packages, issues, status: 'ok' };
   // Deduplicated once: an includes() per package was quadratic in distinct indexes.
-  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
+  if (sources.urls.length) result.indexUrls = [...new Set(sources.urls)];
   return result;
+}
+
+/** The document, or an error naming the line. */
+function readJson(content: string, path: string): { doc: unknown } | { error: LockfileResult } {
+  try {
+    return { doc: JSON.parse(content.replace(/^\uFEFF/, '')) };
+  } catch (err) {
+    // V8's message quotes the text around the error (a token, a workflow command): never shown.
+    const msg = /Unexpected end/.test(String((err as Error).message))
+      ? 'unexpected end of input'
+      : 'syntax error';
+    return { error: errorResult(path, 'pipfile', `invalid JSON: ${msg}`, jsonErrorLine(content, err)) };
+  }
+}
+
+function readSources(sources: z.infer<typeof Meta>['sources']): Sources {
+  const found: Sources = { byName: new Map(), urls: [] };
+  for (const { name, url } of sources) {
+    if (name && url) found.byName.set(name, url);
+    if (url && found.first === undefined) found.first = url;
+    if (url) found.urls.push(url);
+  }
+  return found;
+}
+
+/** One entry of "default" or "develop": a ref, or the issue that says why it is not one. */
+function readPackage(
+  rawName: string,
+  entry: unknown,
+  where: { file: string; line: number; group: string },
+  sources: Sources,
+): { ref: PackageRef } | { issue: LockfileIssue } {
+  const { file, line, group } = where;
+  const issue = (message: string) => ({ issue: { file, line, kind: 'error' as const, message } });
+  if (!NAME_RE.test(rawName)) return issue(`invalid package name ${shown(rawName)}`);
+  const pkg = Package.safeParse(entry).data;
+  if (!pkg) return issue(`${rawName}: entry is not an object`);
+  const { version } = pkg;
+  const ref: PackageRef = {
+    name: normalizeName(rawName),
+    version: version ? version.replace(/^===?/, '') : null,
+    hashes: (pkg.hashes ?? []).map(normalizeHash),
+    file,
+    line,
+    groups: [group],
+  };
+  if (version && !/^===?/.test(version)) {
+    ref.version = null;
+    ref.specifier = version === '*' ? '' : version;
+  } else if (!version) ref.specifier = '';
+  if (pkg.markers) ref.markers = pkg.markers;
+  if (pkg.extras?.length) ref.extras = pkg.extras;
+  const { index } = pkg;
+  const indexUrl = index
+    ? (sources.byName.get(index) ?? (/^https?:\/\//i.test(index) ? index : undefined))
+    : sources.first;
+  if (index && indexUrl === undefined && index !== 'pypi')
+    return issue(
+      `${rawName}: its index ${shown(index)} is not one of _meta.sources, so where it comes from is unknown`,
+    );
+  if (indexUrl) {
+    const s = indexSource(indexUrl);
+    if (s) ref.source = s;
+  }
+  const skipped = setDirectSource(
+    ref,
+    { git: pkg.git, path: pkg.path, url: pkg.file, editable: pkg.editable },
+    rawName,
+  );
+  return skipped ? { issue: skipped } : { ref };
 }
 
 /**

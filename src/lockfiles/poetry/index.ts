@@ -1,17 +1,42 @@
 // poetry.lock, lock formats 1.x (hashes in [metadata.files]) and 2.x (hashes in each package's files).
-import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { z } from 'zod';
 import { normalizeName } from '../../names.js';
-import { errorResult, isRecord, NAME_RE, normalizeHash, shown, str, tableNameLines } from '../common.js';
+import type { LockfileResult, PackageRef } from '../../types.js';
+import { errorResult, normalizeHash, shown, tableNameLines } from '../common.js';
+import { type EntryAt, type EntryRead, fileTables, namedEntry, readEntries, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
 
 const KNOWN_MAJORS = new Set([1, 2]);
+
+const Metadata = z
+  .object({
+    'lock-version': text,
+    // Lock format 1.x keeps hashes here, by package name.
+    files: z.record(z.string(), z.unknown()).catch({}),
+  })
+  .catch({ files: {} });
+
+const Package = z.object({
+  name: text,
+  version: text,
+  // Not parsed here: a `files` of the wrong type still hides the [metadata.files] entry.
+  files: z.unknown().optional(),
+  groups: z
+    .array(z.unknown())
+    .transform((groups) => groups.filter((g) => typeof g === 'string'))
+    .optional()
+    .catch(undefined),
+  category: text,
+  markers: text,
+  source: z.object({ type: text, url: text }).optional().catch(undefined),
+});
 
 export function parsePoetry(content: string, path: string): LockfileResult {
   const read = readToml(content, path, 'poetry');
   if ('error' in read) return read.error;
   const { doc } = read;
-  const metadata = isRecord(doc['metadata']) ? doc['metadata'] : {};
-  const lockVersion = str(metadata['lock-version']);
+  const metadata = Metadata.parse(doc['metadata']);
+  const lockVersion = metadata['lock-version'];
   const lines = content.split(/\r?\n/);
   const metaLine = lines.findIndex((l) => /^\s*\[metadata\]/.test(l)) + 1 || undefined;
   if (lockVersion !== undefined && !KNOWN_MAJORS.has(Number(lockVersion.split('.')[0]))) {
@@ -23,63 +48,53 @@ export function parsePoetry(content: string, path: string): LockfileResult {
     return { file: path, format: 'poetry', packages: [], issues: [], status: 'ok' };
   }
   const nameLines = tableNameLines(content, 'package');
-  const legacyFiles = isRecord(metadata['files']) ? metadata['files'] : {};
-  const legacyByName = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(legacyFiles)) legacyByName.set(normalizeName(k), v);
-  const packages: PackageRef[] = [];
-  const issues: LockfileIssue[] = [];
-  const indexUrls: string[] = [];
-  doc['package'].forEach((entry, i) => {
-    const line = nameLines[i] ?? 1;
-    const name = isRecord(entry) ? str(entry['name']) : undefined;
-    const version = isRecord(entry) ? str(entry['version']) : undefined;
-    if (!isRecord(entry) || !name || !NAME_RE.test(name)) {
-      const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
-      issues.push({ file: path, line, kind: 'error', message });
-      return;
+  const legacyFiles = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(metadata.files)) legacyFiles.set(normalizeName(k), v);
+  return readEntries('poetry', path, doc['package'], nameLines, (entry, at, indexUrls) =>
+    readPackage(entry, at, indexUrls, legacyFiles),
+  );
+}
+
+/** One [[package]] table: a ref, or the issue that says why it is not one. Its index joins `indexUrls`. */
+function readPackage(
+  entry: unknown,
+  at: EntryAt,
+  indexUrls: string[],
+  legacyFiles: Map<string, unknown>,
+): EntryRead {
+  const read = namedEntry(Package, entry, at);
+  if ('issue' in read) return read;
+  const { pkg } = read;
+  const { file, line } = at;
+  const { name } = pkg;
+  const ref: PackageRef = {
+    name: normalizeName(name),
+    version: pkg.version ?? null,
+    hashes: hashesOf(pkg.files ?? legacyFiles.get(normalizeName(name))),
+    file,
+    line,
+  };
+  if (!pkg.version) ref.specifier = '';
+  if (pkg.groups?.length) ref.groups = pkg.groups;
+  else if (pkg.category) ref.groups = [pkg.category];
+  if (pkg.markers) ref.markers = pkg.markers;
+  const { source } = pkg;
+  if (source) {
+    const { type, url } = source;
+    if (type === 'git') ref.source = 'vcs';
+    else if (type === 'url') ref.source = 'url';
+    else if (type === 'file' || type === 'directory') ref.source = 'path';
+    else if (url) {
+      ref.source = indexSource(url);
+      indexUrls.push(url);
     }
-    const ref: PackageRef = {
-      name: normalizeName(name),
-      version: version ?? null,
-      hashes: hashesOf(entry['files'] ?? legacyByName.get(normalizeName(name))),
-      file: path,
-      line,
-    };
-    if (!version) ref.specifier = '';
-    const groups = Array.isArray(entry['groups']) ? entry['groups'].filter((g) => typeof g === 'string') : [];
-    const category = str(entry['category']);
-    if (groups.length) ref.groups = groups as string[];
-    else if (category) ref.groups = [category];
-    const markers = str(entry['markers']);
-    if (markers) ref.markers = markers;
-    const source = isRecord(entry['source']) ? entry['source'] : undefined;
-    if (source) {
-      const type = str(source['type']);
-      const url = str(source['url']);
-      if (type === 'git') ref.source = 'vcs';
-      else if (type === 'url') ref.source = 'url';
-      else if (type === 'file' || type === 'directory') ref.source = 'path';
-      else if (url) {
-        ref.source = indexSource(url);
-        indexUrls.push(url);
-      }
-      if (url && (type === 'git' || type === 'url' || type === 'file' || type === 'directory')) ref.url = url;
-      if (ref.source === undefined) delete ref.source;
-    }
-    packages.push(ref);
-  });
-  const result: LockfileResult = { file: path, format: 'poetry', packages, issues, status: 'ok' };
-  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
-  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
-  return result;
+    if (url && (type === 'git' || type === 'url' || type === 'file' || type === 'directory')) ref.url = url;
+    if (ref.source === undefined) delete ref.source;
+  }
+  return { ref };
 }
 
 function hashesOf(files: unknown): string[] {
-  if (!Array.isArray(files)) return [];
-  const out: string[] = [];
-  for (const f of files) {
-    const h = isRecord(f) ? str(f['hash']) : undefined;
-    if (h) out.push(normalizeHash(h));
-  }
-  return [...new Set(out)];
+  const hashes = fileTables.parse(files).flatMap((f) => (f.hash ? [normalizeHash(f.hash)] : []));
+  return [...new Set(hashes)];
 }

@@ -1,87 +1,77 @@
 // uv.lock (version 1): registry/git/url/path sources, sdist and wheel hashes; the root project is not listed.
-import type { LockfileIssue, LockfileResult, PackageRef } from '../../types.js';
+import { z } from 'zod';
 import { normalizeName } from '../../names.js';
-import {
-  errorResult,
-  findLine,
-  isRecord,
-  normalizeHash,
-  NAME_RE,
-  shown,
-  str,
-  tableNameLines,
-} from '../common.js';
+import type { LockfileResult, PackageRef } from '../../types.js';
+import { errorResult, findLine, normalizeHash, shown, tableNameLines } from '../common.js';
+import { type EntryAt, type EntryRead, namedEntry, readEntries, strings, text } from '../entry.js';
 import { indexSource, readToml } from '../toml.js';
+
+const Hashed = z.object({ hash: text });
+
+const Package = z.object({
+  name: text,
+  version: text,
+  source: z
+    .object({
+      registry: text,
+      git: text,
+      url: text,
+      path: text,
+      directory: text,
+      editable: text,
+      virtual: text,
+    })
+    .catch({}),
+  sdist: Hashed.optional().catch(undefined),
+  wheels: z.array(Hashed.optional().catch(undefined)).optional().catch(undefined),
+  'resolution-markers': strings,
+});
 
 export function parseUv(content: string, path: string): LockfileResult {
   const read = readToml(content, path, 'uv');
   if ('error' in read) return read.error;
   const { doc } = read;
-  const lines = content.split(/\r?\n/);
   const version = doc['version'];
   if (version !== 1) {
-    const line = findLine(lines, /^\s*version\s*=/);
+    const line = findLine(content.split(/\r?\n/), /^\s*version\s*=/);
     return errorResult(path, 'uv', `unknown uv.lock version ${shown(version)} (expected 1)`, line);
   }
   const nameLines = tableNameLines(content, 'package');
-  const packages: PackageRef[] = [];
-  const issues: LockfileIssue[] = [];
-  const indexUrls: string[] = [];
   const list = Array.isArray(doc['package']) ? doc['package'] : [];
-  list.forEach((entry, i) => {
-    const line = nameLines[i] ?? 1;
-    const name = isRecord(entry) ? str(entry['name']) : undefined;
-    if (!isRecord(entry) || !name || !NAME_RE.test(name)) {
-      const message = name ? `invalid package name ${shown(name)}` : 'package entry without a name';
-      issues.push({ file: path, line, kind: 'error', message });
-      return;
-    }
-    const source = isRecord(entry['source']) ? entry['source'] : {};
-    if (typeof source['editable'] === 'string' || typeof source['virtual'] === 'string') {
-      issues.push({
-        file: path,
-        line,
-        kind: 'skipped',
-        message: `${name}: local project (editable or virtual), nothing to download`,
-      });
-      return;
-    }
-    const ref: PackageRef = {
-      name: normalizeName(name),
-      version: str(entry['version']) ?? null,
-      hashes: [],
-      file: path,
-      line,
-    };
-    if (ref.version === null) ref.specifier = '';
-    const registry = str(source['registry']);
-    if (registry) {
-      const s = indexSource(registry);
-      if (s) ref.source = s;
-      indexUrls.push(registry);
-    } else if (str(source['git'])) {
-      ref.source = 'vcs';
-      ref.url = str(source['git']);
-    } else if (str(source['url'])) {
-      ref.source = 'url';
-      ref.url = str(source['url']);
-    } else if (str(source['path']) || str(source['directory'])) {
-      ref.source = 'path';
-      ref.url = str(source['path']) ?? str(source['directory']);
-    }
-    const sdist = isRecord(entry['sdist']) ? entry['sdist'] : undefined;
-    const add = (h: unknown) => {
-      if (typeof h === 'string') ref.hashes.push(normalizeHash(h));
-    };
-    if (sdist) add(sdist['hash']);
-    if (Array.isArray(entry['wheels'])) for (const w of entry['wheels']) if (isRecord(w)) add(w['hash']);
-    const markers = entry['resolution-markers'];
-    if (Array.isArray(markers) && markers.length) ref.markers = markers.map(String).join(' or ');
-    ref.hashes = [...new Set(ref.hashes)];
-    packages.push(ref);
-  });
-  const result: LockfileResult = { file: path, format: 'uv', packages, issues, status: 'ok' };
-  // Deduplicated once: an includes() per package was quadratic in distinct indexes.
-  if (indexUrls.length) result.indexUrls = [...new Set(indexUrls)];
-  return result;
+  return readEntries('uv', path, list, nameLines, readPackage);
+}
+
+/** One [[package]] table: a ref, or the issue that says why it is not one. Its registry joins `indexUrls`. */
+function readPackage(entry: unknown, at: EntryAt, indexUrls: string[]): EntryRead {
+  const read = namedEntry(Package, entry, at);
+  if ('issue' in read) return read;
+  const { pkg } = read;
+  const { file, line } = at;
+  const { name, source } = pkg;
+  if (source.editable !== undefined || source.virtual !== undefined) {
+    const message = `${name}: local project (editable or virtual), nothing to download`;
+    return { issue: { file, line, kind: 'skipped', message } };
+  }
+  const ref: PackageRef = { name: normalizeName(name), version: pkg.version ?? null, hashes: [], file, line };
+  if (ref.version === null) ref.specifier = '';
+  if (source.registry) {
+    const s = indexSource(source.registry);
+    if (s) ref.source = s;
+    indexUrls.push(source.registry);
+  } else if (source.git) {
+    ref.source = 'vcs';
+    ref.url = source.git;
+  } else if (source.url) {
+    ref.source = 'url';
+    ref.url = source.url;
+  } else if (source.path || source.directory) {
+    ref.source = 'path';
+    ref.url = source.path ?? source.directory;
+  }
+  for (const f of [pkg.sdist, ...(pkg.wheels ?? [])])
+    if (f?.hash !== undefined) ref.hashes.push(normalizeHash(f.hash));
+  const markers = pkg['resolution-markers'];
+  if (markers?.length) ref.markers = markers.join(' or ');
+  ref.hashes = [...new Set(ref.hashes)];
+  return { ref };
 }

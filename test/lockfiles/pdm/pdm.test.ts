@@ -24,6 +24,38 @@ describe('pdm.lock', () => {
     ]);
   });
 
+  it('a bad entry is an error at its line; the other entries still parse', () => {
+    const lock = [
+      '[metadata]',
+      'lock_version = "4.4"',
+      '[[package]]',
+      'name = "bad name"',
+      '[[package]]',
+      'version = "1.0"',
+      '[[package]]',
+      'name = "odd"',
+      'version = "2.0"',
+      // A table where strings belong: String() threw on it, and the whole file was an internal error.
+      'extras = [{x = 1}]',
+      'groups = "dev"',
+      'files = [1, {hash = "sha256:AA"}]',
+      '[[package]]',
+      'name = "fine"',
+      'version = "3.0"',
+      '',
+    ].join('\n');
+    const result = parseLockfile(lock, 'pdm.lock');
+    expect(result.issues).toEqual([
+      { file: 'pdm.lock', line: 4, kind: 'error', message: 'invalid package name (8 characters, not shown)' },
+      { file: 'pdm.lock', line: 5, kind: 'error', message: 'package entry without a name' },
+    ]);
+    expect(result.packages.map((p) => [p.name, p.version, p.line, p.hashes, p.groups])).toEqual([
+      ['odd', '2.0', 8, ['sha256:AA'], undefined],
+      ['fine', '3.0', 14, [], undefined],
+    ]);
+    expect(byName(result, 'odd').extras).toEqual(['[object Object]']);
+  });
+
   it('an unknown lock_version is an error', () => {
     const bad = parseLockfile('[metadata]\nlock_version = "5.0"\n', 'pdm.lock');
     expect(bad.error).toBe("pdm.lock:2: unknown pdm lock_version '5.0'");

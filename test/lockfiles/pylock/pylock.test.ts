@@ -26,6 +26,31 @@ describe('pylock.toml (PEP 751)', () => {
     ]);
   });
 
+  it('a table where a hash belongs costs only that hash; the other entries still parse', () => {
+    const lock = [
+      'lock-version = "1.0"',
+      '[[packages]]',
+      'name = "odd"',
+      'version = "1.0"',
+      // String() threw on smol-toml's prototype-less tables: the whole file was an internal error.
+      'sdist = {hashes = {sha256 = {x = 1}}}',
+      'wheels = [1, {hashes = {SHA256 = "aa"}}]',
+      '[[packages]]',
+      'version = "1.0"',
+      '[[packages]]',
+      'name = "fine"',
+      '',
+    ].join('\n');
+    const result = parseLockfile(lock, 'pylock.toml');
+    expect(result.issues).toEqual([
+      { file: 'pylock.toml', line: 7, kind: 'error', message: 'package entry without a name' },
+    ]);
+    expect(result.packages.map((p) => [p.name, p.version, p.line, p.hashes])).toEqual([
+      ['odd', '1.0', 3, ['sha256:[object Object]', 'sha256:aa']],
+      ['fine', null, 10, []],
+    ]);
+  });
+
   it('recognizes pylock.<name>.toml and rejects an unknown lock-version', () => {
     expect(detectFormat('sub/pylock.dev.toml')).toBe('pylock');
     const bad = parseLockfile('lock-version = "2.0"\n', 'pylock.toml');

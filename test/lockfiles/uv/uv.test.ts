@@ -12,6 +12,32 @@ describe('uv.lock', () => {
     ]);
   });
 
+  it('a table where strings belong costs only that field; the other entries still parse', () => {
+    const lock = [
+      'version = 1',
+      '[[package]]',
+      'name = "odd"',
+      'version = "1.0"',
+      // String() threw on smol-toml's prototype-less tables: the whole file was an internal error.
+      'resolution-markers = [{x = 1}]',
+      'wheels = [1, {hash = "sha256:AA"}]',
+      '[[package]]',
+      'name = "bad name"',
+      '[[package]]',
+      'name = "fine"',
+      'version = "2.0"',
+      '',
+    ].join('\n');
+    const result = parseLockfile(lock, 'uv.lock');
+    expect(result.issues).toEqual([
+      { file: 'uv.lock', line: 8, kind: 'error', message: 'invalid package name (8 characters, not shown)' },
+    ]);
+    expect(result.packages.map((p) => [p.name, p.line, p.hashes, p.markers])).toEqual([
+      ['odd', 3, ['sha256:AA'], '[object Object]'],
+      ['fine', 10, [], undefined],
+    ]);
+  });
+
   it('collects sdist and wheel hashes, lines and per-marker duplicates', () => {
     const anyio = r.packages[0]!;
     expect(anyio).toMatchObject({ line: 10, version: '4.2.0' });
