@@ -179,11 +179,14 @@ function byScore(
  * Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
  * outside tests and docs) fails the check on its own, whatever the score, except a short named list of
  * idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
- * projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model agrees at
- * least a little (score in the suspicious band), another rule fires strongly in the same file, a version
- * bump adds the hit (corroboratedBy), or no model ran; otherwise they warn. The model decides the grey zone
- * and can raise a verdict. `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus
- * and what it catches, per rule and per idiom.
+ * projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model scores the
+ * package malicious, another rule fires strongly in the same file, a version bump adds the hit
+ * (corroboratedBy), or no model ran; otherwise they warn. A score in the suspicious band used to be enough:
+ * on out-of-fold scores that failed 0.20% of Debian projects (pytest-cov's and coloredlogs' .pth lines, setup.py
+ * files that fetch and build) for 0.35 points of recall; at the malicious threshold it is 0.10%
+ * (`npx tsx train/policy-sweep.ts --list`). The model decides the grey zone and can raise a verdict.
+ * `npx tsx train/evidence-gate.ts` measures what this costs on the benign corpus and what it catches, per
+ * rule and per idiom.
  */
 function byEarlyEvidence(
   raw: VerdictLevel,
@@ -192,7 +195,7 @@ function byEarlyEvidence(
 ): VerdictLevel {
   const strong = evidence.filter(isStrongEarly);
   const unexcused = strong.filter((e) => !benignIdiom(e));
-  const backed = score === undefined || score >= thresholds.suspicious;
+  const backed = score === undefined || score >= thresholds.malicious;
   const corroborated = corroboratedBy(unexcused, signals);
   const decisiveEvidence = unexcused.find(
     (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),

@@ -171,7 +171,7 @@ export function renderModelCard(e: Evaluation): string {
       'A package fails the check through `decide()` in `src/policy.ts`: a score at or above the malicious threshold ' +
         '*with* located evidence (medium or above, outside tests and docs), or high or critical evidence in code that ' +
         'runs at install, import or start-up time, whatever the score, except the named benign idioms of ' +
-        '`src/rules/benign-idioms.ts` and the rules listed there that need a score in the suspicious band. These are ' +
+        '`src/rules/benign-idioms.ts` and the rules listed there that need backing (a score at the malicious threshold, a second strong rule in the same file, or a version bump that adds the hit). These are ' +
         'the malicious verdicts of the same outer folds (no index signals: the corpus has none).',
       '',
       '| measure | mean ± sd (min–max) over folds | all folds together |',

@@ -129,9 +129,9 @@ export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
 /**
  * Rules whose strong early hits still fail honest projects too often to decide alone (measured on the
  * benign corpus by `npx tsx train/evidence-gate.ts`: each fails at least two Debian sdists or wheels once
- * the idioms above are excused): their hits fail a package when the model agrees at least a little (a score
- * in the suspicious band), when a second rule fires strongly in the same file, or when no model ran, and warn
- * otherwise. Every other rule decides alone.
+ * the idioms above are excused): their hits fail a package when the model scores it malicious, when a second
+ * rule fires strongly on another line of the same file, when the version bump under review adds the hit, or
+ * when no model ran, and warn otherwise. Every other rule decides alone.
  */
 export const NEEDS_CORROBORATION: ReadonlySet<string> = new Set([
   'download-and-execute',

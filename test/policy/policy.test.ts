@@ -80,9 +80,9 @@ describe('decide', () => {
       'benign',
     ],
     [
-      'the same .pth rule with a payload line fails when the model agrees a little',
+      'the same .pth rule with a payload line fails when the model scores it malicious',
       {
-        score: 0.6,
+        score: 0.85,
         evidence: [
           {
             ...criticalInstall,
@@ -94,6 +94,16 @@ describe('decide', () => {
         ],
       },
       'malicious',
+    ],
+    [
+      'a score in the suspicious band does not back it (honest .pth lines and build scripts score there)',
+      {
+        score: 0.6,
+        evidence: [
+          { ...criticalInstall, rule: 'pth-executable', path: 'coverage.pth', line: 1, snippet: 'import x' },
+        ],
+      },
+      'suspicious',
     ],
     [
       'a rule that needs corroboration warns against a low score',
