@@ -142,9 +142,11 @@ function cpu(text: string, file: string, reps: number, included?: string): numbe
 describe('hostile lockfile input parses in linear time', () => {
   const N = 128 * 1024;
   for (const shape of SHAPES) {
-    it(`${shape.name}: CPU time of 2n is at most ~${shape.entries ? 3 : 2.2}x that of n`, () => {
+    // Quadratic parsing is 4x per doubling; 3x catches it with room for a loaded machine (vitest runs test
+    // files side by side: a linear shape read 2.3-2.6x under that load, 2.0x alone).
+    it(`${shape.name}: CPU time of 2n is at most ~3x that of n`, () => {
       const n = shape.entries ? 4 * N : N;
-      const bound = shape.entries ? 3 : 2.2;
+      const bound = 3;
       const small = shape.make(n);
       const large = shape.make(2 * n);
       const smallIncluded = shape.constraints?.(n);
