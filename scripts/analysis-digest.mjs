@@ -14,16 +14,17 @@ export const DIGEST_FOLDERS = ['src/archive', 'src/python', 'src/rules', 'src/fe
 export const DIGEST_FILES = ['src/judge.ts'];
 const OUTPUT = 'src/analysis-digest.ts';
 
-function filesUnder(dir) {
+/** Files under `dir`, as paths relative to `root` (the tree being digested, not necessarily this checkout). */
+function filesUnder(dir, root) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((d) => d.isFile())
-    .map((d) => relative(ROOT, join(d.parentPath, d.name)).split(sep).join('/'));
+    .map((d) => relative(root, join(d.parentPath, d.name)).split(sep).join('/'));
 }
 
 /** sha256 over every file's path and text (line endings normalised) and the runtime dependency versions. */
 export function computeDigest(root = ROOT) {
   const hash = createHash('sha256');
-  const files = [...DIGEST_FOLDERS.flatMap((f) => filesUnder(join(root, f))), ...DIGEST_FILES].sort();
+  const files = [...DIGEST_FOLDERS.flatMap((f) => filesUnder(join(root, f), root)), ...DIGEST_FILES].sort();
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8').replace(/\r\n/g, '\n');
     hash.update(`${file}\0${text}\0`);
