@@ -17,7 +17,7 @@ import { readArchive } from '../src/archive/index.js';
 import { extractFeatures } from '../src/features/index.js';
 import { featureDigest } from './corpus.js';
 import type { Analysis, ArchiveEntry, ArchiveView } from '../src/types.js';
-import { type Host, hostOf, implant, type Payload } from './evasion.js';
+import { fileEntry, type Host, hostOf, implant, type Payload, textOf, withEntries } from './evasion.js';
 import { deriveSeed, makeRng, type Rng, shuffle } from './prng.js';
 import type { FeatureRow } from './table.js';
 
@@ -35,22 +35,13 @@ export interface AugmentOptions {
 
 export const AUGMENT_DEFAULTS = { implants: 600, cuts: 400, hosts: 80 } as const;
 
-const enc = new TextEncoder();
-const dec = new TextDecoder('utf-8', { fatal: false });
-const fileEntry = (path: string, text: string): ArchiveEntry => {
-  const data = enc.encode(text);
-  return { path, type: 'file', size: data.length, data };
-};
-const textOf = (e: ArchiveEntry | undefined) => (e?.data ? dec.decode(e.data) : '');
 const TEST_OR_DOC = /(^|\/)(tests?|testing|docs?|examples?|benchmarks?)\//;
 const METADATA_FILE = /^[^/]+\/(PKG-INFO|setup\.py|setup\.cfg|pyproject\.toml|README[^/]*|LICEN[CS]E[^/]*)$/i;
 
 type Implant = (payload: Payload, host: Host) => ArchiveView | undefined;
 
-function replaceEntry(view: ArchiveView, path: string, text: string, add: ArchiveEntry[] = []): ArchiveView {
-  const entries = view.entries.map((e) => (e.path === path ? fileEntry(path, text) : e));
-  return { ...view, entries: [...entries, ...add] };
-}
+const replaceEntry = (view: ArchiveView, path: string, text: string, add: ArchiveEntry[] = []) =>
+  withEntries(view, new Map([[path, text]]), add);
 
 /** Ways a payload enters a host for training (the evasion table's split-string, builtins and thread rows are not among them). */
 const IMPLANTS: Record<string, Implant> = {

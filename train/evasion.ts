@@ -39,13 +39,19 @@ export interface Mutation {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
-const fileEntry = (path: string, text: string): ArchiveEntry => {
+/** A file entry holding `text` (UTF-8), as the archive reader would give it. */
+export const fileEntry = (path: string, text: string): ArchiveEntry => {
   const data = enc.encode(text);
   return { path, type: 'file', size: data.length, data };
 };
-const textOf = (e: ArchiveEntry | undefined) => (e?.data ? dec.decode(e.data) : '');
+export const textOf = (e: ArchiveEntry | undefined) => (e?.data ? dec.decode(e.data) : '');
 
-function withEntries(view: ArchiveView, replace: Map<string, string>, add: ArchiveEntry[] = []): ArchiveView {
+/** The view with some files' text replaced and entries added (in memory). */
+export function withEntries(
+  view: ArchiveView,
+  replace: Map<string, string>,
+  add: ArchiveEntry[] = [],
+): ArchiveView {
   const entries = view.entries.map((e) => {
     const text = replace.get(e.path);
     return text === undefined ? e : fileEntry(e.path, text);
