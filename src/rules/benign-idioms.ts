@@ -118,6 +118,24 @@ export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
     matches: (e) => e.rule === 'exec-alias' && /^\s*(\w+)\s*=\s*\1\s*(#.*)?$/.test(e.snippet),
   },
   {
+    id: 'crontab-in-a-name',
+    description:
+      'the word crontab only inside a module path, entry point or script name (views.crontab:View, pkg-crontab), not the crontab program or a cron path',
+    matches: (e) =>
+      e.rule === 'persistence' &&
+      e.message === 'crontab' &&
+      /\bcrontab\b/.test(e.snippet) &&
+      [...e.snippet.matchAll(/\bcrontab\b/g)].every(
+        (m) => /[.-]$/.test(e.snippet.slice(0, m.index)) || e.snippet[m.index + 7] === ':',
+      ),
+  },
+  {
+    id: 'long-description-prose',
+    description:
+      "a credential file named in setup.py's long_description (a README telling users where their config lives)",
+    matches: (e) => e.rule === 'credential-paths' && /^\s*['"]?long_description['"]?\s*[:=]/.test(e.snippet),
+  },
+  {
     id: 'persistence-path-mention',
     description:
       'a service manager, LaunchAgents or cron path named in a string (a tool that manages services), with no registry or startup-file write',

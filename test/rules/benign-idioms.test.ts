@@ -26,10 +26,7 @@ describe('known-benign idioms', () => {
       ev('install-time-process', "subprocess.call(['msgfmt', '-o', mo, po])", { context: 'install' }),
     ],
     ['build-step', ev('install-time-process', 'os.system("pip list | grep wheel")', { context: 'install' })],
-    [
-      'build-step',
-      ev('install-time-process', 'os.system("twine upload dist/*")', { context: 'install' }),
-    ],
+    ['build-step', ev('install-time-process', 'os.system("twine upload dist/*")', { context: 'install' })],
     ['version-line-exec', ev('install-time-exec', 'exec(line.strip())', { context: 'install' })],
     [
       'compat-shim-literal',
@@ -38,6 +35,23 @@ describe('known-benign idioms', () => {
     ['code-object-copy', ev('marshal-code-load', 'types.CodeType(\n        co.co_argcount,')],
     ['marker-word-in-prose', ev('obfuscator-marker', '__author__ = "Kevin Kramer"')],
     ['self-alias', ev('exec-alias', '__import__ = __import__')],
+    [
+      'crontab-in-a-name',
+      ev('persistence', "'CrontabView = prewikka.views.crontab:CrontabView',", {
+        context: 'install',
+        message: 'crontab',
+      }),
+    ],
+    [
+      'crontab-in-a-name',
+      ev('persistence', '"scripts/pkg-crontab",', { context: 'install', message: 'crontab' }),
+    ],
+    [
+      'long-description-prose',
+      ev('credential-paths', "'long_description': '# Client\\n\\nPut your token in ~/.pypirc'", {
+        context: 'install',
+      }),
+    ],
   ])('%s excuses its honest shape', (id, evidence) => {
     expect(benignIdiom(evidence)?.id).toBe(id);
   });
@@ -58,6 +72,14 @@ describe('known-benign idioms', () => {
       "# Kramer\n_ = lambda __ : __import__('zlib').decompress(__[::-1]);exec((_)(b'x'))",
     ),
     ev('exec-alias', 'e = exec'),
+    ev('persistence', "crontabpath = 'crontab'", { context: 'install', message: 'crontab' }),
+    ev('persistence', 'os.system("echo \'* * * * * x\' | crontab -")', {
+      context: 'install',
+      message: 'crontab',
+    }),
+    ev('persistence', 'CRON = "/usr/bin/crontab"', { context: 'install', message: 'crontab' }),
+    ev('persistence', "'pkg.crontab:x'; os.system('crontab -l')", { context: 'install', message: 'crontab' }),
+    ev('credential-paths', "open(os.path.expanduser('~/.pypirc')).read()", { context: 'install' }),
   ])('does not excuse a payload that borrows it (%#)', (evidence) => {
     expect(benignIdiom(evidence)).toBeUndefined();
   });
