@@ -14,14 +14,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchive } from '../src/archive/index.js';
-import { extractFeatures } from '../src/features/index.js';
+import { extractFeatures, initFeatures } from '../src/features/index.js';
 import { featureDigest } from './corpus.js';
 import type { Analysis, ArchiveEntry, ArchiveView } from '../src/types.js';
 import { fileEntry, type Host, hostOf, implant, type Payload, textOf, withEntries } from './evasion.js';
 import { deriveSeed, makeRng, type Rng, shuffle } from './prng.js';
 import type { FeatureRow } from './table.js';
 
-export const AUGMENT_VERSION = 1;
+export const AUGMENT_VERSION = 2;
 
 export interface AugmentOptions {
   implants: number;
@@ -148,6 +148,8 @@ export async function augmentRows(
   rows: readonly FeatureRow[],
   options: AugmentOptions,
 ): Promise<FeatureRow[]> {
+  // Synthetic archives are analysed in this thread: without the parser every file reads as unparsed.
+  await initFeatures();
   const rng = makeRng(deriveSeed(options.seed, 'augment'));
   const ok = rows.filter((r) => r.status === 'ok' && r.path);
   const hostRows = ok.filter((r) => r.source === 'benign-sdist').sort((a, b) => (a.id < b.id ? -1 : 1));
