@@ -78,6 +78,8 @@ describe('augmentRows', () => {
       expect(r.evidence?.some((e) => e.rule === 'download-and-execute' && !e.path.startsWith('evil'))).toBe(
         true,
       );
+      expect(r.features['parse.unparsed_files']).toBe(0);
+      expect(Object.keys(r.tokens).length).toBeGreaterThan(0);
     }
     for (const r of cuts) {
       expect(r).toMatchObject({ label: 0, group: rows.find((p) => p.id === r.parent)!.group });
