@@ -3,7 +3,7 @@
 // command line and left running in the background. Honest packages run tools by name (git, make,
 // pkg-config) and wait for them; these shapes are rare outside malware, so the hit is strong even in a
 // function nobody calls at import (an implant's payload is often started from elsewhere).
-import type { CallSite, ParsedFile } from '../python/index.js';
+import type { CallSite, ParsedFile, StringLiteral } from '../python/index.js';
 import { callHit, PROCESS_CALL } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
@@ -43,18 +43,47 @@ function shapeOf(c: CallSite, text: string): Shape | undefined {
   return undefined;
 }
 
+/** Lines above a call whose strings can hold its command, and how much of their text the shapes read. */
+const WINDOW_LINES = 30;
+const MAX_COMMAND_TEXT = 4000;
+
+/** The file's strings by enclosing function, in line order: built once per file, so each call looks up its window. */
+const stringsByDef = new WeakMap<ParsedFile, Map<number | undefined, StringLiteral[]>>();
+function stringsIn(file: ParsedFile, def: number | undefined): StringLiteral[] {
+  let byDef = stringsByDef.get(file);
+  if (!byDef) {
+    byDef = new Map();
+    for (const s of file.strings) {
+      const list = byDef.get(s.inDef) ?? [];
+      list.push(s);
+      byDef.set(s.inDef, list);
+    }
+    for (const list of byDef.values()) list.sort((a, b) => a.line - b.line);
+    stringsByDef.set(file, byDef);
+  }
+  return byDef.get(def) ?? [];
+}
+
 /**
  * The command's text: the call's arguments, and where the first argument is a name, the string values the
- * same function (or module) holds; a command is often built in a variable a line above.
+ * same function (or module) holds in the lines above; a command is often built in a variable a line above.
+ * Bounded, so a file of many calls and many strings stays linear.
  */
 function commandText(file: ParsedFile, c: CallSite): string {
   const first = c.args[0] ?? '';
   if (!/^[A-Za-z_]\w*$/.test(first.trim())) return c.text;
-  const nearby = file.strings
-    .filter((s) => s.inDef === c.inDef && s.line <= c.line && s.line >= c.line - 30)
-    .map((s) => s.value)
-    .join(' ; ');
-  return `${c.text} ${nearby}`;
+  const strings = stringsIn(file, c.inDef);
+  let lo = 0;
+  let hi = strings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (strings[mid]!.line < c.line - WINDOW_LINES) lo = mid + 1;
+    else hi = mid;
+  }
+  let text = c.text;
+  for (let i = lo; i < strings.length && strings[i]!.line <= c.line && text.length < MAX_COMMAND_TEXT; i++)
+    text += ` ; ${strings[i]!.value.slice(0, MAX_COMMAND_TEXT)}`;
+  return text.slice(0, MAX_COMMAND_TEXT);
 }
 
 export const dangerousCommand: Rule = {

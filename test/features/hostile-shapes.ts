@@ -57,6 +57,8 @@ export const SHAPES: Record<string, (n: number) => string> = {
     lines(n, (i) => `s${i} = 'C:/Users/u/AppData/Local/Google/Chrome/User Data http://1.2.3.4/a.exe ${i}'`),
   'one huge string literal': (n) => `s = '${repeatTo('A1b2', n)}'\n`,
   'many identical calls': (n) => repeatTo('os.system("id")\n', n),
+  'commands held in variables': (n) =>
+    lines(n, (i) => `c${i} = 'powershell -w hidden ${'x'.repeat(200)} ${i}'; os.system(c${i})`),
   'exec and decoder calls on one line': (n) => `${repeatTo('exec(d(x));', n)}\n`,
   'chr chains': (n) => `x = ${repeatTo('chr(1)+', n)}chr(1)\n`,
   'obfuscator markers': (n) => repeatTo('# pyarmor_runtime Hyperion Hyperion Hyperion\nf()\n', n),
