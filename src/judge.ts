@@ -3,7 +3,7 @@
 // and name every part that was not analysed completely as a gap. A partial read is still analysed, so
 // malicious evidence in what was read is reported, but its gaps make the package unscannable.
 import type { LoadedModel } from './model/load.js';
-import { scoreVector } from './model/score.js';
+import { scoreAnalysis } from './model/score.js';
 import { decide, type Thresholds } from './policy.js';
 import {
   type Analysis,
@@ -152,6 +152,10 @@ export async function analyseArtifact(
   }
   gaps.push(...(analysis.gaps ?? []).map((g) => ({ ...g, artifact: g.artifact ?? filename })));
   gaps.push(...cutStartupFiles(view, filename, gaps));
+  if (modelScore?.unit)
+    notes.push(
+      `${filename}: scored by ${modelScore.unit} alone (the file of its strongest evidence), which scores higher than the whole package`,
+    );
   const weights = new Map(modelScore?.contributions.map((c) => [c.feature, c.weight]) ?? []);
   return {
     view,
@@ -173,7 +177,7 @@ export function modelStages(
   return {
     readArchive: read,
     extractFeatures: extract,
-    ...(model ? { score: (a: Analysis) => scoreVector(model, a.features, a.tokens, { limit: 200 }) } : {}),
+    ...(model ? { score: (a: Analysis) => scoreAnalysis(model, a, { limit: 200 }) } : {}),
   };
 }
 

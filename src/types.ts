@@ -210,6 +210,12 @@ export interface Analysis {
   notes: string[];
   /** What was not analysed completely; any gap makes the package `unscannable`. */
   gaps?: Gap[];
+  /**
+   * The file of the strongest located evidence analysed alone with the package's metadata
+   * (src/features/unit.ts), when the package has other Python files: the model scores both and keeps the
+   * higher, so an implant is not diluted by the project around it.
+   */
+  unit?: { path: string; features: Record<string, number>; tokens: Record<number, number> };
 }
 
 export type VerdictLevel = 'malicious' | 'suspicious' | 'benign';
@@ -234,6 +240,8 @@ export type OrFinding<T> = { ok: true; value: T } | { ok: false; finding: Signal
 
 export interface ModelScore {
   score: number;
+  /** The file scored alone when its score is the package's (src/features/unit.ts). */
+  unit?: string;
   /** Feature name -> contribution to the score, largest first (for explaining verdicts). */
   contributions: { feature: string; value: number; weight: number }[];
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { type AnalysisBudget, budgetFromSeconds } from '../features/budget.js';
 import { bundledModel } from '../model/bundled.js';
-import { scoreVector } from '../model/index.js';
+import { scoreAnalysis } from '../model/index.js';
 import {
   createIndexClient,
   declaredIndexes,
@@ -102,7 +102,7 @@ export function engineFactory(options: EngineOptions = {}): StageFactory {
         throw new Error('internal: the engine analyses in readAndExtract');
       },
       // As many contributions as inspect (src/judge.ts modelStages): evidence is ordered by them.
-      score: (analysis) => scoreVector(model, analysis.features, analysis.tokens, { limit: 200 }),
+      score: (analysis) => scoreAnalysis(model, analysis, { limit: 200 }),
       signals: (ref, prev) => signals.signals(ref, prev),
     };
     return {

@@ -1,6 +1,7 @@
 // ArchiveView -> Analysis: the named feature vector, the hashed text tokens and the located evidence behind
 // them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
 // group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
+import { unitFile, unitView } from './unit.js';
 import { decodeSource, decodeText } from '../archive/index.js';
 import {
   fileRole,
@@ -128,6 +129,8 @@ export interface ExtractOptions {
   budget?: Partial<AnalysisBudget>;
   /** The clock the budget is measured with (tests). */
   clock?: BudgetClock;
+  /** Whether to analyse the unit of the strongest evidence alone too (src/features/unit.ts); default true. */
+  unit?: boolean;
 }
 
 /**
@@ -437,5 +440,12 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   }
   const analysis: Analysis = { features, tokens: tokens.toRecord(), evidence, notes };
   if (gaps.length > 0) analysis.gaps = gaps;
+  const unit = options.unit === false || stopped ? undefined : unitView(view, evidence);
+  if (unit) {
+    // Only a second score: the file was analysed in full above, so the unit's own gaps add nothing.
+    const alone = extractFeatures(unit, { ...options, unit: false });
+    const path = unitFile(evidence) as string;
+    if (!alone.gaps?.length) analysis.unit = { path, features: alone.features, tokens: alone.tokens };
+  }
   return analysis;
 }

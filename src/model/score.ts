@@ -2,7 +2,7 @@
 // logistic regression) combines them, Platt scaling turns that into a probability. Contributions say
 // which inputs drove the score: path attributions (Saabas) for trees, weight * value for linear parts,
 // carried through the meta weights and calibration slope, in logit units.
-import type { ModelScore } from '../types.js';
+import type { Analysis, ModelScore } from '../types.js';
 import type { CompiledBase, CompiledTokenLinear, LoadedModel } from './compile.js';
 import { clamp, FOREST_EPS, featureVector, probabilityLogit, sigmoid, tokenEntries } from './vector.js';
 
@@ -72,6 +72,22 @@ export function scoreVector(
           : 'benign',
     contributions: topContributions(model, total, x, tok, options.limit ?? 20),
   };
+}
+
+/**
+ * A package's score: the whole archive's, or its unit's (the file of its strongest evidence scored alone,
+ * src/features/unit.ts) when that is higher, so an implant is judged by itself, not by the project around it.
+ * `unit` names the file when its score is the one returned.
+ */
+export function scoreAnalysis(
+  model: LoadedModel,
+  analysis: Pick<Analysis, 'features' | 'tokens' | 'unit'>,
+  options: ScoreOptions = {},
+): ModelScoreDetail & { unit?: string } {
+  const whole = scoreVector(model, analysis.features, analysis.tokens, options);
+  if (!analysis.unit) return whole;
+  const alone = scoreVector(model, analysis.unit.features, analysis.unit.tokens, options);
+  return alone.score > whole.score ? { ...alone, unit: analysis.unit.path } : whole;
 }
 
 function topContributions(

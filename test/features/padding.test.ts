@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFeatures, initFeatures } from '../../src/features/index.js';
 import { bundledModel } from '../../src/model/bundled.js';
-import { scoreVector } from '../../src/model/index.js';
+import { scoreAnalysis } from '../../src/model/index.js';
 import { decide } from '../../src/policy.js';
 import { viewOf } from './view.js';
 
@@ -20,7 +20,7 @@ const pad = (files: Record<string, string>, n: number) => {
 const verdict = (files: Record<string, string>) => {
   const analysis = extractFeatures(viewOf(files));
   const model = bundledModel();
-  const score = scoreVector(model, analysis.features, analysis.tokens).score;
+  const score = scoreAnalysis(model, analysis).score;
   return decide({
     ref: { name: 'tidy', version: '1.0' },
     score,

@@ -1,0 +1,39 @@
+// The smallest unit worth scoring on its own: the one Python file that holds a package's strongest located
+// evidence, with the package's metadata and .pth lines beside it. A trojanized release of a big project (five
+// lines appended to its __init__.py, a payload module among hundreds of honest ones) is diluted when the
+// whole archive is scored; its implant scored alone is not. The verdict takes the higher of the two scores.
+import { benignIdiom, isLocated } from '../rules/benign-idioms.js';
+import { type ArchiveView, type Evidence, SEVERITY_RANK } from '../types.js';
+
+/** Files that say what the package is and when its code runs, kept beside the unit's file. */
+const CONTEXT_FILE = /(^|\/)(PKG-INFO|METADATA|entry_points\.txt)$|\.pth$/i;
+const PYTHON = /\.py$/i;
+
+const rank = (e: Evidence) =>
+  SEVERITY_RANK[e.severity] * 2 + (e.context === 'install' || e.context === 'import' ? 1 : 0);
+
+/**
+ * The Python file of the strongest located evidence (most severe, then install/import time, then first).
+ * Known-benign idioms do not count: a build step an author adds as a decoy must not pull the unit away
+ * from the payload.
+ */
+export function unitFile(evidence: readonly Evidence[]): string | undefined {
+  let best: Evidence | undefined;
+  for (const e of evidence)
+    if (PYTHON.test(e.path) && isLocated(e) && !benignIdiom(e) && (!best || rank(e) > rank(best))) best = e;
+  return best?.path;
+}
+
+/**
+ * The unit's view, or undefined when scoring it alone would add nothing: no located evidence in a Python
+ * file, or no other Python file to leave out.
+ */
+export function unitView(view: ArchiveView, evidence: readonly Evidence[]): ArchiveView | undefined {
+  const path = unitFile(evidence);
+  if (!path) return undefined;
+  const entries = view.entries.filter((e) => e.path === path || CONTEXT_FILE.test(e.path));
+  if (!entries.some((e) => e.path === path && e.data)) return undefined;
+  const droppedPython = view.entries.some((e) => e.data && PYTHON.test(e.path) && e.path !== path);
+  if (!droppedPython) return undefined;
+  return { ...view, entries, gaps: [], limitsHit: [], status: 'ok' };
+}
