@@ -2,7 +2,8 @@ import type { Rule, RuleHit } from './types.js';
 
 // chr(104)+chr(116)+... : strings built from character codes so they never appear in the source.
 const MIN_CHR_PER_LINE = 8;
-// ''.join(map(chr, [104, 116, ...])) and ''.join(chr(c) for c in [...]): one chr over a list of codes.
+// ''.join(map(chr, [104, 116, ...])) and ''.join(chr(c) for c in [...]): one chr over a list of codes,
+// whatever the join is called (obfuscators alias it: `_ = "".join; _([chr(x) for x in [...]])`).
 const CHR_OVER_CODES = /\bchr\b[\s\S]*\[\s*(\d+\s*,\s*){7,}\d+/;
 
 export const chrChain: Rule = {
@@ -15,7 +16,7 @@ export const chrChain: Rule = {
   check: (file) => {
     const perLine = new Map<number, { count: number; role: RuleHit['role'] }>();
     for (const c of file.calls) {
-      if (c.name === '<expr>.join' && c.args.some((a) => CHR_OVER_CODES.test(a))) {
+      if (c.name !== 'chr' && c.args.some((a) => a.includes('chr') && CHR_OVER_CODES.test(a))) {
         perLine.set(c.line, { count: MIN_CHR_PER_LINE, role: c.role });
         continue;
       }

@@ -1,9 +1,11 @@
 import { inTestsOrDocsPath } from './context.js';
 import type { Rule } from './types.js';
 
-// _0x1a2b (JavaScript-obfuscator style) and IlIlIl / O0O0O0 look-alike names.
+// _0x1a2b (JavaScript-obfuscator style), IlIlIl / O0O0O0 look-alike names, and names of underscores only
+// (___, ____: three or more; _ and __ are gettext's and throwaway names).
 const HEX_NAME = /^_0x[0-9a-fA-F]{3,}$/;
-const LOOKALIKE = /^(?=[Il1]*[Il][Il1]*$)(?=.*I)(?=.*l)[Il1]{6,}$|^(?=.*O)(?=.*0)[O0]{6,}$|^_*[Il]{8,}$/;
+const LOOKALIKE =
+  /^(?=[Il1]*[Il][Il1]*$)(?=.*I)(?=.*l)[Il1]{6,}$|^(?=.*O)(?=.*0)[O0]{6,}$|^_*[Il]{8,}$|^_{3,}$/;
 const MIN_DISTINCT = 3;
 /** The characters such a name can start with: _ I l O, and 0 1 for the look-alike patterns. */
 const FIRST_CHARS = new Set([95, 73, 108, 79, 48, 49]);

@@ -112,6 +112,25 @@ describe('chr-chain variants', () => {
     const source = "s = ''.join(map(chr, [104, 116, 116, 112, 58, 47, 47, 120, 46]))\n";
     expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(true);
   });
+  it('fires when the join is aliased (_ = "".join; _([chr(x) for x in [...]]))', () => {
+    const source = '_ = "".join\nname = _([chr(c) for c in [95, 95, 105, 109, 112, 111, 114, 116, 95, 95]])\n';
+    expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(true);
+  });
+  it('does not fire on a short list or on codes without chr', () => {
+    const source = 'x = f([chr(c) for c in [65, 66]])\nsizes = g([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])\n';
+    expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(false);
+  });
+});
+
+describe('obfuscated-identifiers', () => {
+  const fires = (source: string) =>
+    runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'obfuscated-identifiers');
+  it('fires on three names made of underscores only', () => {
+    expect(fires('___ = getattr\n____ = chr\n_____ = __import__\n')).toBe(true);
+  });
+  it("does not fire on gettext's _ and a throwaway __", () => {
+    expect(fires('_ = gettext\n__ = None\nfor _ in range(3):\n    pass\n')).toBe(false);
+  });
 });
 
 describe('download-and-execute runs what was fetched, not constant code or a tool named in full', () => {
