@@ -21,6 +21,11 @@ export const binaryDropper: Rule = {
   rationale:
     'Droppers ship their payload inside the package, write it to a temporary folder, chmod +x it and start it; honest packages call their bundled tools without writing them out first.',
   check: (file: ParsedFile) => {
+    // Only a call that starts a program can be a hit: most files have none, and need no look at the rest.
+    const starts = file.calls.filter(
+      (c) => c.role !== 'test' && (PROCESS_CALL.test(c.name) || START.test(c.name)),
+    );
+    if (starts.length === 0) return [];
     const bodies = new Map<number, { writes: boolean; chmod: boolean; bundled: boolean; fetch: boolean }>();
     const at = (k: number) => {
       let b = bodies.get(k);
@@ -41,8 +46,7 @@ export const binaryDropper: Rule = {
       if (NETWORK_CALL.test(c.name)) b.fetch = true;
     }
     const hits: RuleHit[] = [];
-    for (const c of file.calls) {
-      if (c.role === 'test' || !(PROCESS_CALL.test(c.name) || START.test(c.name))) continue;
+    for (const c of starts) {
       const b = bodies.get(c.inDef ?? -1);
       if (!b || b.fetch || !b.writes || !(b.chmod || b.bundled)) continue;
       const early = c.role === 'install' || c.role === 'import';

@@ -43,6 +43,29 @@ export function stringMessage(s: StringLiteral, label: string): string {
   return `${label} (resolved: ${JSON.stringify(value)})${where}`;
 }
 
+/**
+ * `patterns.find(([, p]) => p.test(value))`, answered at once when none can match: one test of the
+ * patterns' union per flag set comes first, since most strings match no pattern and one pass over a string
+ * costs less than one per pattern. A union of patterns with the same flags matches exactly when one of them
+ * does; patterns that cannot be joined that way (backreferences, named groups, stateful g/y flags) are
+ * tested one by one as before.
+ */
+export function firstMatching<T extends readonly [string, RegExp]>(
+  patterns: readonly T[],
+): (value: string) => T | undefined {
+  const byFlags = new Map<string, string[]>();
+  let joinable = true;
+  for (const [, p] of patterns) {
+    if (/[gy]/.test(p.flags) || /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/.test(p.source)) joinable = false;
+    byFlags.set(p.flags, [...(byFlags.get(p.flags) ?? []), `(?:${p.source})`]);
+  }
+  const unions = joinable
+    ? [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags))
+    : undefined;
+  return (value) =>
+    unions && !unions.some((u) => u.test(value)) ? undefined : patterns.find(([, p]) => p.test(value));
+}
+
 /** A rule with a severity per role of the code it fires in. */
 interface RoleTableSpec {
   id: string;
@@ -95,20 +118,18 @@ export function callRule(spec: CallRuleSpec): Rule {
 
 /** A rule that fires on string literals matching any of the named patterns. */
 export function stringRule(spec: RoleTableSpec & { patterns: readonly [string, RegExp][] }): Rule {
+  const find = firstMatching(spec.patterns);
   return roleTableRule(spec, (file) => {
     const hits: RuleHit[] = [];
     for (const s of file.strings) {
-      for (const [label, pattern] of spec.patterns) {
-        if (pattern.test(s.value)) {
-          hits.push({
-            line: s.line,
-            role: s.role,
-            severity: severityFor(s.role, spec.severities),
-            message: stringMessage(s, label),
-          });
-          break;
-        }
-      }
+      const found = find(s.value);
+      if (found)
+        hits.push({
+          line: s.line,
+          role: s.role,
+          severity: severityFor(s.role, spec.severities),
+          message: stringMessage(s, found[0]),
+        });
     }
     return hits;
   });

@@ -1,4 +1,4 @@
-import { severityFor, stringMessage } from './context.js';
+import { firstMatching, severityFor, stringMessage } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // Secrets only a stealer wants (browser logins, tokens, wallets) weigh more than paths that tools and docs
@@ -28,6 +28,8 @@ const WEAK: [string, RegExp][] = [
   ['package index credentials', /\.pypirc|\.npmrc|\.git-credentials/],
   ['system password file', /^\/etc\/(passwd|shadow)$/],
 ];
+/** The first strong pattern that matches, else the first weak one. */
+const findPath = firstMatching([...STRONG, ...WEAK]);
 
 export const credentialPaths: Rule = {
   id: 'credential-paths',
@@ -41,15 +43,13 @@ export const credentialPaths: Rule = {
     const strong = { install: 'critical', import: 'high', runtime: 'high', test: 'medium' } as const;
     const weak = { install: 'high', import: 'medium', runtime: 'low', test: 'low' } as const;
     for (const s of file.strings) {
-      const found = STRONG.find(([, p]) => p.test(s.value));
-      const weakFound = found ? undefined : WEAK.find(([, p]) => p.test(s.value));
-      const label = found?.[0] ?? weakFound?.[0];
-      if (!label) continue;
+      const found = findPath(s.value);
+      if (!found) continue;
       hits.push({
         line: s.line,
         role: s.role,
-        severity: severityFor(s.role, found ? strong : weak),
-        message: stringMessage(s, label),
+        severity: severityFor(s.role, STRONG.includes(found) ? strong : weak),
+        message: stringMessage(s, found[0]),
       });
     }
     return hits;

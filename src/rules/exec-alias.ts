@@ -6,6 +6,12 @@ import type { Rule, RuleHit } from './types.js';
 const ALIAS =
   /^\s*[A-Za-z_]\w*\s*=\s*(exec|eval|compile|__import__|builtins\.(exec|eval)|__builtins__\.(exec|eval)|getattr\(\s*(__builtins__|builtins)\s*,\s*['"](exec|eval|__import__)['"]\s*\)|(__builtins__|builtins)\.__dict__\[\s*['"](exec|eval)['"]\s*\])\s*(#.*)?$/;
 
+/**
+ * What every line ALIAS matches contains (an `=` and, after spaces, the start of a runner's name), tested once
+ * on the whole source: most files have no such text, and their lines need no test of their own.
+ */
+const ALIAS_TEXT = /=\s*(exec|eval|compile|__import__|builtins|__builtins__|getattr)/;
+
 export const execAlias: Rule = {
   id: 'exec-alias',
   category: 'obfuscation',
@@ -15,6 +21,7 @@ export const execAlias: Rule = {
   rationale: 'Renaming the code runners hides where code is executed; honest code calls them by their name.',
   check: (file) => {
     const hits: RuleHit[] = [];
+    if (!ALIAS_TEXT.test(file.source)) return hits;
     file.lines.forEach((line, index) => {
       if (line.length > 300 || !ALIAS.test(line)) return;
       const role = inTestsOrDocsPath(file.path) ? 'test' : /^\s/.test(line) ? 'runtime' : 'import';

@@ -1,5 +1,5 @@
 import { roleOfLine } from './context.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleHit } from './types.js';
 
 // Generated code that is not data: a very long line full of calls/semicolons, typical of one-line droppers.
 const LONG = 2000;
@@ -38,22 +38,23 @@ export const longLine: Rule = {
     'Has a line of 2,000+ characters of code (not a single data literal), often pushed far right of the visible screen.',
   rationale:
     'Droppers hide code after hundreds of spaces or pack a whole program on one line so a reviewer does not see it.',
-  check: (file) =>
-    file.lines.flatMap((line, index) => {
-      if (line.length < LONG) return [];
+  check: (file) => {
+    const hits: RuleHit[] = [];
+    // No line can be long in a short file: most files need no look at their lines.
+    if (file.source.length < LONG) return hits;
+    file.lines.forEach((line, index) => {
+      if (line.length < LONG) return;
       const hidden = hiddenRight(line);
-      if (!hidden && !codeLike(line)) return [];
+      if (!hidden && !codeLike(line)) return;
       const role = roleOfLine(file, index + 1) ?? 'import';
-      return [
-        {
-          line: index + 1,
-          role,
-          snippet: hidden ? line.trim().slice(0, 200) : undefined,
-          severity: role === 'test' ? 'low' : hidden ? 'high' : 'medium',
-          message: hidden
-            ? 'code hidden after a long run of spaces'
-            : `${line.length}-character line of code`,
-        },
-      ];
-    }),
+      hits.push({
+        line: index + 1,
+        role,
+        snippet: hidden ? line.trim().slice(0, 200) : undefined,
+        severity: role === 'test' ? 'low' : hidden ? 'high' : 'medium',
+        message: hidden ? 'code hidden after a long run of spaces' : `${line.length}-character line of code`,
+      });
+    });
+    return hits;
+  },
 };

@@ -1,4 +1,4 @@
-import { callHit, severityFor } from './context.js';
+import { callHit, firstMatching, severityFor } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 const PLACES: [string, RegExp][] = [
@@ -15,6 +15,8 @@ const PLACES: [string, RegExp][] = [
   ['scheduled task', /\bschtasks\b/i],
 ];
 
+const findPlace = firstMatching(PLACES);
+
 const REGISTRY_WRITE = /^(winreg|_winreg)\.(SetValueEx|SetValue|CreateKey|CreateKeyEx)$/;
 
 export const persistence: Rule = {
@@ -28,7 +30,7 @@ export const persistence: Rule = {
     const table = { install: 'high', import: 'high', runtime: 'medium', test: 'low' } as const;
     const hits: RuleHit[] = [];
     for (const s of file.strings) {
-      const place = PLACES.find(([, pattern]) => pattern.test(s.value));
+      const place = findPlace(s.value);
       if (place)
         hits.push({ line: s.line, role: s.role, severity: severityFor(s.role, table), message: place[0] });
     }

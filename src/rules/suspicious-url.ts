@@ -1,6 +1,8 @@
 import type { Rule, RuleHit } from './types.js';
-import { severityFor } from './context.js';
+import { firstMatching, severityFor } from './context.js';
 import { LOCAL_IP, SUSPICIOUS_URLS } from './indicator-patterns.js';
+
+const findUrl = firstMatching(SUSPICIOUS_URLS);
 
 export const suspiciousUrl: Rule = {
   id: 'suspicious-url',
@@ -14,7 +16,7 @@ export const suspiciousUrl: Rule = {
     const hits: RuleHit[] = [];
     const table = { install: 'high', import: 'medium', runtime: 'low', test: 'low' } as const;
     for (const s of file.strings) {
-      const found = SUSPICIOUS_URLS.find(([, pattern]) => pattern.test(s.value));
+      const found = findUrl(s.value);
       if (!found || (found[0].includes('raw IP') && LOCAL_IP.test(s.value))) continue;
       hits.push({ line: s.line, role: s.role, severity: severityFor(s.role, table), message: found[0] });
     }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initPython, parsePython } from '../../src/python/index.js';
+import { firstMatching } from '../../src/rules/context.js';
 import { RULES, runRules, runTextRules, TEXT_RULES } from '../../src/rules/index.js';
 import { SAMPLES, TEXT_SAMPLES } from './samples.js';
 
@@ -45,6 +46,29 @@ describe.each(Object.entries(TEXT_SAMPLES))('%s', (id, { match, noMatch }) => {
     const hits = runTextRules(match.path, match.source).filter((e) => e.rule === id);
     expect(hits.map((h) => h.line)).toEqual([2 - (match.source.startsWith('#!') ? 0 : 1)]);
     expect(runTextRules(noMatch.path, noMatch.source).filter((e) => e.rule === id)).toEqual([]);
+  });
+});
+
+describe('firstMatching', () => {
+  it('answers as patterns.find would, across mixed flags, anchors, lookarounds and backreferences', () => {
+    const tables: [string, RegExp][][] = [
+      [
+        ['a', /Login Data/],
+        ['b', /cookies\.sqlite/i],
+        ['c', /^\/etc\/passwd$/],
+        ['d', /x(?!y)/],
+      ],
+      [
+        ['quote', /(['"])\w+\1/],
+        ['word', /\bword\b/i],
+      ],
+    ];
+    const values = ['', 'LOGIN DATA', 'Login Data', 'COOKIES.SQLITE', '/etc/passwd', 'a /etc/passwd', 'xy', 'xz'];
+    values.push("'abc'", '"abc\'', 'Word', 'swordfish');
+    for (const table of tables) {
+      const find = firstMatching(table);
+      for (const value of values) expect(find(value)).toBe(table.find(([, p]) => p.test(value)));
+    }
   });
 });
 
