@@ -12,12 +12,32 @@ const START = /^(os\.startfile|os\.exec[lv]p?e?|os\.spawn[lv]p?e?)$/;
 // writes files and runs a tool, and is neither.
 const BUNDLED = /\.(exe|dll|scr|elf|com|bat|ps1|vbs)['"]/i;
 
+// A script the package writes out from code it carries (open('x.py', 'w').write(CODE)) and then starts by
+// that name: a reverse shell kept in a string of setup.py, run with python3 at install time.
+const SCRIPT_WRITE =
+  /^\s*[rbuf]*(['"])([^'"\/\\]*\.(py|pyw|vbs|js|bat|cmd|ps1|sh))\1\s*,\s*(mode\s*=\s*)?[rbuf]*['"](w|a)t?\+?['"]/i;
+
+/** Names of scripts a function body writes in text mode, by the body (inDef). */
+function writtenScripts(file: ParsedFile): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const c of file.calls) {
+    if (c.role === 'test' || !(c.name === 'open' || c.name === 'io.open' || c.name === 'codecs.open'))
+      continue;
+    const m = SCRIPT_WRITE.exec(c.args.join(','));
+    if (!m) continue;
+    const names = out.get(c.inDef ?? -1) ?? new Set<string>();
+    names.add(m[2]!);
+    out.set(c.inDef ?? -1, names);
+  }
+  return out;
+}
+
 export const binaryDropper: Rule = {
   id: 'binary-dropper',
   category: 'process',
   severity: 'high',
   description:
-    'Writes a binary file (or one the package carries) and makes it executable or starts it in the same function, without a download.',
+    'Writes a binary file (or one the package carries) and makes it executable or starts it in the same function, without a download; or writes a script out and starts it by name.',
   rationale:
     'Droppers ship their payload inside the package, write it to a temporary folder, chmod +x it and start it; honest packages call their bundled tools without writing them out first.',
   check: (file: ParsedFile) => {
@@ -46,7 +66,20 @@ export const binaryDropper: Rule = {
       if (NETWORK_CALL.test(c.name)) b.fetch = true;
     }
     const hits: RuleHit[] = [];
+    const scripts = writtenScripts(file);
     for (const c of starts) {
+      const script = [...(scripts.get(c.inDef ?? -1) ?? [])].find((name) => c.text.includes(name));
+      if (script) {
+        const early = c.role === 'install' || c.role === 'import';
+        hits.push(
+          callHit(
+            c,
+            early ? 'high' : 'medium',
+            `starts ${script}, a script written out in the same function (${c.name})`,
+          ),
+        );
+        continue;
+      }
       const b = bodies.get(c.inDef ?? -1);
       if (!b || b.fetch || !b.writes || !(b.chmod || b.bundled)) continue;
       const early = c.role === 'install' || c.role === 'import';

@@ -188,3 +188,19 @@ describe('download-and-execute runs what was fetched, not constant code or a too
     ],
   ])('for %s', (_, source) => expect(fires(source)).toBe(true));
 });
+
+describe('binary-dropper: a script written out and started by name', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'x-1/setup.py')).filter((e) => e.rule === 'binary-dropper');
+  const writer = (run: string) =>
+    `import subprocess\nCODE = "import socket"\ndef run():\n    f = open("helper.py", "w")\n    f.write(CODE)\n    f.close()\n    ${run}\nrun()\n`;
+  it('fires when the function starts the script it wrote', () => {
+    const found = hits(writer('subprocess.Popen(["python3", home + "/helper.py"])'));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/helper\.py, a script written out/);
+  });
+  it('does not fire on a script written and not started, nor on another program started', () => {
+    expect(hits(writer('subprocess.call(["make", "all"])'))).toHaveLength(0);
+    expect(hits(writer('print("done")'))).toHaveLength(0);
+  });
+});
