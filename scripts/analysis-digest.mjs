@@ -21,10 +21,14 @@ function filesUnder(dir, root) {
     .map((d) => relative(root, join(d.parentPath, d.name)).split(sep).join('/'));
 }
 
-/** sha256 over every file's path and text (line endings normalised) and the runtime dependency versions. */
-export function computeDigest(root = ROOT) {
+/**
+ * sha256 over every file's path and text (line endings normalised) and the runtime dependency versions.
+ * `singleFiles` defaults to DIGEST_FILES; training passes none, since its rows come from the reader and the
+ * extractor alone (judge.ts does not shape them).
+ */
+export function computeDigest(root = ROOT, singleFiles = DIGEST_FILES) {
   const hash = createHash('sha256');
-  const files = [...DIGEST_FOLDERS.flatMap((f) => filesUnder(join(root, f), root)), ...DIGEST_FILES].sort();
+  const files = [...DIGEST_FOLDERS.flatMap((f) => filesUnder(join(root, f), root)), ...singleFiles].sort();
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8').replace(/\r\n/g, '\n');
     hash.update(`${file}\0${text}\0`);

@@ -136,6 +136,7 @@ function toRow(
     tokens: analysis.tokens,
     rules: [...new Set(analysis.evidence.filter((e) => e.severity !== 'low').map((e) => e.rule))],
     evidence: analysis.evidence.filter((e) => e.severity !== 'low').slice(0, 40),
+    ...(analysis.unit ? { unit: analysis.unit } : {}),
     ...extra,
   };
 }

@@ -28,6 +28,10 @@ const SOURCES: Record<string, string> = {
     "synthetic (`train/augment.ts`): a training sample's strongest Python file appended to a benign project's package `__init__.py` or `setup.py`, or added as a module its `__init__.py` imports; grouped with the sample; used for training only, never in a reported figure",
   'benign-small':
     'synthetic (`train/augment.ts`): a benign project cut to its metadata, its package `__init__.py` and one or two modules (a small honest package); grouped with the project; reported apart',
+  'malicious-unit':
+    "the unit of a malicious or implant row: the Python file of its strongest located evidence with the package's metadata and .pth files (`src/features/unit.ts`), as the gate scores it beside the whole package; in its parent's fold; trains only, and the parent's figures use the higher of the two scores",
+  'benign-unit':
+    "the unit of a benign sdist, wheel or cut (hard-benign rows have none in training): the file of its strongest located evidence alone; in its parent's fold; trains only, and the parent's figures use the higher of the two scores",
 };
 
 /** The time split and the evasion table: what the gate does on malware it never saw, and on rewritten malware. */
@@ -134,6 +138,7 @@ export function renderModelCard(e: Evaluation): string {
       'train; later samples (with the other fifth) test.',
     `- Synthetic rows (\`train/augment.ts\`): ${e.protocol.augmented ? 'implants of training payloads into benign projects train every model (never tested), and small cuts of benign projects are rows of their own, reported apart' : 'none'}.`,
     `- Shape features (size, file counts, metadata, test-suite counts; \`train/shape.ts\`): ${e.protocol.shapeBlind ? 'blanked, so no learner splits on them' : 'used'}.`,
+    '- Units (`src/features/unit.ts`): a package with located evidence and other Python files is scored twice, as a whole and as the file of its strongest evidence alone with its metadata, and the gate keeps the higher score. Unit rows train beside their parents (same fold); thresholds are chosen on the kept score, and every figure here scores a package that way.',
     '',
   );
 

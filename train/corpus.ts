@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { readArchive } from '../src/archive/index.js';
-import type { Evidence } from '../src/types.js';
+import type { Analysis, Evidence } from '../src/types.js';
 import { extractFeatures, FEATURE_NAMES } from '../src/features/index.js';
 import { TOKEN_BUCKETS } from '../src/features/tokens.js';
 
@@ -37,6 +37,8 @@ export interface CachedAnalysis {
    * decide() on this evidence — can be measured on the corpus without analysing it again.
    */
   evidence?: Evidence[];
+  /** The file of the strongest evidence analysed alone (src/features/unit.ts), a row of its own in training. */
+  unit?: Analysis['unit'];
 }
 
 /** How many evidence items a cached analysis keeps. */
@@ -44,11 +46,11 @@ export const EVIDENCE_KEPT = 40;
 const SNIPPET_KEPT = 120;
 
 /**
- * Changes whenever the feature list, the extractor's version or the analysing code changes (the same digest of
- * src/archive, python, rules, features and judge.ts that keys the action's verdict cache), so a rule change
- * can never leave training rows extracted by the old rules.
+ * Changes whenever the feature list, the extractor's version or the analysing code changes (the digest of
+ * src/archive, python, rules and features that keys the action's verdict cache; not judge.ts, which does not
+ * shape a training row), so a rule change can never leave training rows extracted by the old rules.
  */
-export const EXTRACTOR_VERSION = 6;
+export const EXTRACTOR_VERSION = 7;
 let digest: string | undefined;
 export function featureDigest(): string {
   digest ??= createHash('sha256')
@@ -57,7 +59,7 @@ export function featureDigest(): string {
         v: EXTRACTOR_VERSION,
         names: FEATURE_NAMES,
         buckets: TOKEN_BUCKETS,
-        code: computeDigest(),
+        code: computeDigest(undefined, []),
       }),
     )
     .digest('hex')
@@ -199,6 +201,7 @@ export async function analyseFile(bytes: Uint8Array, id: string): Promise<Cached
       tokens: analysis.tokens,
       rules,
       evidence,
+      ...(analysis.unit ? { unit: analysis.unit } : {}),
     };
   } catch (error) {
     return { id, status: 'error', error: (error as Error).message, features: {}, tokens: {}, rules: [] };

@@ -21,6 +21,8 @@ export interface Dataset {
   sources: RowSource[];
   added: (string | undefined)[];
   rows: FeatureRow[];
+  /** Row i's unit row (its strongest file alone, src/features/unit.ts), or -1. */
+  unitOf: Int32Array;
 }
 
 /** Feature names in first-seen order over the rows (the extractor emits FEATURE_NAMES order). */
@@ -76,7 +78,56 @@ export function buildDataset(
     sources: rows.map((r) => r.source),
     added: rows.map((r) => r.added),
     rows,
+    unitOf: unitIndexes(rows),
   };
+}
+
+/** For each row, the index of the unit row whose parent it is (unit rows are named `unit:<parent id>`), or -1. */
+function unitIndexes(rows: readonly FeatureRow[]): Int32Array {
+  const at = new Map(rows.map((r, i) => [r.id, i]));
+  const out = new Int32Array(rows.length).fill(-1);
+  rows.forEach((r, i) => {
+    if (r.source === 'malicious-unit' || r.source === 'benign-unit') {
+      const parent = at.get(r.parent ?? '');
+      if (parent !== undefined) out[parent] = i;
+    }
+  });
+  return out;
+}
+
+/** A unit row for a row that has a unit: the same label, group and parentage, the unit's features. */
+export function unitRow(row: FeatureRow): FeatureRow | undefined {
+  if (!row.unit) return undefined;
+  return {
+    id: `unit:${row.id}`,
+    label: row.label,
+    source: row.label ? 'malicious-unit' : 'benign-unit',
+    group: row.group,
+    ...(row.added ? { added: row.added } : {}),
+    name: row.name,
+    status: 'ok',
+    features: row.unit.features,
+    tokens: row.unit.tokens,
+    evidence: (row.evidence ?? []).filter((e) => e.path === row.unit!.path),
+    parent: row.id,
+    ...(row.host ? { host: row.host } : {}),
+  };
+}
+
+/**
+ * The package's score for each of `rows` (positions match `scores`): the higher of its own and its unit
+ * row's, when the unit row is among `rows` too, as src/model/score.ts scoreAnalysis does at run time.
+ */
+export function packageScores(data: Dataset, rows: ArrayLike<number>, scores: ArrayLike<number>): Float64Array {
+  const pos = new Map<number, number>();
+  for (let k = 0; k < rows.length; k++) pos.set(rows[k]!, k);
+  const out = Float64Array.from(scores);
+  for (let k = 0; k < rows.length; k++) {
+    const u = data.unitOf[rows[k]!]!;
+    const at = u >= 0 ? pos.get(u) : undefined;
+    if (at !== undefined) out[k] = Math.max(out[k]!, scores[at]!);
+  }
+  return out;
 }
 
 export const allRows = (data: Dataset): Int32Array => Int32Array.from({ length: data.n }, (_, i) => i);

@@ -7,13 +7,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModel } from '../src/model/load.js';
-import { scoreVector } from '../src/model/score.js';
+import { scoreAnalysis, scoreVector } from '../src/model/score.js';
 import { clamp, sigmoid } from '../src/model/vector.js';
 import { initFeatures } from '../src/features/index.js';
 import { defaultCorpusDir, listCorpus } from './corpus.js';
 import { renderModelCard } from './card.js';
 import { evasionTable } from './evasion.js';
-import { allRows, type Dataset } from './dataset.js';
+import { allRows, type Dataset, packageScores } from './dataset.js';
 import {
   type Evaluation,
   type FoldResult,
@@ -29,6 +29,7 @@ import { linear } from './learners/linear.js';
 import { tokenLogistic, tokenNaiveBayes } from './learners/text.js';
 import { type Figures, figuresAt, meanSd, recallAtFpr, sumCounts } from './metrics.js';
 import { verdictFlags } from './verdicts.js';
+import { TRAIN_ONLY } from './table.js';
 import { buildModelJson, trainingDigest } from './model-file.js';
 import { deriveSeed } from './prng.js';
 import {
@@ -83,13 +84,14 @@ const metaWeights: Record<string, number>[] = [];
 for (let f = 0; f < folds; f++) {
   const split = splitFold(all, outer, f);
   const { train } = split;
-  // Implants (train/augment.ts) only train: every figure is on real rows and small benign cuts.
-  const test = split.test.filter((r) => data.sources[r] !== 'malicious-implant');
+  // Implants and units only train: every figure is on real rows and small benign cuts, each scored as the
+  // gate scores a package (the higher of its own score and its unit's).
+  const test = split.test.filter((r) => !TRAIN_ONLY.has(data.sources[r]!));
   log(`outer fold ${f + 1}/${folds}: training on ${train.length} rows, testing on ${test.length}`);
   const stack = trainStack(data, train, stackOptions(deriveSeed(common.seed, 'outer', f)));
   textChoices.push(stack.names.find((n) => n.startsWith('text')) ?? '(none)');
   metaWeights.push(Object.fromEntries(stack.names.map((n, j) => [n, stack.meta.weights[j]!])));
-  const predicted = predictStack(stack, data, test);
+  const predicted = { score: predictPackages(stack, test) };
   stackFolds.push(foldResult(data, test, predicted.score, stack.calibrated.thresholds));
   const flags = verdictFlags(
     Array.from(test, (r) => data.rows[r]!),
@@ -192,6 +194,14 @@ log(
   `wrote ${join(common.models, 'evaluation.json')} and ${join(common.models, 'MODEL.md')} in ${evaluation.seconds.toFixed(0)} s`,
 );
 
+/** Package scores for real rows: each row's and its unit's (when it has one) through the stack, the higher kept. */
+function predictPackages(stack: TrainedStack, rows: Int32Array): Float64Array {
+  const units = Array.from(rows, (r) => data.unitOf[r]!).filter((u) => u >= 0);
+  const both = Int32Array.from([...rows, ...units]);
+  const { score } = predictStack(stack, data, both);
+  return packageScores(data, both, score).slice(0, rows.length);
+}
+
 function foldResult(
   d: Dataset,
   test: Int32Array,
@@ -263,6 +273,7 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
   const test: number[] = [];
   let undated = 0;
   for (const r of all) {
+    if (data.sources[r] === 'malicious-unit' || data.sources[r] === 'benign-unit') continue;
     if (data.sources[r] === 'malicious-implant') {
       // Implants train, from earlier payloads in projects outside the held-out benign fold (the evasion
       // table implants later payloads into held-out projects).
@@ -273,6 +284,8 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
     else if (!data.added[r]) undated++;
     else (data.added[r]! < TIME_SPLIT ? train : test).push(r);
   }
+  // Units go with their parents: trained with training rows, scored with tested ones.
+  for (const r of [...train]) if (data.unitOf[r]! >= 0) train.push(data.unitOf[r]!);
   const earlyFamilies = new Set(train.filter((r) => data.y[r]).map((r) => data.groups[r]!));
   log(
     `time split: training on ${train.length} rows, testing on ${test.length} (${undated} malicious rows undated)`,
@@ -282,7 +295,7 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
     refitAll: false,
   });
   const rows = Int32Array.from(test);
-  const { score } = predictStack(stack, data, rows);
+  const score = predictPackages(stack, rows);
   const result = foldResult(data, rows, score, stack.calibrated.thresholds);
   const verdict = figuresAt(
     verdictFlags(
@@ -338,7 +351,7 @@ async function evasion(stack: TrainedStack, train: Int32Array, testGroups: Set<s
     samples: Number(values['evasion-samples'] ?? (values.quick ? 30 : EVASION_SAMPLES)),
     hosts: EVASION_HOSTS,
     seed: common.seed,
-    score: (a) => scoreVector(model, a.features, a.tokens).score,
+    score: (a) => scoreAnalysis(model, a).score,
     thresholds: stack.calibrated.thresholds,
     log,
   });

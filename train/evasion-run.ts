@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { initFeatures } from '../src/features/index.js';
 import { bundledModel } from '../src/model/bundled.js';
-import { scoreVector } from '../src/model/index.js';
+import { scoreAnalysis } from '../src/model/index.js';
 import { defaultCorpusDir, listCorpus } from './corpus.js';
 import { evasionTable, renderEvasionTable } from './evasion.js';
 
@@ -30,7 +30,7 @@ const rows = await evasionTable({
   samples: Number(values.samples ?? 100),
   hosts: Number(values.hosts ?? 10),
   seed: Number(values.seed ?? 1),
-  score: values['no-model'] ? () => undefined : (a) => scoreVector(model, a.features, a.tokens).score,
+  score: values['no-model'] ? () => undefined : (a) => scoreAnalysis(model, a).score,
   thresholds: model.thresholds,
   log: (s) => process.stderr.write(`${s}\n`),
   ...(values['show-misses']

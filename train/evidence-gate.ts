@@ -9,7 +9,7 @@
 // Caveat: the bundled model was trained on these rows, so its column is in-sample for them (the time split
 // and group folds of `npm run evaluate` give honest model figures); the evidence-alone column uses no model.
 import { bundledModel } from '../src/model/bundled.js';
-import { scoreVector } from '../src/model/index.js';
+import { scoreAnalysis } from '../src/model/index.js';
 import { decide } from '../src/policy.js';
 import { BENIGN_IDIOMS, benignIdiom, isStrongEarly } from '../src/rules/benign-idioms.js';
 import type { Evidence } from '../src/types.js';
@@ -68,7 +68,7 @@ const added = rows
 const cut = added[Math.floor(added.length * 0.8)] ?? '9999';
 
 for (const row of rows) {
-  const score = scoreVector(model, row.features, row.tokens).score;
+  const score = scoreAnalysis(model, row).score;
   const strong = (row.evidence ?? []).filter(isStrongEarly);
   const decisive = strong.filter((e) => !benignIdiom(e));
   const alone = gate(row, undefined) && decisive.length > 0;

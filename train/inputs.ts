@@ -6,7 +6,7 @@ import { FEATURE_NAMES, TOKEN_BUCKETS } from '../src/features/index.js';
 import { AUGMENT_DEFAULTS, augmentRows } from './augment.js';
 import { honestGroups } from './groups.js';
 import { blankShapeFeatures } from './shape.js';
-import { buildDataset, type Dataset, featureNamesOf, inferTokenBuckets } from './dataset.js';
+import { buildDataset, type Dataset, featureNamesOf, inferTokenBuckets, unitRow } from './dataset.js';
 import { DEFAULT_CACHE_DIR, type FeatureRow, loadOrBuildTable } from './table.js';
 import { readTableFile } from './table-file.js';
 
@@ -82,7 +82,11 @@ export async function loadTrainingData(options: CommonOptions): Promise<Training
           cacheDir: join(options.cacheDir ?? DEFAULT_CACHE_DIR, '..', 'augment'),
           log,
         });
-  const rows = [...real, ...synthetic];
+  // Units of hard-benign rows stay out: many of those are proofs of concept a gate should stop (MODEL.md).
+  const units = [...real, ...synthetic]
+    .filter((r) => r.source !== 'hard-benign')
+    .flatMap((r) => unitRow(r) ?? []);
+  const rows = [...real, ...synthetic, ...units];
   const excluded = new Map<string, number>();
   for (const r of all) if (r.status !== 'ok') excluded.set(r.source, (excluded.get(r.source) ?? 0) + 1);
   if (rows.length === 0) throw new Error('the table has no usable rows');
@@ -104,6 +108,10 @@ export async function loadTrainingData(options: CommonOptions): Promise<Training
   data.groups = rows.map((r, i) =>
     i < real.length ? honest.groups[i]! : (groupOf.get(r.parent ?? '') ?? r.group),
   );
+  // A unit row is in its parent's fold (an implant's unit in the implant's).
+  data.unitOf.forEach((u, parent) => {
+    if (u >= 0) data.groups[u] = data.groups[parent]!;
+  });
   log(
     `groups: ${honest.stats.groups} after merging ${honest.stats.mergedByName} by package name and ` +
       `${honest.stats.mergedByNearDuplicate} near-duplicates (token cosine >= 0.99)`,

@@ -8,6 +8,7 @@ import { loadTrainingData, log, parseCommon } from './inputs.js';
 import { defaultLearners, STACK_DEFAULTS, trainStack } from './stack.js';
 import { decide } from '../src/policy.js';
 import { verdictFlags } from './verdicts.js';
+import { TRAIN_ONLY } from './table.js';
 
 const { common, values } = parseCommon(process.argv.slice(2), { list: { type: 'boolean' } });
 const { data } = await loadTrainingData(common);
@@ -36,7 +37,7 @@ for (const [label, floor] of floors) {
   let hard = 0;
   let hardN = 0;
   rows.forEach((r, k) => {
-    if (data.sources[r] === 'malicious-implant') return;
+    if (TRAIN_ONLY.has(data.sources[r]!)) return;
     if (data.y[r]) {
       pos++;
       tp += flags[k]!;
@@ -57,7 +58,7 @@ if (values.list) {
   process.stdout.write('\nbenign rows the shipped policy fails (out-of-fold score, first reason):\n');
   rows.forEach((r, k) => {
     const row = data.rows[r]!;
-    if (data.y[r] || data.sources[r] === 'hard-benign') return;
+    if (data.y[r] || data.sources[r] === 'hard-benign' || TRAIN_ONLY.has(data.sources[r]!)) return;
     const d = decide({
       ref: { name: row.name, version: null },
       score: stack.oof.score[k]!,

@@ -5,7 +5,7 @@
 // cross-fitted over the same folds, so no row's stacked score comes from a model that saw it).
 import { clamp, sigmoid } from '../src/model/vector.js';
 import { benignConstraints, chooseThreshold, fitPlatt, type ThresholdChoice } from './calibrate.js';
-import type { Dataset } from './dataset.js';
+import { type Dataset, packageScores } from './dataset.js';
 import { groupKFold, splitFold } from './folds.js';
 import { forest } from './learners/forest.js';
 import { gbdt } from './learners/gbdt.js';
@@ -164,10 +164,12 @@ export function trainStack(data: Dataset, rows: Int32Array, options: StackOption
     `  meta-learner: bias ${meta.bias}, weights ${names.map((n, j) => `${n} ${meta.weights[j]}`).join(', ')}`,
   );
 
-  // 4. Calibration and thresholds on out-of-fold stacked logits.
+  // 4. Calibration and thresholds on out-of-fold stacked logits, each package's the higher of its own and
+  // its unit's (src/model/score.ts scoreAnalysis), so the thresholds hold for the score the gate uses.
   const sources = Array.from(rows, (r) => data.sources[r]!);
-  const calibrated = calibrateAndChoose(stackedLogit, y, sources, o.targets);
-  const score = stackedLogit.map((z) => sigmoid(calibrated.calibration.a * z + calibrated.calibration.b));
+  const packageLogit = packageScores(data, rows, stackedLogit);
+  const calibrated = calibrateAndChoose(packageLogit, y, sources, o.targets);
+  const score = packageLogit.map((z) => sigmoid(calibrated.calibration.a * z + calibrated.calibration.b));
   const alone: Record<string, CalibratedChoice> = {};
   for (const [name, logits] of Object.entries(candidates))
     alone[name] = calibrateAndChoose(logits, y, sources, o.targets);

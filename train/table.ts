@@ -15,7 +15,10 @@ import {
 import type { Evidence } from '../src/types.js';
 
 /** Where a row comes from: a corpus archive, or a synthetic row built from them (train/augment.ts). */
-export type RowSource = CorpusSource | 'malicious-implant' | 'benign-small';
+export type RowSource = CorpusSource | 'malicious-implant' | 'benign-small' | 'malicious-unit' | 'benign-unit';
+
+/** Rows that only train: implants, and units (a row's strongest file alone), which score with their parent. */
+export const TRAIN_ONLY: ReadonlySet<RowSource> = new Set(['malicious-implant', 'malicious-unit', 'benign-unit']);
 
 export interface FeatureRow {
   /** sha256 of the archive. */
@@ -37,6 +40,8 @@ export interface FeatureRow {
   rules?: string[];
   /** Medium-or-stronger evidence (train/corpus.ts keeps the strongest), for decide() on the corpus. */
   evidence?: Evidence[];
+  /** The file of the strongest evidence analysed alone (src/features/unit.ts). */
+  unit?: CachedAnalysis['unit'];
   /** The archive on this machine (corpus rows). */
   path?: string;
   /** Synthetic rows: the corpus row whose fold group they take, and the benign project they were built in. */
@@ -71,6 +76,7 @@ function toRow(item: CorpusItem, a: CachedAnalysis): FeatureRow {
     tokens: a.tokens,
     rules: a.rules,
     ...(a.evidence ? { evidence: a.evidence } : {}),
+    ...(a.unit ? { unit: a.unit } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadModel, scoreVector } from '../../src/model/index.js';
+import { loadModel, scoreAnalysis, scoreVector } from '../../src/model/index.js';
 import { tinyModel } from './tiny-model.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -48,5 +48,26 @@ describe('scoreVector', () => {
   it('gives the verdict bands from the stored thresholds', () => {
     expect(scoreVector(model, {}, {}).verdict).toBe('benign');
     expect(scoreVector(model, { exec_calls: 1, files: 10 }, {}).verdict).toMatch(/suspicious|malicious/);
+  });
+});
+
+describe('scoreAnalysis', () => {
+  const model = loadModel(tinyModel());
+  const whole = { features: { exec_calls: 0, files: 40 }, tokens: {} };
+  const unit = { path: 'pkg/__init__.py', features: { exec_calls: 2, files: 1 }, tokens: {} };
+
+  it("keeps the unit's score when it is higher, and names the file", () => {
+    const got = scoreAnalysis(model, { ...whole, unit });
+    expect(got.score).toBe(scoreVector(model, unit.features, unit.tokens).score);
+    expect(got.score).toBeGreaterThan(scoreVector(model, whole.features, whole.tokens).score);
+    expect(got.unit).toBe('pkg/__init__.py');
+  });
+
+  it('keeps the whole package score when the unit scores lower or there is none', () => {
+    const high = { features: { exec_calls: 3, files: 1 }, tokens: {} };
+    expect(scoreAnalysis(model, { ...high, unit: { ...unit, features: { exec_calls: 0, files: 1 } } })).toEqual(
+      scoreVector(model, high.features, high.tokens),
+    );
+    expect(scoreAnalysis(model, whole)).toEqual(scoreVector(model, whole.features, whole.tokens));
   });
 });
