@@ -7,10 +7,12 @@ const ALIAS =
   /^\s*[A-Za-z_]\w*\s*=\s*(exec|eval|compile|__import__|builtins\.(exec|eval)|__builtins__\.(exec|eval)|getattr\(\s*(__builtins__|builtins)\s*,\s*['"](exec|eval|__import__)['"]\s*\)|(__builtins__|builtins)\.__dict__\[\s*['"](exec|eval)['"]\s*\])\s*(#.*)?$/;
 
 /**
- * What every line ALIAS matches contains (an `=` and, after spaces, the start of a runner's name), tested once
- * on the whole source: most files have no such text, and their lines need no test of their own.
+ * What every line ALIAS matches contains, tested once on the whole source: an `=` and, after spaces, a runner
+ * name that ends its line (before spaces and a comment), a builtins attribute, or getattr on builtins. Most
+ * files have no such text, and their lines need no test of their own.
  */
-const ALIAS_TEXT = /=\s*(exec|eval|compile|__import__|builtins|__builtins__|getattr)/;
+const ALIAS_TEXT =
+  /=\s*(?:(?:exec|eval|compile|__import__)\s*(?:#|\n|$)|(?:__builtins__|builtins)\.|getattr\(\s*(?:__builtins__|builtins)\s*,)/;
 
 export const execAlias: Rule = {
   id: 'exec-alias',
