@@ -14,7 +14,8 @@ export const obfuscatedIdentifiers: Rule = {
   id: 'obfuscated-identifiers',
   category: 'obfuscation',
   severity: 'high',
-  description: 'Uses several machine-generated names such as _0x1a2b, IlIlIl / O0O0O or ___ / ____.',
+  description:
+    'Uses several machine-generated names such as _0x1a2b, IlIlIl / O0O0O, or names made of three or more underscores.',
   rationale: 'Obfuscators rename everything to unreadable look-alikes; people never write such names.',
   check: (file) => {
     const names = new Set<string>();
