@@ -25,7 +25,8 @@ function sample(perSource: number) {
   return out;
 }
 
-export async function benchExtraction(perSource: number): Promise<string[]> {
+/** `units: false` leaves out the second analysis of each package's unit (src/features/unit.ts), to price it. */
+export async function benchExtraction(perSource: number, units = true): Promise<string[]> {
   await initFeatures();
   const items = sample(perSource);
   if (items.length === 0) return ['extraction: no corpus found (../shared/corpus or PMG_CORPUS); skipped'];
@@ -34,7 +35,7 @@ export async function benchExtraction(perSource: number): Promise<string[]> {
   const decoder = new TextDecoder();
 
   // Warm-up so the JIT and the wasm are equally hot for every pass.
-  for (const bytes of archives.slice(0, 10)) extractFeatures(await readArchive(bytes));
+  for (const bytes of archives.slice(0, 10)) extractFeatures(await readArchive(bytes), { unit: units });
 
   let pyBytes = 0;
   const read = await timed(async () => {
@@ -50,7 +51,7 @@ export async function benchExtraction(perSource: number): Promise<string[]> {
     }
   });
   const full = await timed(async () => {
-    for (const bytes of archives) extractFeatures(await readArchive(bytes));
+    for (const bytes of archives) extractFeatures(await readArchive(bytes), { unit: units });
   });
 
   const mb = pyBytes / 1e6;

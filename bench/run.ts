@@ -1,5 +1,6 @@
 // `npm run bench`: timings and peak memory, each printed beside its goal (timings belong here, not in tests).
 //   npm run bench [-- --only extract|action|hostile] [-- --per-source N] [-- --repeat N] [-- --size BYTES]
+//   [-- --no-units] (extraction without the second analysis of each package's unit, to price it)
 import { availableParallelism, loadavg } from 'node:os';
 import { benchAction } from './action.js';
 import { benchExtraction } from './extract.js';
@@ -19,7 +20,7 @@ if (only === 'all' || only === 'action') {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 if (only === 'all' || only === 'extract') {
-  const lines = await benchExtraction(Number(flag('per-source', '60')));
+  const lines = await benchExtraction(Number(flag('per-source', '60')), !process.argv.includes('--no-units'));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 if (only === 'all' || only === 'hostile') {
