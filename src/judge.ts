@@ -48,6 +48,8 @@ export interface AnalysedArtifact extends ArtifactAnalysis {
   analysis?: Analysis;
   /** The features that pushed the score up most (logit units): the explanation when no rule fired. */
   drivers: ModelScore['contributions'];
+  /** The file scored alone whose score is the artifact's (src/features/unit.ts), when it scored higher. */
+  unit?: string;
 }
 
 const CONTEXT: Record<string, number> = { install: 2, import: 1 };
@@ -165,6 +167,7 @@ export async function analyseArtifact(
     notes: [...analysis.notes, ...notes],
     gaps,
     drivers: (modelScore?.contributions ?? []).filter((c) => c.weight > 0).slice(0, 5),
+    ...(modelScore?.unit ? { unit: modelScore.unit } : {}),
   };
 }
 

@@ -199,8 +199,9 @@ describe('a padded payload through dist/cli.js', () => {
         { path: 'p-1.0/p/core.py', data: core },
         ...pad,
       ]),
-    ) as Inspected & { notes?: string[] };
+    ) as Inspected & { notes?: string[]; scoredAlone?: string };
     expect(padded).toMatchObject({ status: 'ok', verdict: 'malicious' });
     expect(padded.notes?.join('\n')).toMatch(/scored by p-1\.0\/p\/core\.py alone/);
+    expect(padded).toMatchObject({ scoredAlone: 'p-1.0/p/core.py' });
   });
 });

@@ -17,7 +17,8 @@ import { CliError, type Command } from '../io.js';
 const USAGE = `usage: pypi-malware-gate inspect <file>... [--json] [--features] [--fail-on malicious|suspicious|never]
   reads each archive in memory (never extracted or run), analyses it with the bundled model and prints
   one line per file; --json prints one JSON object per line: {file, status, error?, format, kind,
-  container, files, bytes, score, verdict, evidence, gaps?, reasons?, drivers?, notes?}; --features adds
+  container, files, bytes, score, scoredAlone?, verdict, evidence, gaps?, reasons?, drivers?, notes?};
+  scoredAlone names the file whose score is the package's when that file alone scores higher; --features adds
   the named feature vector. The verdict is scan's, without the index: a file not read and analysed in
   full is 'unscannable', with the gaps that say what was not analysed.
 exit: 0 every file read and judged below --fail-on (default malicious), 1 a verdict at or above it, an
@@ -108,6 +109,7 @@ export async function inspectFile(path: string, options: InspectOptions): Promis
   if (analysed) {
     const judged = judgeArtifact(analysed, options.model?.thresholds);
     if (judged.score !== undefined) result.score = Number(judged.score.toFixed(6));
+    if (analysed.unit) result.scoredAlone = analysed.unit;
     result.verdict = judged.verdict;
     result.evidence = judged.evidence;
     if (judged.gaps.length > 0) result.gaps = judged.gaps;
@@ -128,12 +130,17 @@ export async function inspectFile(path: string, options: InspectOptions): Promis
 export function textLine(r: InspectResult): string {
   const judged =
     typeof r.verdict === 'string'
-      ? ` -> ${r.verdict}${typeof r.score === 'number' ? ` (score ${r.score.toFixed(3)})` : ''}${topEvidence(r)}`
+      ? ` -> ${r.verdict}${typeof r.score === 'number' ? ` (score ${r.score.toFixed(3)}${scoredAlone(r)})` : ''}${topEvidence(r)}`
       : '';
   const what = `${r.format} ${r.container}, ${r.files} file${r.files === 1 ? '' : 's'}, ${r.bytes} bytes${judged}`;
   const line =
     r.status === 'ok' ? `${r.file}: ok ${what}` : `${r.file}: error ${JSON.stringify(r.error)} (${what})`;
   return escapeLog(line);
+}
+
+/** Which file the score is of, when it is one file's alone (the entry name quoted as JSON: it is hostile). */
+function scoredAlone(r: InspectResult): string {
+  return typeof r.scoredAlone === 'string' ? ` of ${JSON.stringify(r.scoredAlone)} alone` : '';
 }
 
 function topEvidence(r: InspectResult): string {
