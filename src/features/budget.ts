@@ -94,6 +94,19 @@ export class BudgetMeter {
     return this.spent();
   }
 
+  /**
+   * What is left of the package's time and decoding allowances, for a further analysis of the same package
+   * (its unit, src/features/unit.ts) that must not add a budget of its own.
+   */
+  remaining(): Pick<AnalysisBudget, 'cpuMs' | 'wallMs' | 'decodedChars'> {
+    const now = this.clock();
+    return {
+      cpuMs: Math.max(0, this.limits.cpuMs - (now.cpuMs - this.start.cpuMs)),
+      wallMs: Math.max(0, this.limits.wallMs - (now.wallMs - this.start.wallMs)),
+      decodedChars: Math.max(0, this.limits.decodedChars - this.decoded),
+    };
+  }
+
   /** Marks a limit found by someone else (the parser's node or memory bound) as the one that ran out. */
   fail(limit: string): void {
     this.exceeded ??= limit;

@@ -1,7 +1,7 @@
 // ArchiveView -> Analysis: the named feature vector, the hashed text tokens and the located evidence behind
 // them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
 // group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
-import { unitFile, unitView } from './unit.js';
+import { unitView } from './unit.js';
 import { decodeSource, decodeText } from '../archive/index.js';
 import {
   fileRole,
@@ -439,13 +439,22 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     evidence.length = EVIDENCE_TOTAL;
   }
   const analysis: Analysis = { features, tokens: tokens.toRecord(), evidence, notes };
-  if (gaps.length > 0) analysis.gaps = gaps;
   const unit = options.unit === false || stopped ? undefined : unitView(view, evidence);
   if (unit) {
-    // Only a second score: the file was analysed in full above, so the unit's own gaps add nothing.
-    const alone = extractFeatures(unit, { ...options, unit: false });
-    const path = unitFile(evidence) as string;
-    if (!alone.gaps?.length) analysis.unit = { path, features: alone.features, tokens: alone.tokens };
+    // The unit shares the package's budget: padding cannot buy a second one. Running out here loses only
+    // the score that keeps an implant from being diluted, but that is still less than the gate claims to
+    // analyse, so it is a gap. Other gaps of the unit (a cut or unparsed file) are the whole pass's already.
+    const budget = { ...options.budget, ...meter.remaining() };
+    const alone = extractFeatures(unit.view, { ...options, budget, unit: false });
+    if (alone.gaps?.some((g) => g.stage === 'budget'))
+      gaps.push({
+        stage: 'budget',
+        path: unit.path,
+        reason: `the budget ran out while ${unit.path} was scored alone (the file of the strongest evidence, which keeps an implant from being diluted by the rest of the package)`,
+      });
+    else if (!alone.gaps?.length)
+      analysis.unit = { path: unit.path, features: alone.features, tokens: alone.tokens };
   }
+  if (gaps.length > 0) analysis.gaps = gaps;
   return analysis;
 }

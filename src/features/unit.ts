@@ -25,15 +25,18 @@ export function unitFile(evidence: readonly Evidence[]): string | undefined {
 }
 
 /**
- * The unit's view, or undefined when scoring it alone would add nothing: no located evidence in a Python
- * file, or no other Python file to leave out.
+ * The unit's file and view, or undefined when scoring it alone would add nothing: no located evidence in a
+ * Python file, or no other Python file to leave out.
  */
-export function unitView(view: ArchiveView, evidence: readonly Evidence[]): ArchiveView | undefined {
+export function unitView(
+  view: ArchiveView,
+  evidence: readonly Evidence[],
+): { path: string; view: ArchiveView } | undefined {
   const path = unitFile(evidence);
   if (!path) return undefined;
   const entries = view.entries.filter((e) => e.path === path || CONTEXT_FILE.test(e.path));
   if (!entries.some((e) => e.path === path && e.data)) return undefined;
   const droppedPython = view.entries.some((e) => e.data && PYTHON.test(e.path) && e.path !== path);
   if (!droppedPython) return undefined;
-  return { ...view, entries, gaps: [], limitsHit: [], status: 'ok' };
+  return { path, view: { ...view, entries, gaps: [], limitsHit: [], status: 'ok' } };
 }

@@ -69,7 +69,7 @@ describe('the unit of a package', () => {
     const analysis = extractFeatures(view);
     expect(analysis.unit?.path).toBe('tidy-1.4.2/tidy/__init__.py');
     const unit = unitView(view, analysis.evidence);
-    expect(unit?.entries.map((e) => e.path).sort()).toEqual([
+    expect(unit?.view.entries.map((e) => e.path).sort()).toEqual([
       'tidy-1.4.2/PKG-INFO',
       'tidy-1.4.2/tidy/__init__.py',
     ]);
@@ -89,5 +89,31 @@ describe('the unit of a package', () => {
     const big = extractFeatures(viewOf(project(PAYLOAD, 60)));
     expect(big.unit?.features).toEqual(small.unit?.features);
     expect(big.unit?.tokens).toEqual(small.unit?.tokens);
+  });
+
+  it('shares the package budget: a unit that finds none left is a gap, not a second allowance', () => {
+    const view = viewOf(project(`from .m0 import width_0\n\n${PAYLOAD}`));
+    // A clock that moves 1 ms per reading: count the readings of the whole pass without its unit.
+    let readings = 0;
+    const counting = () => {
+      readings++;
+      return { cpuMs: readings, wallMs: readings };
+    };
+    extractFeatures(view, { unit: false, clock: counting });
+    const whole = readings;
+    const clock = () => {
+      const t = ++readings;
+      return { cpuMs: t, wallMs: t };
+    };
+    readings = 0;
+    const starved = extractFeatures(view, { clock, budget: { cpuMs: whole + 1 } });
+    expect(starved.unit).toBeUndefined();
+    expect(starved.gaps).toEqual([
+      expect.objectContaining({ stage: 'budget', path: 'tidy-1.4.2/tidy/__init__.py' }),
+    ]);
+    readings = 0;
+    const ample = extractFeatures(view, { clock, budget: { cpuMs: 100 * whole } });
+    expect(ample.gaps).toBeUndefined();
+    expect(ample.unit?.path).toBe('tidy-1.4.2/tidy/__init__.py');
   });
 });
