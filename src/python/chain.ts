@@ -115,9 +115,17 @@ export function chainOf(r: TreeReader, node: RawNode | null | undefined, fold?: 
       const fnText = rawFnText !== undefined && fold?.alias ? fold.alias(rawFnText) : rawFnText;
       const isImport = fnText !== undefined && IMPORTERS.has(fnText);
       const isGetattr = fnText !== undefined && GETATTR.has(fnText);
-      if (!isImport && !isGetattr) return { unknown: '' };
       const argsNode = r.child(node, 'arguments');
       const args = argsNode ? r.namedChildren(argsNode) : [];
+      // `globals()['__builtins__'].get('exec')`, `vars(os).get(name)`: a namespace read by name, as a subscript.
+      if (!isImport && !isGetattr && fold && fn && r.type(fn) === 'attribute' && args.length >= 1) {
+        const attr = r.child(fn, 'attribute');
+        const object = r.child(fn, 'object');
+        if (!attr || !object || r.text(attr) !== 'get') return { unknown: '' };
+        const key = nameArg(r, args[0], fold);
+        return key ? namespaceRead(r, object, key.value, fold) : { unknown: '' };
+      }
+      if (!isImport && !isGetattr) return { unknown: '' };
       if (isImport) {
         const module = nameArg(r, args[0], fold);
         // __import__('a.b') returns the top package a; import_module('a.b') returns a.b.
@@ -153,28 +161,32 @@ function subscriptChain(r: TreeReader, node: RawNode, fold: FoldContext): Chain 
   const index = r.children(node, 'subscript');
   if (!value || index.length !== 1) return { unknown: '' };
   const key = nameArg(r, index[0], fold);
-  if (!key || !/^[A-Za-z_][\w.]*$/.test(key.value)) return { unknown: '' };
+  return key ? namespaceRead(r, value, key.value, fold) : { unknown: '' };
+}
+
+/** The namespace `value` (globals(), vars(X), X.__dict__, builtins, sys.modules) read at `key`. */
+function namespaceRead(r: TreeReader, value: RawNode, key: string, fold: FoldContext): Chain {
+  if (!/^[A-Za-z_][\w.]*$/.test(key)) return { unknown: '' };
   if (r.type(value) === 'call') {
     const fn = r.child(value, 'function');
     const fnText = fn ? r.text(fn) : '';
     if (!NAMESPACE_CALLS.has(fnText)) return { unknown: '' };
     const argsNode = r.child(value, 'arguments');
     const args = argsNode ? r.namedChildren(argsNode) : [];
-    if (args.length === 0) return { root: key.value, module: false, attrs: [], normalised: true };
+    if (args.length === 0) return { root: key, module: false, attrs: [], normalised: true };
     const object = chainOf(r, args[0], fold);
     return 'root' in object
-      ? { ...object, attrs: [...object.attrs, key.value], normalised: true }
+      ? { ...object, attrs: [...object.attrs, key], normalised: true }
       : { unknown: '' };
   }
   const object = chainOf(r, value, fold);
   if (!('root' in object)) return { unknown: '' };
   const last = object.attrs[object.attrs.length - 1];
-  if (last === '__dict__')
-    return { ...object, attrs: [...object.attrs.slice(0, -1), key.value], normalised: true };
+  if (last === '__dict__') return { ...object, attrs: [...object.attrs.slice(0, -1), key], normalised: true };
   if (object.attrs.length === 0 && (object.root === '__builtins__' || object.root === 'builtins'))
-    return { root: 'builtins', module: true, attrs: [key.value], normalised: true };
+    return { root: 'builtins', module: true, attrs: [key], normalised: true };
   if (object.attrs.length === 1 && object.attrs[0] === 'modules' && object.root === 'sys')
-    return { root: key.value, module: true, attrs: [], normalised: true };
+    return { root: key, module: true, attrs: [], normalised: true };
   return { unknown: '' };
 }
 

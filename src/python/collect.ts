@@ -8,7 +8,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { NODE_WORDS, nodeAt, type RawNode, type TreeReader } from './binding.js';
 import { type Chain, chainOf, dottedChain, literalString, resolve, stringValue } from './chain.js';
-import { foldContext, foldPath, foldString } from './fold.js';
+import { boundStrMethod, foldContext, foldPath, foldString } from './fold.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
 import { decoratorsAbove, propagateReach } from './reach.js';
 import type { CallSite, Definition, ImportRecord, ParsedFile, SetupCall, StringLiteral } from './types.js';
@@ -51,6 +51,8 @@ const FOLDABLE = new Set([
 ]);
 const FOLDABLE_CALL =
   /(join|chr|decode|fromhex|unhexlify|decompress|format|replace|lower|upper|bytes|bytearray|str|encode)\s*\(/;
+const DECODER_CALL =
+  /^(base64\.(b64decode|urlsafe_b64decode|decodebytes|decodestring)|binascii\.(unhexlify|a2b_base64|a2b_hex)|zlib\.decompress|codecs\.decode|bytes\.fromhex)$/;
 const PATH_CALL = /(^|\.)(path\.join|joinpath|Path|PurePath|PosixPath|WindowsPath|expanduser)$/;
 const MAIN_GUARD = /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/;
 
@@ -144,8 +146,13 @@ export function collect(
   };
 
   /** A value folded from an expression, added beside the literals so string rules see what it spells. */
+  const foldedAt = new Set<string>();
   const addFolded = (value: string, node: RawNode) => {
     if (value.length < 3) return;
+    // The same value on the same line once: a decoder call folded alone and again as another call's argument.
+    const key = `${node.row}\0${value}`;
+    if (foldedAt.has(key)) return;
+    foldedAt.add(key);
     const raw = text.slice(node.start, Math.min(r.end(node), node.start + CUT));
     file.strings.push(
       inDef<StringLiteral>({
@@ -161,7 +168,10 @@ export function collect(
   const foldable = (node: RawNode, type: string) =>
     type === 'binary_operator' ||
     type === 'subscript' ||
-    (type === 'call' && FOLDABLE_CALL.test(text.slice(node.start, node.start + 120)));
+    (type === 'call' &&
+      (FOLDABLE_CALL.test(text.slice(node.start, node.start + 120)) ||
+        (fold.wrappers.size > 0 &&
+          fold.wrappers.has(/^\w*/.exec(text.slice(node.start, node.start + 80))![0]))));
 
   const onAssignment = (node: RawNode) => {
     // `sp = subprocess` / `run = os.system` / `b = __import__('base64')`: later calls resolve through the alias.
@@ -179,6 +189,10 @@ export function collect(
       fold.constants.set(name, value);
       if (right && type !== 'string' && type !== 'identifier') addFolded(value, right);
     } else fold.constants.delete(name);
+    // `_ = "".join`: later `_([chr(c) for c in [...]])` folds as the join would.
+    const method = right && type === 'attribute' ? boundStrMethod(fold, right) : undefined;
+    if (method) fold.methods.set(name, method);
+    else fold.methods.delete(name);
     if (!right || (type !== 'identifier' && type !== 'attribute' && type !== 'call' && type !== 'subscript'))
       return;
     const chain =
@@ -206,6 +220,17 @@ export function collect(
       const fn = r.child(node, 'function');
       fnText = textOr(fn, '');
       chain = chainOf(r, fn, fold);
+    }
+    // A function whose body decodes (`def b64d(s): return base64.b64decode(s)`): later calls of it fold.
+    const scope = scopes[scopes.length - 1];
+    if (scope?.def !== undefined && 'root' in chain && file.defs[scope.def]?.kind === 'function') {
+      const callee = resolve(chain, bindings);
+      if (scope.name && DECODER_CALL.test(callee)) fold.wrappers.set(scope.name, callee);
+    }
+    // A call of the file's own decoder wrapper, wherever it stands (`cmd = [decode_str('Y3Vy...')]`).
+    if (fold.wrappers.size > 0 && fold.wrappers.has(head)) {
+      const value = foldString(fold, node, 'call');
+      if (value !== undefined) addFolded(value, node);
     }
     for (const arg of argNodes) {
       const argType = r.type(arg);

@@ -24,12 +24,48 @@ export interface FoldContext {
   budget: number;
   /** What a callee name is bound to (`im` -> importlib.import_module), when the caller knows. */
   alias?: (name: string) => string;
+  /** Names bound to a method of a constant string (`_ = "".join`), so `_([...])` folds as the method would. */
+  readonly methods: Map<string, BoundMethod>;
+  /**
+   * Functions of the file whose body calls a decoder (`def b64d(s): return base64.b64decode(s).decode()`),
+   * by name, with the decoder: `b64d('Y3Vy...')` folds as the decoder would.
+   */
+  readonly wrappers: Map<string, string>;
   /** Set when a fold went through something other than literals and concatenation (for evidence notes). */
   decoded?: boolean;
 }
 
 export function foldContext(r: TreeReader): FoldContext {
-  return { r, constants: new Map(), budget: 20_000 + 4 * r.source.length };
+  return {
+    r,
+    constants: new Map(),
+    methods: new Map(),
+    wrappers: new Map(),
+    budget: 20_000 + 4 * r.source.length,
+  };
+}
+
+export interface BoundMethod {
+  self: string;
+  method: string;
+}
+
+/** `"".join` / `'-'.join` / `"x".replace`: a constant string's method taken as a value, or undefined. */
+export function boundStrMethod(ctx: FoldContext, node: RawNode): BoundMethod | undefined {
+  const { r } = ctx;
+  if (r.type(node) !== 'attribute') return undefined;
+  const attrNode = r.child(node, 'attribute');
+  const objectNode = r.child(node, 'object');
+  const method = attrNode ? r.text(attrNode) : '';
+  if (!objectNode || !STR_METHODS.has(method)) return undefined;
+  const self = evaluate(ctx, objectNode, 0);
+  return typeof self === 'string' ? { self, method } : undefined;
+}
+
+/** A callee name as the file binds it, with the builtins namespace's spellings read as the bare builtin. */
+function calleeName(ctx: FoldContext, name: string): string {
+  const bound = ctx.alias ? ctx.alias(name) : name;
+  return bound.replace(/^(builtins|__builtins__|__builtin__)\./, '');
 }
 
 type Value = string | number | Value[];
@@ -262,7 +298,11 @@ function call(ctx: FoldContext, node: RawNode, depth: number): Value | undefined
     return decoder(ctx, `${objectText}.${attr}`, positional, depth);
   }
   if (fnType !== 'identifier') return undefined;
-  const name = r.text(fn);
+  const raw = r.text(fn);
+  const bound = ctx.methods.get(raw);
+  if (bound) return strMethod(ctx, bound.self, bound.method, positional, depth);
+  // `c = chr` or `c = globals()['__builtins__'].get('chr')`: the builtin under another name.
+  const name = ctx.wrappers.get(raw) ?? calleeName(ctx, raw);
   if (name === 'chr') {
     const v = positional[0] ? evaluate(ctx, positional[0], depth + 1) : undefined;
     return typeof v === 'number' && v >= 0 && v <= 0x10ffff ? String.fromCodePoint(v) : undefined;
@@ -282,7 +322,7 @@ function call(ctx: FoldContext, node: RawNode, depth: number): Value | undefined
     positional.length === 2 &&
     positional[0] &&
     positional[1] &&
-    r.text(positional[0]) === 'chr'
+    calleeName(ctx, r.text(positional[0])) === 'chr'
   ) {
     const v = evaluate(ctx, positional[1], depth + 1);
     return Array.isArray(v) ? charsOf(v) : undefined;
@@ -341,17 +381,9 @@ function strMethod(
         : codecDecode(ctx, self, codec);
     }
     case 'join': {
-      // A generator (`''.join(chr(c) for c in [...])`) is read as map(chr, list): the common spelling.
       const only = args[0];
       if (!only || args.length !== 1) return undefined;
-      let items: Value | undefined;
-      if (ctx.r.type(only) === 'generator_expression' || ctx.r.type(only) === 'list_comprehension')
-        items = chrComprehension(ctx, only, depth);
-      else items = evaluate(ctx, only, depth + 1);
-      if (typeof items === 'string') items = [...items];
-      if (!Array.isArray(items) || !items.every((x) => typeof x === 'string')) return undefined;
-      const out = (items as string[]).join(self);
-      return out.length <= MAX_FOLDED ? out : undefined;
+      return joinOf(ctx, self, only, depth);
     }
     case 'format': {
       let i = 0;
@@ -370,12 +402,28 @@ function strMethod(
   }
 }
 
-/** `chr(x) for x in [..]` / `chr(x ^ k) for x in [..]`-free forms: only `chr(<name>) for <name> in <const list>`. */
+/** `sep.join(items)`. A generator (`''.join(chr(c) for c in [...])`) is read as map(chr, list): the common spelling. */
+function joinOf(ctx: FoldContext, sep: string, only: RawNode, depth: number): Value | undefined {
+  const type = ctx.r.type(only);
+  let items: Value | undefined;
+  if (type === 'generator_expression' || type === 'list_comprehension')
+    items = chrComprehension(ctx, only, depth);
+  else items = evaluate(ctx, only, depth + 1);
+  if (typeof items === 'string') items = [...items];
+  if (!Array.isArray(items) || !items.every((x) => typeof x === 'string')) return undefined;
+  const out = (items as string[]).join(sep);
+  return out.length <= MAX_FOLDED ? out : undefined;
+}
+
+/**
+ * `chr(x) for x in [..]`, with chr under any name the file bound it to; `chr(x ^ k)` and other bodies are
+ * not folded.
+ */
 function chrComprehension(ctx: FoldContext, node: RawNode, depth: number): Value | undefined {
-  const m = /^[([]\s*chr\(\s*([A-Za-z_]\w*)\s*\)\s+for\s+([A-Za-z_]\w*)\s+in\s+/.exec(
+  const m = /^[([]\s*([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*\)\s+for\s+([A-Za-z_]\w*)\s+in\s+/.exec(
     ctx.r.text(node).slice(0, 200),
   );
-  if (!m || m[1] !== m[2]) return undefined;
+  if (!m || m[2] !== m[3] || calleeName(ctx, m[1]!) !== 'chr') return undefined;
   const clause = ctx.r.namedChildren(node).find((c) => ctx.r.type(c) === 'for_in_clause');
   const source = clause ? ctx.r.child(clause, 'right') : null;
   const list = source ? evaluate(ctx, source, depth + 1) : undefined;

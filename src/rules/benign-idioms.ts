@@ -136,11 +136,25 @@ export const BENIGN_IDIOMS: readonly BenignIdiom[] = [
     matches: (e) => e.rule === 'credential-paths' && /^\s*['"]?long_description['"]?\s*[:=]/.test(e.snippet),
   },
   {
+    id: 'clipboard-probe',
+    description:
+      'a clipboard read whose value is thrown away (`_ = pyperclip.paste()` in a try at import: can this machine reach a clipboard?)',
+    // Only the whole statement: a read that keeps, compares or sends the value is not a probe, and a
+    // clipper's copy() is evidence of its own.
+    matches: (e) =>
+      e.rule === 'clipboard-access' &&
+      /^\s*(_\s*=\s*)?[\w.]+\.(paste|clipboard_get|GetClipboardData)\(\)\s*(#.*)?$/.test(e.snippet),
+  },
+  {
     id: 'persistence-path-mention',
     description:
       'a service manager, LaunchAgents or cron path named in a string (a tool that manages services), with no registry or startup-file write',
+    // Not the Windows Startup folder or Run key: a library has no reason to name them at import, and an
+    // implant in __init__.py that drops itself there must not borrow this excuse.
     matches: (e) =>
-      e.rule === 'persistence' && e.context === 'import' && !/registry write/.test(e.message ?? ''),
+      e.rule === 'persistence' &&
+      e.context === 'import' &&
+      !/registry write|Windows startup folder|Windows Run registry key/.test(e.message ?? ''),
   },
 ];
 

@@ -17,6 +17,46 @@ const BUNDLED = /\.(exe|dll|scr|elf|com|bat|ps1|vbs)['"]/i;
 const SCRIPT_WRITE =
   /^\s*[rbuf]*(['"])([^'"\/\\]*\.(py|pyw|vbs|js|bat|cmd|ps1|sh))\1\s*,\s*(mode\s*=\s*)?[rbuf]*['"](w|a)t?\+?['"]/i;
 
+// open(PATH, 'w'/'wb'/'a'/...): a file written, in any mode that writes.
+const WRITE_MODE = /^(mode\s*=\s*)?[rbuf]*['"]([wax][bt]?|[bt][wax])\+?['"]$/;
+
+/** The same expression written the same way: `a5` / `d + "/p" + ".sh"`, whitespace aside. */
+const samePath = (text: string) => text.replace(/\s+/g, '');
+
+const INTERPRETER =
+  /^[rbuf]*['"]?(python[\d.]*w?(\.exe)?|sys\.executable|sh|bash|cmd(\.exe)?|wscript|cscript|powershell)['"]?$/i;
+
+/**
+ * The program a start call runs: its first argument, or the first element of a list or tuple there, or the
+ * script after an interpreter (`['python', path]`).
+ */
+function programOf(args: readonly string[]): string {
+  const first = (args[0] ?? '').trim();
+  const list = /^[[(]\s*([^\])]+)/.exec(first);
+  if (!list) return samePath(first);
+  const items = list[1]!.split(',').map((x) => x.trim());
+  return samePath(INTERPRETER.test(items[0] ?? '') && items[1] ? items[1] : (items[0] ?? ''));
+}
+
+/**
+ * Paths a function body opens for writing, as written (open(P, 'w') / open(P, mode='wb')), by body (inDef).
+ * Literal names and expressions alike: `a5 = "C:\\Users\\Public\\p.v" + "bs"` hides what a literal shows.
+ */
+function writtenPaths(file: ParsedFile): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const c of file.calls) {
+    if (c.role === 'test' || !(c.name === 'open' || c.name === 'io.open' || c.name === 'codecs.open'))
+      continue;
+    const path = c.args[0];
+    const mode = c.args.slice(1).find((a) => WRITE_MODE.test(a.trim()));
+    if (!path || !mode || /^\s*(mode\s*=|\*)/.test(path)) continue;
+    const names = out.get(c.inDef ?? -1) ?? new Set<string>();
+    names.add(samePath(path));
+    out.set(c.inDef ?? -1, names);
+  }
+  return out;
+}
+
 /** Names of scripts a function body writes in text mode, by the body (inDef). */
 function writtenScripts(file: ParsedFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
@@ -37,7 +77,7 @@ export const binaryDropper: Rule = {
   category: 'process',
   severity: 'high',
   description:
-    'Writes a binary file (or one the package carries) and makes it executable or starts it in the same function, without a download; or writes a script out and starts it by name.',
+    'Writes a binary file (or one the package carries) and makes it executable or starts it in the same function, without a download; writes a script out and starts it by name; or starts the very file it wrote.',
   rationale:
     'Droppers ship their payload inside the package, write it to a temporary folder, chmod +x it and start it; honest packages call their bundled tools without writing them out first.',
   check: (file: ParsedFile) => {
@@ -67,7 +107,22 @@ export const binaryDropper: Rule = {
     }
     const hits: RuleHit[] = [];
     const scripts = writtenScripts(file);
+    const written = writtenPaths(file);
     for (const c of starts) {
+      // The very file the body wrote is the program it starts: whatever was written (fetched, decoded or
+      // carried), running it is the dropper's step. Honest code runs the tools it writes configs for.
+      const program = programOf(c.args);
+      if (program && written.get(c.inDef ?? -1)?.has(program)) {
+        const early = c.role === 'install' || c.role === 'import';
+        hits.push(
+          callHit(
+            c,
+            early ? 'high' : 'medium',
+            `starts ${c.args[0]!.trim().slice(0, 60)}, a file written in the same function (${c.name})`,
+          ),
+        );
+        continue;
+      }
       const script = [...(scripts.get(c.inDef ?? -1) ?? [])].find((name) => c.text.includes(name));
       if (script) {
         const early = c.role === 'install' || c.role === 'import';

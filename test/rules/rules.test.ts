@@ -63,7 +63,16 @@ describe('firstMatching', () => {
         ['word', /\bword\b/i],
       ],
     ];
-    const values = ['', 'LOGIN DATA', 'Login Data', 'COOKIES.SQLITE', '/etc/passwd', 'a /etc/passwd', 'xy', 'xz'];
+    const values = [
+      '',
+      'LOGIN DATA',
+      'Login Data',
+      'COOKIES.SQLITE',
+      '/etc/passwd',
+      'a /etc/passwd',
+      'xy',
+      'xz',
+    ];
     values.push("'abc'", '"abc\'', 'Word', 'swordfish');
     for (const table of tables) {
       const find = firstMatching(table);
@@ -137,7 +146,8 @@ describe('chr-chain variants', () => {
     expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(true);
   });
   it('fires when the join is aliased (_ = "".join; _([chr(x) for x in [...]]))', () => {
-    const source = '_ = "".join\nname = _([chr(c) for c in [95, 95, 105, 109, 112, 111, 114, 116, 95, 95]])\n';
+    const source =
+      '_ = "".join\nname = _([chr(c) for c in [95, 95, 105, 109, 112, 111, 114, 116, 95, 95]])\n';
     expect(runRules(parsePython(source, 'pkg/m.py')).some((e) => e.rule === 'chr-chain')).toBe(true);
   });
   it('does not fire on a short list or on codes without chr', () => {
@@ -202,5 +212,33 @@ describe('binary-dropper: a script written out and started by name', () => {
   it('does not fire on a script written and not started, nor on another program started', () => {
     expect(hits(writer('subprocess.call(["make", "all"])'))).toHaveLength(0);
     expect(hits(writer('print("done")'))).toHaveLength(0);
+  });
+});
+
+describe('binary-dropper: the very file a function wrote, started', () => {
+  const hits = (source: string, path = 'pkg/__init__.py') =>
+    runRules(parsePython(source, path)).filter((e) => e.rule === 'binary-dropper');
+  // The fabrice family: the path spelled in pieces, the content decoded, written and run in one function.
+  const dropper = (write: string, run: string) =>
+    `import os, base64\ndef w():\n    p = "C:\\\\Users\\\\Public\\\\p." + "v" + "bs"\n    with open(${write}) as fp:\n        fp.write(base64.b64decode(BLOB))\n    ${run}\nw()\n`;
+  it('fires, at import time, whatever the path expression and the way it is started', () => {
+    for (const [write, run] of [
+      ['p, "wb"', 'os.system(p)'],
+      ['p, mode="w"', 'import subprocess; subprocess.Popen([p, "/q"])'],
+      ['d + "/per" + ".sh", "w"', 'subprocess.check_call(d + "/per" + ".sh", stdout=None)'],
+      ['p, "w"', 'subprocess.Popen(["python", p], creationflags=0x08000000)'],
+    ] as const) {
+      const found = hits(dropper(write, run));
+      expect(found, `${write} / ${run}`).toHaveLength(1);
+      expect(found[0]!.severity).toBe('high');
+      expect(found[0]!.context).toBe('import');
+    }
+  });
+  it('does not fire on a file read, on a config written for another tool, or across functions', () => {
+    expect(hits(dropper('p, "rb"', 'os.system(p)'))).toHaveLength(0);
+    expect(hits(dropper('p, "w"', 'subprocess.call(["make", "-f", p])'))).toHaveLength(0);
+    expect(
+      hits('import os\ndef a(p):\n    open(p, "w").write(x)\ndef b(p):\n    os.system(p)\n'),
+    ).toHaveLength(0);
   });
 });
