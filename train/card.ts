@@ -49,6 +49,12 @@ function timeSplitSection(e: Evaluation, out: string[]): void {
     `| recall (all later samples) | ${num(t.figures.recall)} (${t.figures.counts.tp}/${t.figures.counts.tp + t.figures.counts.fn}) |`,
     `| recall, families first seen after the cutoff | ${num(t.newFamilies.recall)} (${t.newFamilies.rows} rows) |`,
     `| recall, families also seen before | ${num(t.seenFamilies.recall)} (${t.seenFamilies.rows} rows) |`,
+    ...(t.newFamilies.verdictRecall !== undefined && t.seenFamilies.verdictRecall !== undefined
+      ? [
+          `| gate verdicts (decide()), families first seen after the cutoff | ${num(t.newFamilies.verdictRecall)} |`,
+          `| gate verdicts (decide()), families also seen before | ${num(t.seenFamilies.verdictRecall)} |`,
+        ]
+      : []),
     `| F1 | ${num(t.figures.f1)} |`,
     `| benign FPR (sdists and wheels) | ${pct(t.figures.fpr, 3)} (${regular(t.figures.counts.bySource)}) |`,
     `| FPR hard-benign | ${pct(t.figures.fprBySource['hard-benign'] ?? Number.NaN, 2)} |`,
@@ -268,11 +274,14 @@ export function renderModelCard(e: Evaluation): string {
     `- The benign source with the most false positives: ${worst ? `${worst[0]} (${pct(worst[1].mean, 2)} flagged)` : 'none'}. ` +
       'Hard-benign packages were once reported as malware: they are the nearest thing in this corpus to the odd, ' +
       'unpopular projects a merge gate meets, and there are few of them.',
-    `- Recall on families first seen after ${t.cutoff} is ${num(t.newFamilies.recall)} against ${num(s.summary.recall.mean)} ` +
-      'in cross-validation: new families are what the outside holdout is made of.',
+    `- Recall on families first seen after ${t.cutoff} is ${num(t.newFamilies.recall)} by score` +
+      (t.newFamilies.verdictRecall !== undefined
+        ? ` and ${num(t.newFamilies.verdictRecall)} by the gate's verdicts`
+        : '') +
+      ` against ${num(s.summary.recall.mean)} in cross-validation: new families are what the outside holdout is made of.`,
     ...(t.missed && t.missed.length > 0
       ? [
-          `- Later samples the time-split model missed (name × count, best score, rules that fired): ` +
+          `- Later samples the time-split gate did not fail (name × count, best score, rules that fired): ` +
             t.missed
               .map(
                 (m) =>

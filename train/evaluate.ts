@@ -297,25 +297,33 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
   const rows = Int32Array.from(test);
   const score = predictPackages(stack, rows);
   const result = foldResult(data, rows, score, stack.calibrated.thresholds);
+  const gateFlags = verdictFlags(
+    Array.from(rows, (r) => data.rows[r]!),
+    score,
+    stack.calibrated.thresholds,
+  );
   const verdict = figuresAt(
-    verdictFlags(
-      Array.from(rows, (r) => data.rows[r]!),
-      score,
-      stack.calibrated.thresholds,
-    ),
+    gateFlags,
     Array.from(rows, (r) => data.y[r]!),
     Array.from(rows, (r) => data.sources[r]!),
     0.5,
   );
+  // Both the model's own recall and the gate's (decide()): the goal is stated on the gate's verdicts.
   const recallOf = (keep: (r: number) => boolean) => {
     let tp = 0;
+    let gate = 0;
     let n = 0;
     rows.forEach((r, k) => {
       if (!data.y[r] || !keep(r)) return;
       n++;
       if (score[k]! >= stack.calibrated.thresholds.malicious) tp++;
+      if (gateFlags[k]) gate++;
     });
-    return { rows: n, recall: n === 0 ? Number.NaN : tp / n };
+    return {
+      rows: n,
+      recall: n === 0 ? Number.NaN : tp / n,
+      verdictRecall: n === 0 ? Number.NaN : gate / n,
+    };
   };
   return {
     cutoff: TIME_SPLIT,
@@ -326,7 +334,7 @@ async function timeSplit(): Promise<Evaluation['timeSplit']> {
     newFamilies: recallOf((r) => !earlyFamilies.has(data.groups[r]!)),
     seenFamilies: recallOf((r) => earlyFamilies.has(data.groups[r]!)),
     verdict,
-    missed: missedByName(rows, score, stack.calibrated.thresholds.malicious),
+    missed: missedByName(rows, score, gateFlags),
     evasion: await evasion(
       stack,
       Int32Array.from(train),
@@ -358,10 +366,11 @@ async function evasion(stack: TrainedStack, train: Int32Array, testGroups: Set<s
 }
 
 /** Later malicious samples scored below the threshold, by package name (most missed first), for the card. */
-function missedByName(rows: Int32Array, score: Float64Array, threshold: number) {
+/** Later malicious samples the gate (decide()) did not fail, by name. */
+function missedByName(rows: Int32Array, score: Float64Array, failed: Float64Array) {
   const byName = new Map<string, { count: number; maxScore: number; rules: Set<string> }>();
   rows.forEach((r, k) => {
-    if (!data.y[r] || score[k]! >= threshold) return;
+    if (!data.y[r] || failed[k]) return;
     const row = data.rows[r]!;
     const entry = byName.get(row.name) ?? { count: 0, maxScore: 0, rules: new Set<string>() };
     entry.count++;

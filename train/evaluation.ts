@@ -100,11 +100,12 @@ export interface Evaluation {
     trainRows: number;
     testRows: number;
     undated: number;
-    newFamilies: { rows: number; recall: number };
-    seenFamilies: { rows: number; recall: number };
+    /** recall: the model's score at the malicious threshold; verdictRecall: the gate's decide() (absent in older files). */
+    newFamilies: { rows: number; recall: number; verdictRecall?: number };
+    seenFamilies: { rows: number; recall: number; verdictRecall?: number };
     /** The gate's verdicts (decide()) on the time-split test rows. */
     verdict?: Figures;
-    /** Later malicious samples the model missed, by package name, with the rules that fired on them. */
+    /** Later malicious samples the gate did not fail, by package name, with the rules that fired on them. */
     missed?: { name: string; count: number; maxScore: number; rules: string[] }[];
     /** Later malicious samples rewritten and implanted (train/evasion.ts), judged by this model and decide(). */
     evasion?: EvasionRow[];
