@@ -1,7 +1,7 @@
 // ArchiveView -> Analysis: the named feature vector, the hashed text tokens and the located evidence behind
 // them. Each Python file is parsed once (src/python) and the same parse feeds the rules and every feature
 // group; non-Python scripts get the text rules. Pure after initPython(): no I/O.
-import { unitView } from './unit.js';
+import { UnitCandidates, unitView } from './unit.js';
 import { decodeSource, decodeText } from '../archive/index.js';
 import {
   fileRole,
@@ -131,6 +131,8 @@ export interface ExtractOptions {
   clock?: BudgetClock;
   /** Whether to analyse the unit of the strongest evidence alone too (src/features/unit.ts); default true. */
   unit?: boolean;
+  /** Files already parsed by the whole-package pass, by stored path: the unit's pass reads them, not the parser. */
+  parsed?: ReadonlyMap<string, ParsedFile>;
 }
 
 /**
@@ -191,6 +193,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   let errorFiles = 0;
   let lossy = 0;
   const other: Record<string, number> = Object.fromEntries(OTHER_NAMES.map((n) => [n, 0]));
+  const candidates = options.unit === false ? undefined : new UnitCandidates<ParsedFile>();
 
   const record = (items: Evidence[]) => {
     const perKey = new Map<string, number>();
@@ -277,7 +280,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       // evidence keeps the path as stored.
       const path = root ? `${root}/${inner}` : inner;
       const fileRoleOverride = roleOf(path, inner);
-      const parsed = parsePython(text, path, fileRoleOverride, parseOptions);
+      const parsed =
+        options.parsed?.get(entry.path) ?? parsePython(text, path, fileRoleOverride, parseOptions);
       if (parsed.stopped) {
         meter.fail(parsed.stopped);
         outOfBudget('parse', entry.path);
@@ -305,7 +309,9 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
         unparsed++;
         if (parsed.parseError) notes.push(parsed.parseError);
       } else if (parsed.errorNodes > 0) errorFiles++;
+      const before = evidence.length;
       analysePython(parsed, entry.path, fileRoleOverride);
+      candidates?.offer(entry.path, evidence.slice(before), parsed);
       if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
     } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
       const decoded = decodeText(data);
@@ -445,7 +451,14 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     // the score that keeps an implant from being diluted, but that is still less than the gate claims to
     // analyse, so it is a gap. Other gaps of the unit (a cut or unparsed file) are the whole pass's already.
     const budget = { ...options.budget, ...meter.remaining() };
-    const alone = extractFeatures(unit.view, { ...options, budget, unit: false });
+    const alone = extractFeatures(unit.view, {
+      ...options,
+      budget,
+      unit: false,
+      parsed: candidates?.kept.has(unit.path)
+        ? new Map([[unit.path, candidates.kept.get(unit.path)!]])
+        : undefined,
+    });
     if (alone.gaps?.some((g) => g.stage === 'budget'))
       gaps.push({
         stage: 'budget',

@@ -12,6 +12,34 @@ const PYTHON = /\.py$/i;
 const rank = (e: Evidence) =>
   SEVERITY_RANK[e.severity] * 2 + (e.context === 'install' || e.context === 'import' ? 1 : 0);
 
+/** How strongly a file's own evidence could make it the unit: its best counted hit's rank, -1 for none. */
+export function unitRank(evidence: readonly Evidence[]): number {
+  let best = -1;
+  for (const e of evidence)
+    if (PYTHON.test(e.path) && isLocated(e) && !benignIdiom(e)) best = Math.max(best, rank(e));
+  return best;
+}
+
+/**
+ * The parsed files that may become the unit, kept from the whole pass so the unit is not parsed twice: the
+ * files tied at the best rank so far, at most `cap` of them (a package of many equal hits parses the unit
+ * again rather than holding every tree's record).
+ */
+export class UnitCandidates<T> {
+  private best = -1;
+  readonly kept = new Map<string, T>();
+  constructor(private readonly cap = 4) {}
+  offer(path: string, evidence: readonly Evidence[], parsed: T): void {
+    const r = unitRank(evidence);
+    if (r < 0 || r < this.best) return;
+    if (r > this.best) {
+      this.best = r;
+      this.kept.clear();
+    }
+    if (this.kept.size < this.cap) this.kept.set(path, parsed);
+  }
+}
+
 /**
  * The Python file of the strongest located evidence (most severe, then install/import time, then first).
  * Known-benign idioms do not count: a build step an author adds as a decoy must not pull the unit away

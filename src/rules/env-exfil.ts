@@ -14,9 +14,13 @@ const ENV_READ = /^(os\.getenv|os\.environ\.get)$/;
 const SEND = /^(<expr>\.(send|sendall|sendto)|socket\.socket)$/;
 const DNS = /^(socket\.(gethostbyname|gethostbyname_ex|getaddrinfo)|dns\.resolver\.(resolve|query))$/;
 
+// A cloud SDK's resolved credentials (boto3's Session().get_credentials()): the keys themselves.
+const CLOUD_CREDENTIALS = /(^|\.)get_credentials$|^<expr>\.get_frozen_credentials$/;
+
 /** Why a call gathers something a stealer wants, or undefined. */
 function gathers(call: CallSite): string | undefined {
   if (IDENTITY.test(call.name)) return `${call.name}()`;
+  if (CLOUD_CREDENTIALS.test(call.name)) return `secret cloud credentials (${call.name})`;
   if (ENV_READ.test(call.name) && SECRET_NAME.test(call.args[0] ?? '')) return `secret ${call.args[0]}`;
   if (call.args.some((a) => WHOLE_ENV.test(a))) return 'the whole environment';
   return undefined;

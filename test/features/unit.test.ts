@@ -84,6 +84,17 @@ describe('the unit of a package', () => {
     ).toBeUndefined();
   });
 
+  it("keeps the role its file has in the package: a module's top level runs at import, alone or not", () => {
+    // Parsed alone, tidy/core.py has no __init__.py beside it and used to read as a script (run time only).
+    const files = project('from .m0 import width_0\nfrom . import core\n');
+    files['tidy-1.4.2/tidy/core.py'] = PAYLOAD;
+    const analysis = extractFeatures(viewOf(files));
+    expect(analysis.unit?.path).toBe('tidy-1.4.2/tidy/core.py');
+    expect(analysis.features['code.process.import']).toBeGreaterThan(0);
+    expect(analysis.unit!.features['code.process.import']).toBe(analysis.features['code.process.import']);
+    expect(analysis.unit!.features['code.process.runtime'] ?? 0).toBe(0);
+  });
+
   it('does not grow with the padding around it', () => {
     const small = extractFeatures(viewOf(project(PAYLOAD, 1)));
     const big = extractFeatures(viewOf(project(PAYLOAD, 60)));
@@ -106,7 +117,7 @@ describe('the unit of a package', () => {
       return { cpuMs: t, wallMs: t };
     };
     readings = 0;
-    const starved = extractFeatures(view, { clock, budget: { cpuMs: whole + 1 } });
+    const starved = extractFeatures(view, { clock, budget: { cpuMs: whole } });
     expect(starved.unit).toBeUndefined();
     expect(starved.gaps).toEqual([
       expect.objectContaining({ stage: 'budget', path: 'tidy-1.4.2/tidy/__init__.py' }),

