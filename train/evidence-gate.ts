@@ -78,6 +78,8 @@ for (const row of rows) {
   t.n++;
   t.alone += alone ? 1 : 0;
   t.after += after ? 1 : 0;
+  if (after && row.label === 0 && listN > 0)
+    process.stdout.write(`gate fails ${row.source} ${row.name} (score ${score.toFixed(3)})\n`);
   t.before += before ? 1 : 0;
   bySource.set(row.source, t);
   if (row.label === 1 && (row.added ?? '') >= cut) {
