@@ -1,7 +1,7 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
 import { normalizeName } from './names.js';
-import { benignIdiom, isLocated, isStrongEarly, NEEDS_CORROBORATION } from './rules/benign-idioms.js';
+import { benignIdiom, isLocated, isStrongEarly, needsCorroboration } from './rules/benign-idioms.js';
 import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
@@ -179,7 +179,7 @@ function byScore(
  * Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
  * outside tests and docs) fails the check on its own, whatever the score, except a short named list of
  * idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
- * projects too often (NEEDS_CORROBORATION, measured) fail when something backs them: the model scores the
+ * projects too often (needsCorroboration, measured) fail when something backs them: the model scores the
  * package malicious, another rule fires strongly in the same file, a version bump adds the hit
  * (corroboratedBy), or no model ran; otherwise they warn. A score in the suspicious band used to be enough:
  * on out-of-fold scores that failed 0.20% of Debian projects (pytest-cov's and coloredlogs' .pth lines, setup.py
@@ -198,7 +198,7 @@ function byEarlyEvidence(
   const backed = score === undefined || score >= thresholds.malicious;
   const corroborated = corroboratedBy(unexcused, signals);
   const decisiveEvidence = unexcused.find(
-    (e) => backed || !NEEDS_CORROBORATION.has(e.rule) || corroborated(e),
+    (e) => backed || !needsCorroboration(e) || corroborated(e),
   );
   if (decisiveEvidence) {
     reasons.push(
@@ -207,7 +207,7 @@ function byEarlyEvidence(
     return 'malicious';
   }
   let level = raw;
-  const unbacked = unexcused.find((e) => NEEDS_CORROBORATION.has(e.rule));
+  const unbacked = unexcused.find(needsCorroboration);
   if (unbacked) {
     level = atLeastSuspicious(level);
     reasons.push(

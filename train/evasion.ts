@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { readArchive } from '../src/archive/index.js';
 import { extractFeatures } from '../src/features/index.js';
+import { unitFile } from '../src/features/unit.js';
 import { decide, type Thresholds } from '../src/policy.js';
 import type { Analysis, ArchiveEntry, ArchiveView } from '../src/types.js';
 import { deriveSeed, makeRng, shuffle } from './prng.js';
@@ -195,8 +196,9 @@ export const MUTATIONS: readonly Mutation[] = [
 
 /** The strongest Python file of a package: where its first (strongest) evidence points. */
 export function payloadOf(name: string, view: ArchiveView, analysis: Analysis): Payload | undefined {
+  // The file the gate would score alone (src/features/unit.ts): the strongest behaviour, idioms left out.
   const paths = new Set(view.entries.filter((e) => e.data && /\.py$/.test(e.path)).map((e) => e.path));
-  const target = analysis.evidence.find((e) => paths.has(e.path))?.path;
+  const target = unitFile(analysis.evidence.filter((e) => paths.has(e.path)));
   if (!target) return undefined;
   const source = textOf(view.entries.find((e) => e.path === target));
   if (source.length === 0 || source.length > 200_000) return undefined;

@@ -9,8 +9,24 @@ import { type ArchiveView, type Evidence, SEVERITY_RANK } from '../types.js';
 const CONTEXT_FILE = /(^|\/)(PKG-INFO|METADATA|entry_points\.txt)$|\.pth$/i;
 const PYTHON = /\.py$/i;
 
+// Rules that name a capability (a socket, a process, an environment read), not a behaviour: at the same
+// severity a behaviour (credentials sent out, a download run) marks the payload's file better, even at run
+// time. fabrice 1.0.2's unit was setup.py (an os.environ.get at install) rather than the module that posts
+// boto3's keys.
+const CAPABILITY = new Set([
+  'sysinfo-read',
+  'network-access',
+  'process-execution',
+  'suspicious-url',
+  'encoded-blob',
+  'long-line',
+  'chr-chain',
+]);
+
 const rank = (e: Evidence) =>
-  SEVERITY_RANK[e.severity] * 2 + (e.context === 'install' || e.context === 'import' ? 1 : 0);
+  SEVERITY_RANK[e.severity] * 4 +
+  (CAPABILITY.has(e.rule) ? 0 : 2) +
+  (e.context === 'install' || e.context === 'import' ? 1 : 0);
 
 /** How strongly a file's own evidence could make it the unit: its best counted hit's rank, -1 for none. */
 export function unitRank(evidence: readonly Evidence[]): number {
@@ -41,7 +57,8 @@ export class UnitCandidates<T> {
 }
 
 /**
- * The Python file of the strongest located evidence (most severe, then install/import time, then first).
+ * The Python file of the strongest located evidence (most severe, then a behaviour over a capability, then
+ * install/import time, then first).
  * Known-benign idioms do not count: a build step an author adds as a decoy must not pull the unit away
  * from the payload.
  */

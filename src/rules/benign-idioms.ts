@@ -179,6 +179,18 @@ export const NEEDS_CORROBORATION: ReadonlySet<string> = new Set([
   'anti-analysis',
 ]);
 
+/**
+ * Whether a hit needs backing before it fails a package (NEEDS_CORROBORATION). env-exfil at critical — the
+ * whole environment or a secret sent out, or the user's identity sent while pip installs — fails no benign
+ * sdist or wheel alone (`npx tsx train/evidence-gate.ts`: the one benign env-exfil hit is a high one, a test
+ * helper sending os.uname()); a .pth-started module posting the user and host on its one line was let
+ * through because both rules on that statement count as one finding.
+ */
+export function needsCorroboration(e: Evidence): boolean {
+  if (e.rule === 'env-exfil' && e.severity === 'critical') return false;
+  return NEEDS_CORROBORATION.has(e.rule);
+}
+
 /** The idiom that excuses this evidence, if any. */
 export function benignIdiom(e: Evidence): BenignIdiom | undefined {
   return BENIGN_IDIOMS.find((i) => i.matches(e));

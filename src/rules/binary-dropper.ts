@@ -57,6 +57,44 @@ function writtenPaths(file: ParsedFile): Map<number, Set<string>> {
   return out;
 }
 
+// A temporary file made to be written: NamedTemporaryFile's object (its .name is the path), mkstemp's path.
+const TEMP_FILE = /^tempfile\.(NamedTemporaryFile|mkstemp|mktemp)$/;
+// What runs a script named after it: an interpreter, `start`, the interpreter running this code.
+const RUNNER = /(python[\d.]*w?(\.exe)?|pythonw|sh|bash|start|cmd(\.exe)?\s+\/c|wscript|cscript|powershell|sys\.executable|executable\b[^}]*\})\W*$/i;
+
+/**
+ * Paths of temporary files a body creates, as the code spells them: `t = NamedTemporaryFile(...)` -> `t.name`,
+ * `with NamedTemporaryFile() as t` -> `t.name`, `fd, p = mkstemp()` / `p = mktemp()` -> `p`. Read from the
+ * call's source line (the parser keeps calls, not their targets).
+ */
+function tempPaths(file: ParsedFile): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const c of file.calls) {
+    if (c.role === 'test' || !TEMP_FILE.test(c.name)) continue;
+    const line = file.lines[c.line - 1] ?? '';
+    const named = c.name.endsWith('NamedTemporaryFile');
+    const target =
+      /\bas\s+([A-Za-z_]\w*)\s*:/.exec(line)?.[1] ??
+      /^\s*(?:[A-Za-z_]\w*\s*,\s*)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1];
+    if (!target) continue;
+    const names = out.get(c.inDef ?? -1) ?? new Set<string>();
+    names.add(named ? `${target}.name` : target);
+    out.set(c.inDef ?? -1, names);
+  }
+  return out;
+}
+
+/** Whether a command's text runs `path` as a script: a runner word or the interpreter just before it. */
+function runsAsScript(command: string, path: string): boolean {
+  for (let at = command.indexOf(path); at >= 0; at = command.indexOf(path, at + 1)) {
+    const after = command[at + path.length] ?? '';
+    if (/\w/.test(after)) continue;
+    const before = command.slice(Math.max(0, at - 80), at).replace(/[{+\s'"`,[(]*$/, '');
+    if (before === '' || RUNNER.test(before)) return true;
+  }
+  return false;
+}
+
 /** Names of scripts a function body writes in text mode, by the body (inDef). */
 function writtenScripts(file: ParsedFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
@@ -108,7 +146,18 @@ export const binaryDropper: Rule = {
     const hits: RuleHit[] = [];
     const scripts = writtenScripts(file);
     const written = writtenPaths(file);
+    const temps = tempPaths(file);
     for (const c of starts) {
+      // A temporary file written and then run by an interpreter or `start` (discord-scrapper's setup.py:
+      // NamedTemporaryFile, a fetch-and-exec line written in, `start pythonw <tmp.name>`).
+      const temp = [...(temps.get(c.inDef ?? -1) ?? [])].find((t) => runsAsScript(c.args[0] ?? '', t));
+      if (temp) {
+        const early = c.role === 'install' || c.role === 'import';
+        hits.push(
+          callHit(c, early ? 'high' : 'medium', `starts ${temp}, a temporary file made in the same function (${c.name})`),
+        );
+        continue;
+      }
       // The very file the body wrote is the program it starts: whatever was written (fetched, decoded or
       // carried), running it is the dropper's step. Honest code runs the tools it writes configs for.
       const program = programOf(c.args);

@@ -44,6 +44,20 @@ describe('unitFile', () => {
       'b.py',
     );
   });
+  it('takes a behaviour over a capability at the same severity, even at run time', () => {
+    expect(
+      unitFile([
+        { ...evidence('x-1/setup.py', 'medium', 'install'), rule: 'sysinfo-read' },
+        { ...evidence('x-1/x/conn.py', 'medium', 'runtime'), rule: 'env-exfil' },
+      ]),
+    ).toBe('x-1/x/conn.py');
+    expect(
+      unitFile([
+        { ...evidence('x-1/x/conn.py', 'medium', 'runtime'), rule: 'env-exfil' },
+        { ...evidence('x-1/setup.py', 'high', 'install'), rule: 'sysinfo-read' },
+      ]),
+    ).toBe('x-1/setup.py');
+  });
   it('ignores a known-benign idiom, so a decoy build step cannot pull the unit from the payload', () => {
     const buildStep: Evidence = {
       ...evidence('x-1/setup.py', 'critical', 'install'),

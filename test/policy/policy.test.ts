@@ -111,6 +111,16 @@ describe('decide', () => {
       'suspicious',
     ],
     [
+      'env-exfil at critical (the environment, a secret or the identity sent while installing) decides alone',
+      { score: 0.1, evidence: [{ ...criticalInstall, rule: 'env-exfil' }] },
+      'malicious',
+    ],
+    [
+      'env-exfil at high still needs backing',
+      { score: 0.1, evidence: [{ ...criticalInstall, rule: 'env-exfil', severity: 'high', context: 'import' }] },
+      'suspicious',
+    ],
+    [
       'two such rules in the same file back each other against a low score (a diluting host)',
       {
         score: 0.1,

@@ -248,6 +248,24 @@ describe('binary-dropper: the very file a function wrote, started', () => {
       expect(found[0]!.context).toBe('import');
     }
   });
+  it('fires on a temporary file written and run by an interpreter or start', () => {
+    const temp = (run: string) =>
+      `import os, sys, subprocess, tempfile\nt = tempfile.NamedTemporaryFile(delete=False)\nt.write(CODE)\nt.close()\n${run}\n`;
+    for (const run of [
+      'os.system(f"start {sys.executable.replace(\'.exe\', \'w.exe\')} {t.name}")',
+      'subprocess.Popen([sys.executable, t.name])',
+      'os.system("python3 " + t.name)',
+    ]) {
+      const found = hits(temp(run));
+      expect(found, run).toHaveLength(1);
+      expect(found[0]!.message).toMatch(/t\.name, a temporary file/);
+    }
+    expect(hits(temp('subprocess.call(["gcc", "-o", "out", t.name])'))).toHaveLength(0);
+    expect(hits(temp('os.system(f"cat {t.name}")'))).toHaveLength(0);
+    expect(
+      hits('import os, tempfile\nfd, p = tempfile.mkstemp()\nos.write(fd, CODE)\nos.system("bash " + p)\n'),
+    ).toHaveLength(1);
+  });
   it('does not fire on a file read, on a config written for another tool, or across functions', () => {
     expect(hits(dropper('p, "rb"', 'os.system(p)'))).toHaveLength(0);
     expect(hits(dropper('p, "w"', 'subprocess.call(["make", "-f", p])'))).toHaveLength(0);
