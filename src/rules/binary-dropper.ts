@@ -1,4 +1,4 @@
-import type { ParsedFile } from '../python/index.js';
+import type { CallSite, ParsedFile } from '../python/index.js';
 import { callHit, NETWORK_CALL, PROCESS_CALL } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
@@ -38,29 +38,42 @@ function programOf(args: readonly string[]): string {
   return samePath(INTERPRETER.test(items[0] ?? '') && items[1] ? items[1] : (items[0] ?? ''));
 }
 
+/** Adds `value` to the set kept for a function body (inDef; -1 for module level). */
+function addTo(map: Map<number, Set<string>>, body: number | undefined, value: string): void {
+  const set = map.get(body ?? -1) ?? new Set<string>();
+  set.add(value);
+  map.set(body ?? -1, set);
+}
+
+const OPENER = /^(open|io\.open|codecs\.open)$/;
+
 /**
- * Paths a function body opens for writing, as written (open(P, 'w') / open(P, mode='wb')), by body (inDef).
- * Literal names and expressions alike: `a5 = "C:\\Users\\Public\\p.v" + "bs"` hides what a literal shows.
+ * What each function body opens for writing: every path as written (`open(P, 'w')`, `open(P, mode='wb')`;
+ * expressions too, since `a5 = "C:\\Users\\Public\\p.v" + "bs"` hides what a literal shows), and the names
+ * of scripts written in text mode (`open('helper.py', 'w')`).
  */
-function writtenPaths(file: ParsedFile): Map<number, Set<string>> {
-  const out = new Map<number, Set<string>>();
+function writtenFiles(file: ParsedFile): {
+  paths: Map<number, Set<string>>;
+  scripts: Map<number, Set<string>>;
+} {
+  const paths = new Map<number, Set<string>>();
+  const scripts = new Map<number, Set<string>>();
   for (const c of file.calls) {
-    if (c.role === 'test' || !(c.name === 'open' || c.name === 'io.open' || c.name === 'codecs.open'))
-      continue;
+    if (c.role === 'test' || !OPENER.test(c.name)) continue;
     const path = c.args[0];
-    const mode = c.args.slice(1).find((a) => WRITE_MODE.test(a.trim()));
-    if (!path || !mode || /^\s*(mode\s*=|\*)/.test(path)) continue;
-    const names = out.get(c.inDef ?? -1) ?? new Set<string>();
-    names.add(samePath(path));
-    out.set(c.inDef ?? -1, names);
+    if (path && !/^\s*(mode\s*=|\*)/.test(path) && c.args.slice(1).some((a) => WRITE_MODE.test(a.trim())))
+      addTo(paths, c.inDef, samePath(path));
+    const script = SCRIPT_WRITE.exec(c.args.join(','));
+    if (script) addTo(scripts, c.inDef, script[2]!);
   }
-  return out;
+  return { paths, scripts };
 }
 
 // A temporary file made to be written: NamedTemporaryFile's object (its .name is the path), mkstemp's path.
 const TEMP_FILE = /^tempfile\.(NamedTemporaryFile|mkstemp|mktemp)$/;
 // What runs a script named after it: an interpreter, `start`, the interpreter running this code.
-const RUNNER = /(python[\d.]*w?(\.exe)?|pythonw|sh|bash|start|cmd(\.exe)?\s+\/c|wscript|cscript|powershell|sys\.executable|executable\b[^}]*\})\W*$/i;
+const RUNNER =
+  /(python[\d.]*w?(\.exe)?|pythonw|sh|bash|start|cmd(\.exe)?\s+\/c|wscript|cscript|powershell|sys\.executable|executable\b[^}]*\})\W*$/i;
 
 /**
  * Paths of temporary files a body creates, as the code spells them: `t = NamedTemporaryFile(...)` -> `t.name`,
@@ -71,15 +84,14 @@ function tempPaths(file: ParsedFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
   for (const c of file.calls) {
     if (c.role === 'test' || !TEMP_FILE.test(c.name)) continue;
-    const line = file.lines[c.line - 1] ?? '';
+    // The target stands at the start of the line (`t = …`, `with … as t:`): a long line is read no further,
+    // so a line of thousands of calls costs each of them the same.
+    const line = (file.lines[c.line - 1] ?? '').slice(0, 400);
     const named = c.name.endsWith('NamedTemporaryFile');
     const target =
       /\bas\s+([A-Za-z_]\w*)\s*:/.exec(line)?.[1] ??
       /^\s*(?:[A-Za-z_]\w*\s*,\s*)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1];
-    if (!target) continue;
-    const names = out.get(c.inDef ?? -1) ?? new Set<string>();
-    names.add(named ? `${target}.name` : target);
-    out.set(c.inDef ?? -1, names);
+    if (target) addTo(out, c.inDef, named ? `${target}.name` : target);
   }
   return out;
 }
@@ -93,21 +105,6 @@ function runsAsScript(command: string, path: string): boolean {
     if (before === '' || RUNNER.test(before)) return true;
   }
   return false;
-}
-
-/** Names of scripts a function body writes in text mode, by the body (inDef). */
-function writtenScripts(file: ParsedFile): Map<number, Set<string>> {
-  const out = new Map<number, Set<string>>();
-  for (const c of file.calls) {
-    if (c.role === 'test' || !(c.name === 'open' || c.name === 'io.open' || c.name === 'codecs.open'))
-      continue;
-    const m = SCRIPT_WRITE.exec(c.args.join(','));
-    if (!m) continue;
-    const names = out.get(c.inDef ?? -1) ?? new Set<string>();
-    names.add(m[2]!);
-    out.set(c.inDef ?? -1, names);
-  }
-  return out;
 }
 
 export const binaryDropper: Rule = {
@@ -144,56 +141,32 @@ export const binaryDropper: Rule = {
       if (NETWORK_CALL.test(c.name)) b.fetch = true;
     }
     const hits: RuleHit[] = [];
-    const scripts = writtenScripts(file);
-    const written = writtenPaths(file);
-    const temps = tempPaths(file);
-    for (const c of starts) {
-      // A temporary file written and then run by an interpreter or `start` (discord-scrapper's setup.py:
-      // NamedTemporaryFile, a fetch-and-exec line written in, `start pythonw <tmp.name>`).
-      const temp = [...(temps.get(c.inDef ?? -1) ?? [])].find((t) => runsAsScript(c.args[0] ?? '', t));
-      if (temp) {
-        const early = c.role === 'install' || c.role === 'import';
-        hits.push(
-          callHit(c, early ? 'high' : 'medium', `starts ${temp}, a temporary file made in the same function (${c.name})`),
-        );
-        continue;
-      }
-      // The very file the body wrote is the program it starts: whatever was written (fetched, decoded or
-      // carried), running it is the dropper's step. Honest code runs the tools it writes configs for.
-      const program = programOf(c.args);
-      if (program && written.get(c.inDef ?? -1)?.has(program)) {
-        const early = c.role === 'install' || c.role === 'import';
-        hits.push(
-          callHit(
-            c,
-            early ? 'high' : 'medium',
-            `starts ${c.args[0]!.trim().slice(0, 60)}, a file written in the same function (${c.name})`,
-          ),
-        );
-        continue;
-      }
-      const script = [...(scripts.get(c.inDef ?? -1) ?? [])].find((name) => c.text.includes(name));
-      if (script) {
-        const early = c.role === 'install' || c.role === 'import';
-        hits.push(
-          callHit(
-            c,
-            early ? 'high' : 'medium',
-            `starts ${script}, a script written out in the same function (${c.name})`,
-          ),
-        );
-        continue;
-      }
-      const b = bodies.get(c.inDef ?? -1);
-      if (!b || b.fetch || !b.writes || !(b.chmod || b.bundled)) continue;
-      const early = c.role === 'install' || c.role === 'import';
+    const drop = (c: CallSite, what: string) =>
       hits.push(
         callHit(
           c,
-          early ? 'high' : 'medium',
-          `starts a program written out in the same function (${c.name})`,
+          c.role === 'install' || c.role === 'import' ? 'high' : 'medium',
+          `starts ${what} (${c.name})`,
         ),
       );
+    const { paths, scripts } = writtenFiles(file);
+    const temps = tempPaths(file);
+    for (const c of starts) {
+      const body = c.inDef ?? -1;
+      // A temporary file written and then run by an interpreter or `start` (discord-scrapper's setup.py:
+      // NamedTemporaryFile, a fetch-and-exec line written in, `start pythonw <tmp.name>`).
+      const temp = [...(temps.get(body) ?? [])].find((t) => runsAsScript(c.args[0] ?? '', t));
+      // The very file the body wrote is the program it starts: whatever was written (fetched, decoded or
+      // carried), running it is the dropper's step. Honest code runs the tools it writes configs for.
+      const program = programOf(c.args);
+      const script = [...(scripts.get(body) ?? [])].find((name) => c.text.includes(name));
+      const b = bodies.get(body);
+      if (temp) drop(c, `${temp}, a temporary file made in the same function`);
+      else if (program && paths.get(body)?.has(program))
+        drop(c, `${c.args[0]!.trim().slice(0, 60)}, a file written in the same function`);
+      else if (script) drop(c, `${script}, a script written out in the same function`);
+      else if (b && !b.fetch && b.writes && (b.chmod || b.bundled))
+        drop(c, 'a program written out in the same function');
     }
     return hits;
   },

@@ -64,6 +64,21 @@ function stringsIn(file: ParsedFile, def: number | undefined): StringLiteral[] {
   return byDef.get(def) ?? [];
 }
 
+/** The file's folded values by line and source text (`12\0b64d("Y3Vy...")`), built once per file. */
+const foldedBySourceOf = new WeakMap<ParsedFile, Map<string, string>>();
+function foldedBySource(file: ParsedFile): Map<string, string> {
+  let map = foldedBySourceOf.get(file);
+  if (!map) {
+    map = new Map();
+    for (const s of file.strings) {
+      const key = `${s.line}\0${s.raw}`;
+      if (s.folded && !map.has(key)) map.set(key, s.value);
+    }
+    foldedBySourceOf.set(file, map);
+  }
+  return map;
+}
+
 /**
  * The command's text: the call's arguments, and where the first argument is a name, the string values the
  * same function (or module) holds in the lines above; a command is often built in a variable a line above.
@@ -84,10 +99,20 @@ function commandText(file: ParsedFile, c: CallSite): string {
   };
   let text = c.text;
   if (!/^[A-Za-z_]\w*$/.test(first.trim())) {
-    // An argument spelled as an expression (`os.system(b64d('Y3Vy...'))`): what it folds to is on the line.
-    for (let i = firstAt(c.line); i < strings.length && strings[i]!.line === c.line; i++)
-      if (strings[i]!.folded && text.length < MAX_COMMAND_TEXT)
-        text += ` ; ${strings[i]!.value.slice(0, MAX_COMMAND_TEXT)}`;
+    // An argument spelled as an expression (`os.system(b64d('Y3Vy...'))`): what the parser folded it to,
+    // looked up by its source text on the lines the call spans (not by walking every string of the line:
+    // a file of thousands of calls on one line stays linear).
+    const folded = foldedBySource(file);
+    const span = c.text.split('\n').length;
+    for (const arg of c.args) {
+      const source = arg.trim().replace(/^\[\s*([^,\]]+?)\s*\]$/, '$1');
+      for (let line = c.line; line < c.line + span; line++) {
+        const value = folded.get(`${line}\0${source}`);
+        if (value === undefined) continue;
+        text += ` ; ${value.slice(0, MAX_COMMAND_TEXT)}`;
+        break;
+      }
+    }
     return text.slice(0, MAX_COMMAND_TEXT);
   }
   const lo = firstAt(c.line - WINDOW_LINES);

@@ -60,6 +60,13 @@ export const SHAPES: Record<string, (n: number) => string> = {
   'commands held in variables': (n) =>
     lines(n, (i) => `c${i} = 'powershell -w hidden ${'x'.repeat(200)} ${i}'; os.system(c${i})`),
   'exec and decoder calls on one line': (n) => `${repeatTo('exec(d(x));', n)}\n`,
+  // dangerous-command reads what an expression argument folds to: once per call, not per string on the line.
+  'process calls on one line': (n) => `${repeatTo('os.system("id");', n)}\n`,
+  'decoder-wrapper commands on one line': (n) =>
+    `def d(s):\n    return base64.b64decode(s)\n${repeatTo('os.system(d("aWQ="));', n)}\n`,
+  // binary-dropper reads a temporary file's name from the start of its line only.
+  'temporary files started on one line': (n) =>
+    `${repeatTo('t = tempfile.NamedTemporaryFile(); os.system("python " + t.name);', n)}\n`,
   'chr chains': (n) => `x = ${repeatTo('chr(1)+', n)}chr(1)\n`,
   'obfuscator markers': (n) => repeatTo('# pyarmor_runtime Hyperion Hyperion Hyperion\nf()\n', n),
   'obfuscated names': (n) => lines(n, (i) => `_0x${i.toString(16).padStart(5, '0')} = IlIlIl${i % 7}`),
