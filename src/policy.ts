@@ -1,7 +1,7 @@
 // The one place a package's verdict is decided: model score + evidence + signals + allowlist -> verdict.
 // Pure: the clock is passed in, so expiry is testable.
 import { normalizeName } from './names.js';
-import { benignIdiom, isLocated, isStrongEarly, needsCorroboration } from './rules/benign-idioms.js';
+import { benignIdiom, isLocated, isStrongEvidence, needsCorroboration } from './rules/benign-idioms.js';
 import type { Evidence, Gap, PackageRef, ScanReport, Severity, Signal, VerdictLevel } from './types.js';
 
 export interface Thresholds {
@@ -177,7 +177,9 @@ function byScore(
 
 /**
  * Behaviour decides: high or critical evidence at install, import or startup time (reachability included,
- * outside tests and docs) fails the check on its own, whatever the score, except a short named list of
+ * outside tests and docs), and critical hits of the few shapes that have no honest reading at any time (a
+ * silent credential beacon, a reverse shell, a download written into a shell rc file: isStrongEvidence),
+ * fail the check on their own, whatever the score, except a short named list of
  * idioms honest packages ship (src/rules/benign-idioms.ts). Hits of the rules that still fail honest
  * projects too often (needsCorroboration, measured) fail when something backs them: the model scores the
  * package malicious, another rule fires strongly in the same file, a version bump adds the hit
@@ -193,7 +195,7 @@ function byEarlyEvidence(
   { score, thresholds, evidence, signals }: DecideInput,
   reasons: string[],
 ): VerdictLevel {
-  const strong = evidence.filter(isStrongEarly);
+  const strong = evidence.filter(isStrongEvidence);
   const unexcused = strong.filter((e) => !benignIdiom(e));
   const backed = score === undefined || score >= thresholds.malicious;
   const corroborated = corroboratedBy(unexcused, signals);

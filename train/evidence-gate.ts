@@ -11,7 +11,7 @@
 import { bundledModel } from '../src/model/bundled.js';
 import { scoreAnalysis } from '../src/model/index.js';
 import { decide } from '../src/policy.js';
-import { BENIGN_IDIOMS, benignIdiom, isStrongEarly } from '../src/rules/benign-idioms.js';
+import { BENIGN_IDIOMS, benignIdiom, isStrongEvidence } from '../src/rules/benign-idioms.js';
 import type { Evidence } from '../src/types.js';
 import { type FeatureRow, loadOrBuildTable } from './table.js';
 
@@ -69,7 +69,7 @@ const cut = added[Math.floor(added.length * 0.8)] ?? '9999';
 
 for (const row of rows) {
   const score = scoreAnalysis(model, row).score;
-  const strong = (row.evidence ?? []).filter(isStrongEarly);
+  const strong = (row.evidence ?? []).filter(isStrongEvidence);
   const decisive = strong.filter((e) => !benignIdiom(e));
   const alone = gate(row, undefined) && decisive.length > 0;
   const after = gate(row, score);

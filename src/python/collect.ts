@@ -232,7 +232,10 @@ export function collect(
       const value = foldString(fold, node, 'call');
       if (value !== undefined) addFolded(value, node);
     }
-    for (const arg of argNodes) {
+    for (const node of argNodes) {
+      // `url=base64.b64decode('aHR0…')`: a keyword's value folds like a positional argument.
+      const arg = r.type(node) === 'keyword_argument' ? r.child(node, 'value') : node;
+      if (!arg) continue;
       const argType = r.type(arg);
       if (!foldable(arg, argType)) continue;
       const value = foldString(fold, arg, argType);

@@ -24,14 +24,19 @@ export function isLocated(e: Evidence): boolean {
   return RANK[e.severity] >= RANK.medium && e.path !== '' && e.line >= 1 && !inTestsOrDocs(e);
 }
 
-/** High or critical evidence at install, import or startup time (reachability included), outside tests and docs. */
-export function isStrongEarly(e: Evidence): boolean {
-  return (
-    RANK[e.severity] >= RANK.high &&
-    (e.context === 'install' || e.context === 'import') &&
-    e.path !== '' &&
-    !inTestsOrDocs(e)
-  );
+// Shapes with no honest reading wherever they run, so a runtime hit decides too: a trojanized client sends
+// its keys when it is used, not when it is imported. Critical hits of these rules only; measured on the benign
+// corpora like the rest (`npx tsx train/evidence-gate.ts`).
+const DECIDES_AT_ANY_TIME = new Set(['secret-beacon', 'reverse-shell', 'startup-file-write']);
+
+/**
+ * Evidence strong enough to decide: high or critical at install, import or startup time (reachability
+ * included), or critical from a rule in DECIDES_AT_ANY_TIME; outside tests and docs either way.
+ */
+export function isStrongEvidence(e: Evidence): boolean {
+  const early = RANK[e.severity] >= RANK.high && (e.context === 'install' || e.context === 'import');
+  const anyTime = e.severity === 'critical' && DECIDES_AT_ANY_TIME.has(e.rule);
+  return (early || anyTime) && e.path !== '' && !inTestsOrDocs(e);
 }
 
 // Whole .pth lines that tools install (coverage's process_startup hook, virtualenv, setuptools' distutils

