@@ -132,6 +132,7 @@ export function propagateReach(file: ParsedFile): void {
     const { def, role, via } = queue[head] as (typeof queue)[number];
     if (reached[def] !== role) continue; // raised to install after this entry was queued
     const runs = `runs at ${role} time, reached from ${via}`;
+    (defs[def] as Definition).reached = role;
     for (const i of callsIn[def] ?? []) {
       const call = calls[i] as CallSite;
       if (call.role === 'runtime' || (call.role === 'import' && role === 'install')) {

@@ -56,6 +56,8 @@ export interface Definition {
   parent?: number;
   /** Decorator names (`@app.route(...)` -> app.route), which are called when the statement runs. */
   decorators?: string[];
+  /** Set when reachability found the body runs at install/import time: the role it takes (reach.ts). */
+  reached?: CodeRole;
 }
 
 export interface SetupCall {

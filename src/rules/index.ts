@@ -32,6 +32,7 @@ import { shellcodeLoader } from './shellcode-loader.js';
 import { startupFileWrite } from './startup-file-write.js';
 import { suspiciousUrl } from './suspicious-url.js';
 import { sysinfoRead } from './sysinfo-read.js';
+import { walletMonkeypatch } from './wallet-monkeypatch.js';
 import type { Rule } from './types.js';
 
 export { looksLikePickle, PICKLE_FILE, scanModelFile, scanPickle } from './pickle-code.js';
@@ -70,6 +71,7 @@ export const RULES: Rule[] = [
   binaryDropper,
   secretBeacon,
   reverseShell,
+  walletMonkeypatch,
 ];
 
 const SNIPPET = 200;

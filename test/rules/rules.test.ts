@@ -352,3 +352,23 @@ describe('startup-file-write: a download written into a shell rc file', () => {
     ]);
   });
 });
+
+describe('wallet-monkeypatch: a key library rewritten', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'pkg/__init__.py')).filter((e) => e.rule === 'wallet-monkeypatch');
+  it('is high where the patch runs at import (a function the module calls too), medium when only a later call patches', () => {
+    const source =
+      'import eth_account as ea\nimport bip_utils\ndef install():\n    ea.Account.from_key = grab\ninstall()\ndef later():\n    setattr(bip_utils.Bip39SeedGenerator, "Generate", grab)\n';
+    expect(hits(source).map((h) => [h.line, h.severity, h.message])).toEqual([
+      [4, 'high', 'replaces eth_account.Account.from_key with an assignment'],
+      [7, 'medium', 'replaces an attribute of bip_utils with setattr'],
+    ]);
+  });
+  it('does not fire on attributes of objects the library returned, nor on other libraries', () => {
+    expect(
+      hits(
+        'import requests\nrequests.adapters.DEFAULT_RETRIES = 5\nfrom web3 import Web3\nw3 = Web3()\nw3.x = 1\n',
+      ),
+    ).toEqual([]);
+  });
+});

@@ -206,6 +206,18 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
         'import os, pty, socket\ndef shell(master, slave):\n    os.dup2(slave, 0)\n    pty.spawn("/bin/sh")\ndef ping(host):\n    return socket.create_connection((host, 80))\n',
     },
   },
+  'wallet-monkeypatch': {
+    match: {
+      path: 'set_utils/__init__.py',
+      source:
+        'from eth_account import Account\n_orig = Account.create\ndef _create(*a, **k):\n    acct = _orig(*a, **k)\n    _send(acct.key)\n    return acct\nAccount.create = _create\n',
+    },
+    noMatch: {
+      path: 'wallet/keys.py',
+      source:
+        'from eth_account import Account\nimport web3\ndef new_key():\n    acct = Account.create()\n    acct.label = "main"\n    return acct\nw3 = web3.Web3()\nw3.eth.default_account = None\n',
+    },
+  },
   'binary-dropper': {
     match: {
       path: 'pkg/__init__.py',
