@@ -12,8 +12,9 @@ const WRITE =
   /^(open|io\.open|codecs\.open|<expr>\.(write_text|write_bytes)|shutil\.(copy|copy2|copyfile|move))$/;
 const WRITE_MODE = /['"][wax]b?\+?['"]|mode\s*=\s*['"][wax]/;
 const RC_FILE = /(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
-// What a shell rc file is made to fetch at every login: a downloader or an address in the written text.
-const FETCH_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr|certutil)\b|https?:\/\//i;
+// What a shell rc file is made to fetch at every login: a downloader in the written text. An address alone
+// is not enough: installers sign the lines they add with their project's URL.
+const FETCH_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr|certutil)\b/i;
 const WRITE_TEXT = /\.(write|writelines|write_text)$/;
 
 /** What a write call writes, in full: its arguments are cut to 200 characters, a long command is not. */

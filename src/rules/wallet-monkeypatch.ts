@@ -8,7 +8,11 @@ import type { Rule, RuleHit } from './types.js';
 const WALLET_LIBRARY =
   /^(eth_account|eth_keys|eth_keyfile|web3|bip_utils|bip32utils|bip32|bip39|mnemonic|hdwallet|bitcoinlib|bitcoin|bit|pycoin|cryptos|solana|solders|tronpy|tronapi|coincurve|xrpl|stellar_sdk|algosdk|monero|pywallet|ecdsa)$/;
 // `Alias.attr(.attr)* = value`, the assignment statement itself (not `==`, not an augmented operator).
-const ATTRIBUTE_WRITE = /^(\s*)([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)\s*=(?!=)/;
+const ATTRIBUTE_WRITE = /^(\s*)([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)\s*=(?!=)\s*(.*)$/;
+// What a stealer wraps: the functions that make, load, derive or use a key. A renamed method aliased back
+// for an older caller (`Web3.toChecksumAddress = Web3.to_checksum_address`) touches none of these.
+const KEY_MEMBER =
+  /key|create|sign|mnemonic|seed|from_|encrypt|decrypt|private|wallet|account|transact|send|generate|derive|entropy|secret/i;
 const DEF = /^\s*(async\s+)?def\s+\w+/;
 // Hits kept per file: each costs a look for its function, and a hostile file can repeat the line at will.
 const MAX_HITS = 32;
@@ -57,7 +61,7 @@ export const walletMonkeypatch: Rule = {
   category: 'credentials',
   severity: 'high',
   description:
-    'Replaces a function or class attribute of a crypto-wallet or key library (eth_account, web3, bip_utils, mnemonic, solana, ...) by assignment or setattr.',
+    'Replaces a key-handling function of a crypto-wallet or key library (eth_account, web3, bip_utils, mnemonic, solana, ...: create, from_key, sign, seed, ...) by assignment or setattr.',
   rationale:
     "A package that patches Account.create or from_key sees every private key the user's code makes or loads; honest code calls these libraries, it does not rewrite them.",
   check: (file: ParsedFile) => {
@@ -73,13 +77,17 @@ export const walletMonkeypatch: Rule = {
     file.lines.forEach((text, i) => {
       const m = ATTRIBUTE_WRITE.exec(text);
       const library = m && names.get(m[2] ?? '');
-      if (m && library) hit(i + 1, m[1]?.length ?? 0, `${library}${m[3]}`, 'an assignment');
+      if (!m || !library || !KEY_MEMBER.test(m[3] ?? '')) return;
+      // The library's own function under another name is an alias, not a replacement.
+      const value = /^([A-Za-z_]\w*)/.exec(m[4] ?? '')?.[1];
+      if (value && names.has(value)) return;
+      hit(i + 1, m[1]?.length ?? 0, `${library}${m[3]}`, 'an assignment');
     });
     for (const c of file.calls) {
       if (c.name !== 'setattr' || c.role === 'test') continue;
       const root = /^\s*([A-Za-z_]\w*)/.exec(c.args[0] ?? '')?.[1];
       const library = root && names.get(root);
-      if (library && hits.length < MAX_HITS)
+      if (library && KEY_MEMBER.test(`${c.args[0]}.${c.args[1] ?? ''}`) && hits.length < MAX_HITS)
         hits.push({
           line: c.line,
           role: c.role,

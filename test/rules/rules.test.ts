@@ -350,6 +350,9 @@ describe('startup-file-write: a download written into a shell rc file', () => {
     expect(hits(rc('\'eval "$(register-python-argcomplete tool)"\'')).map((h) => h.severity)).toEqual([
       'medium',
     ]);
+    // An installer signs the line it adds with its project's address: no downloader, no implant.
+    const signed = "'export PATH=$HOME/.tool/bin:$PATH  # added by tool, https://example.org/tool'";
+    expect(hits(rc(signed)).map((h) => h.severity)).toEqual(['medium']);
   });
 });
 
@@ -370,5 +373,10 @@ describe('wallet-monkeypatch: a key library rewritten', () => {
         'import requests\nrequests.adapters.DEFAULT_RETRIES = 5\nfrom web3 import Web3\nw3 = Web3()\nw3.x = 1\n',
       ),
     ).toEqual([]);
+  });
+  it('does not fire on a renamed method aliased back, nor on settings that hold no key', () => {
+    const source =
+      'from web3 import Web3\nfrom eth_account import Account\nWeb3.toChecksumAddress = Web3.to_checksum_address\nAccount.privateKeyToAccount = Account.from_key\nWeb3.DEFAULT_TIMEOUT = 30\n';
+    expect(hits(source)).toEqual([]);
   });
 });
