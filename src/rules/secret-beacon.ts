@@ -14,8 +14,11 @@ const IDENTIFIER = /^\s*([A-Za-z_]\w*)\s*$/;
 // Names of what a stealer wants; strong ones alone, weak ones (an id, a token) in pairs.
 const STRONG_SECRET =
   /^_*(sk|secret|secret_?key|access_?key_?secret|client_?secret|password|passwd|pwd|private_?key|mnemonic|seed_?phrase)$/i;
+// (`creds`/`credentials` are left out: they hold the value, as in `creds.token`, and would count it twice.)
 const WEAK_SECRET =
-  /^_*(ak|token|auth_?token|access_?token|api_?key|apikey|access_?key(_?id)?|key_?id|credentials?|creds?|cookies?|session_?id)$/i;
+  /^_*(ak|token|auth_?token|access_?token|api_?key|apikey|access_?key(_?id)?|key_?id|cookies?|session_?id)$/i;
+// Sending a token to be destroyed (OAuth revocation, logout) is the one honest fire-and-forget with a secret.
+const REVOKE = /revoke|logout|log_out|signout|sign_out|invalidate/i;
 const QUOTED = /[rRbBuUfF]{0,2}("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g;
 
 function sendsTo(file: ParsedFile, call: CallSite): string | undefined {
@@ -67,8 +70,8 @@ const constants = new WeakMap<ParsedFile, Map<string, string | undefined>>();
 
 /** `NAME = "https://..."` anywhere in the file, looked up once per file and name. */
 function moduleConstant(file: ParsedFile, name: string): string | undefined {
-  let known = constants.get(file);
-  if (!known) constants.set(file, (known = new Map()));
+  const known = constants.get(file) ?? new Map<string, string | undefined>();
+  constants.set(file, known);
   if (!known.has(name)) {
     const assigned = new RegExp(`^\\s*${name}\\s*=\\s*[rRbBuU]{0,2}["'](https?://[^"']+)`, 'm').exec(
       file.source,
@@ -132,7 +135,7 @@ export const secretBeacon: Rule = {
       if (call.role === 'test' || !(NETWORK_CALL.test(call.name) || SEND_METHOD.test(call.name))) continue;
       if (!resultDiscarded(file.lines, call.line, call.text)) continue;
       const url = sendsTo(file, call);
-      if (!url) continue;
+      if (!url || REVOKE.test(url)) continue;
       const secrets = secretsIn(payloadText(file, call));
       if (secrets.length === 0 || !inSilentTry(file.lines, call.line)) continue;
       hits.push(

@@ -315,6 +315,9 @@ describe('secret-beacon: keys posted to a fixed address, reply and errors droppe
     ).toEqual([]);
     expect(hits(beacon('{"ak": self._ak, "secret": self._secret}', 'self.endpoint'))).toEqual([]);
     expect(hits(beacon('{"token": self.token, "event": name}', '"https://x.example"'))).toEqual([]);
+    expect(hits(beacon('{"token": creds.token}', '"https://x.example"'))).toEqual([]);
+    const revoke = '{"token": t, "client_id": cid, "client_secret": self.client_secret}';
+    expect(hits(beacon(revoke, '"https://oauth2.example.com/revoke"'))).toEqual([]);
     expect(hits(beacon('{"token": WRITE_KEY, "secret": SECRET}', '"https://x.example"'))).toEqual([]);
     expect(
       hits(
