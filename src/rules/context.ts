@@ -35,6 +35,39 @@ export function callHit(call: CallSite, severity: Severity, message: string): Ru
   return { line: call.line, snippet: call.text, role: call.role, severity, message: shown };
 }
 
+// How much of an argument's source text keys its folded value: an argument is cut to 200 characters with
+// its keyword (`url=…`), the folded node without it, so only a prefix is the same on both sides.
+const FOLD_KEY = 120;
+const foldedIndex = new WeakMap<ParsedFile, Map<string, string>>();
+
+/**
+ * What the parser folded an argument of `call` to (`b64d("Y3Vy…")`, `url=base64.b64decode('aHR0…')`), found
+ * by the argument's source text (its keyword left out) on the lines the call spans. One index per file, so a
+ * file of thousands of calls on one line stays linear.
+ */
+export function foldedArgument(file: ParsedFile, call: CallSite, source: string): string | undefined {
+  let index = foldedIndex.get(file);
+  if (!index) {
+    index = new Map();
+    for (const s of file.strings) {
+      const key = `${s.line}\0${s.raw.slice(0, FOLD_KEY)}`;
+      if (s.folded && !index.has(key)) index.set(key, s.value);
+    }
+    foldedIndex.set(file, index);
+  }
+  const text = source
+    .trim()
+    .replace(/^[A-Za-z_]\w*\s*=(?!=)\s*/, '')
+    .slice(0, FOLD_KEY);
+  // An argument starts on the call's first line or one of the next, at most one per argument.
+  const last = call.line + call.text.split('\n').length - 1 + call.args.length;
+  for (let line = call.line; line <= last; line++) {
+    const value = index.get(`${line}\0${text}`);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /** A string rule's message, with the folded value when the string was built from pieces. */
 export function stringMessage(s: StringLiteral, label: string): string {
   const where = s.via ? `; ${s.via}` : '';

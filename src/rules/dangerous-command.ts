@@ -4,7 +4,7 @@
 // pkg-config) and wait for them; these shapes are rare outside malware, so the hit is strong even in a
 // function nobody calls at import (an implant's payload is often started from elsewhere).
 import type { CallSite, ParsedFile, StringLiteral } from '../python/index.js';
-import { callHit, PROCESS_CALL } from './context.js';
+import { callHit, foldedArgument, PROCESS_CALL } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 const DOWNLOADER =
@@ -64,21 +64,6 @@ function stringsIn(file: ParsedFile, def: number | undefined): StringLiteral[] {
   return byDef.get(def) ?? [];
 }
 
-/** The file's folded values by line and source text (`12\0b64d("Y3Vy...")`), built once per file. */
-const foldedBySourceOf = new WeakMap<ParsedFile, Map<string, string>>();
-function foldedBySource(file: ParsedFile): Map<string, string> {
-  let map = foldedBySourceOf.get(file);
-  if (!map) {
-    map = new Map();
-    for (const s of file.strings) {
-      const key = `${s.line}\0${s.raw}`;
-      if (s.folded && !map.has(key)) map.set(key, s.value);
-    }
-    foldedBySourceOf.set(file, map);
-  }
-  return map;
-}
-
 /**
  * The command's text: the call's arguments, and where the first argument is a name, the string values the
  * same function (or module) holds in the lines above; a command is often built in a variable a line above.
@@ -99,19 +84,10 @@ function commandText(file: ParsedFile, c: CallSite): string {
   };
   let text = c.text;
   if (!/^[A-Za-z_]\w*$/.test(first.trim())) {
-    // An argument spelled as an expression (`os.system(b64d('Y3Vy...'))`): what the parser folded it to,
-    // looked up by its source text on the lines the call spans (not by walking every string of the line:
-    // a file of thousands of calls on one line stays linear).
-    const folded = foldedBySource(file);
-    const span = c.text.split('\n').length;
+    // An argument spelled as an expression (`os.system(b64d('Y3Vy...'))`): what the parser folded it to.
     for (const arg of c.args) {
-      const source = arg.trim().replace(/^\[\s*([^,\]]+?)\s*\]$/, '$1');
-      for (let line = c.line; line < c.line + span; line++) {
-        const value = folded.get(`${line}\0${source}`);
-        if (value === undefined) continue;
-        text += ` ; ${value.slice(0, MAX_COMMAND_TEXT)}`;
-        break;
-      }
+      const value = foldedArgument(file, c, arg.trim().replace(/^\[\s*([^,\]]+?)\s*\]$/, '$1'));
+      if (value !== undefined) text += ` ; ${value.slice(0, MAX_COMMAND_TEXT)}`;
     }
     return text.slice(0, MAX_COMMAND_TEXT);
   }

@@ -1,6 +1,6 @@
-import type { CallSite, ParsedFile, StringLiteral } from '../python/index.js';
+import type { CallSite, ParsedFile } from '../python/index.js';
 import { inSilentTry, resultDiscarded } from './blocks.js';
-import { callHit, NETWORK_CALL } from './context.js';
+import { callHit, foldedArgument, NETWORK_CALL } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // The trojanized-SDK shape (fake aliyun/alibabacloud SDKs, fabrice): the client's own keys are posted to a
@@ -36,34 +36,9 @@ function constantUrl(file: ParsedFile, call: CallSite, arg: string): string | un
   if (STRING_LITERAL.test(arg)) return arg.trim().replace(/^[rRbBuUfF]{0,2}["']|["']$/g, '');
   const name = IDENTIFIER.exec(arg)?.[1];
   if (name) return moduleConstant(file, name);
-  // The argument's own folded value: same source text, on the call's lines.
-  const head = arg.trim().slice(0, 40);
-  const byLine = foldedByLine(file);
-  for (let line = call.line; line <= call.line + 20; line++) {
-    const found = byLine
-      .get(line)
-      ?.find((s) => s.raw.trim().startsWith(head) && /^https?:\/\//.test(s.value));
-    if (found) return found.value;
-  }
-  return undefined;
-}
-
-const folds = new WeakMap<ParsedFile, Map<number, StringLiteral[]>>();
-
-/** Folded strings by line, built once per file: a hostile file can hold thousands of candidate sends. */
-function foldedByLine(file: ParsedFile): Map<number, StringLiteral[]> {
-  let index = folds.get(file);
-  if (!index) {
-    index = new Map();
-    for (const s of file.strings) {
-      if (!s.folded) continue;
-      const onLine = index.get(s.line);
-      if (onLine) onLine.push(s);
-      else index.set(s.line, [s]);
-    }
-    folds.set(file, index);
-  }
-  return index;
+  // The argument's own folded value (a decoded or joined address).
+  const folded = foldedArgument(file, call, arg);
+  return folded !== undefined && /^https?:\/\//.test(folded) ? folded : undefined;
 }
 
 const constants = new WeakMap<ParsedFile, Map<string, string | undefined>>();

