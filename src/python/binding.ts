@@ -76,6 +76,10 @@ export interface RawNode {
 
 export const NODE_WORDS = 5;
 
+const ASCII = /^[\x00-\x7f]*$/;
+// Nodes whose text Python reads as names (PEP 3131 normalises identifiers to NFKC when it parses them).
+const NAME_TYPES = new Set(['identifier', 'attribute', 'dotted_name', 'aliased_import']);
+
 /** Type and field ids of one language, looked up once. */
 export class Grammar {
   readonly types: string[];
@@ -120,6 +124,8 @@ export class TreeReader {
   private readonly tree: number;
   private readonly buffer: number;
   private exactTree?: boolean;
+  /** Whether the whole source is ASCII (most files): then no name needs normalising. Asked once per tree. */
+  private asciiSource?: boolean;
 
   constructor(
     private readonly binding: Binding,
@@ -195,9 +201,16 @@ export class TreeReader {
     return this.binding._ts_node_end_index_wasm(this.tree);
   }
 
-  /** The node's source text (offsets are UTF-16 indexes into the parsed string, as JS slices them). */
+  /**
+   * The node's source text (offsets are UTF-16 indexes into the parsed string, as JS slices them). Names
+   * come NFKC-normalised, as Python reads them: `𝘦𝘹𝘦𝘤` and `ｏｓ.system` are exec and os.system to the
+   * interpreter, so they are to the rules. Strings keep their characters.
+   */
   text(node: RawNode): string {
-    return this.source.slice(node.start, this.end(node));
+    const text = this.source.slice(node.start, this.end(node));
+    this.asciiSource ??= ASCII.test(this.source);
+    if (this.asciiSource || ASCII.test(text) || !NAME_TYPES.has(this.type(node))) return text;
+    return text.normalize('NFKC');
   }
 
   hasError(node: RawNode): boolean {

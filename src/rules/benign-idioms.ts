@@ -27,7 +27,12 @@ export function isLocated(e: Evidence): boolean {
 // Shapes with no honest reading wherever they run, so a runtime hit decides too: a trojanized client sends
 // its keys when it is used, not when it is imported. Critical hits of these rules only; measured on the benign
 // corpora like the rest (`npx tsx train/evidence-gate.ts`).
-const DECIDES_AT_ANY_TIME = new Set(['secret-beacon', 'reverse-shell', 'startup-file-write']);
+const DECIDES_AT_ANY_TIME = new Set([
+  'secret-beacon',
+  'reverse-shell',
+  'startup-file-write',
+  'hidden-endpoint',
+]);
 
 /**
  * Evidence strong enough to decide: high or critical at install, import or startup time (reachability
@@ -184,6 +189,8 @@ export const NEEDS_CORROBORATION: ReadonlySet<string> = new Set([
   'anti-analysis',
 ]);
 
+const DECODED_INTO_NAME = /of decoded data \(decoded into [A-Za-z_]\w* on line \d+\)/;
+
 /**
  * Whether a hit needs backing before it fails a package (NEEDS_CORROBORATION). env-exfil at critical — the
  * whole environment or a secret sent out, or the user's identity sent while pip installs — fails no benign
@@ -193,6 +200,9 @@ export const NEEDS_CORROBORATION: ReadonlySet<string> = new Set([
  */
 export function needsCorroboration(e: Evidence): boolean {
   if (e.rule === 'env-exfil' && e.severity === 'critical') return false;
+  // exec of a name a decoder filled on an earlier line needs backing: versioneer's installer runs the source it
+  // embeds that way (1 sdist, 1 wheel). A decoder inside exec's own call still decides alone.
+  if (e.rule === 'exec-decoded-payload') return DECODED_INTO_NAME.test(e.message ?? '');
   return NEEDS_CORROBORATION.has(e.rule);
 }
 

@@ -32,7 +32,8 @@ export const execDecodedPayload: Rule = {
           comparisons -= cost;
         }
       }
-      if (decoded) hits.push(callHit(c, 'critical', `${c.name} of decoded data`));
+      const via = decoded ? undefined : decodedLocal(file, c);
+      if (decoded || via) hits.push(callHit(c, 'critical', `${c.name} of decoded data${via ?? ''}`));
     }
     return hits;
   },
@@ -62,4 +63,34 @@ function decoderTextsByLine(file: ParsedFile): Map<number, string[]> {
     byLine.set(inner.line, texts);
   }
   return new Map([...byLine].map(([line, texts]) => [line, [...texts]]));
+}
+
+// How far up a local's assignment is looked for, and how many assignments are followed (`a = b64decode(x)`,
+// `b = zlib.decompress(a)`, `exec(b)`): bounded, since a hostile file can hold thousands of exec calls.
+const LOOKBACK = 200;
+const HOPS = 3;
+const IDENTIFIER_ARGUMENT = /^\s*([A-Za-z_]\w*)(\.decode\([^()]*\))?\s*$/;
+
+/**
+ * exec of a name the same function (or the module) assigned from a decoder a few statements before: the
+ * decoder and the exec on separate lines, which is how most droppers are written. Returns the message tail.
+ */
+function decodedLocal(file: ParsedFile, call: CallSite): string | undefined {
+  let name = IDENTIFIER_ARGUMENT.exec(call.args[0] ?? '')?.[1];
+  const start = call.inDef !== undefined ? (file.defs[call.inDef]?.line ?? 1) : 1;
+  let from = call.line - 2;
+  for (let hop = 0; name && hop < HOPS; hop++) {
+    const assign = new RegExp(`^\\s*${name}\\s*=(?!=)\\s*(.*)$`);
+    let next: string | undefined;
+    for (let i = from; i >= Math.max(start - 1, call.line - 1 - LOOKBACK); i--) {
+      const value = assign.exec(file.lines[i] ?? '')?.[1];
+      if (value === undefined) continue;
+      if (DECODER_IN_ARGUMENT.test(value)) return ` (decoded into ${name} on line ${i + 1})`;
+      next = IDENTIFIER_ARGUMENT.exec(value)?.[1];
+      from = i - 1;
+      break;
+    }
+    name = next;
+  }
+  return undefined;
 }

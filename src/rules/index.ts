@@ -15,6 +15,7 @@ import { execAlias } from './exec-alias.js';
 import { execDecodedPayload } from './exec-decoded-payload.js';
 import { execStringLiteral } from './exec-string-literal.js';
 import { exfilEndpoint } from './exfil-endpoint.js';
+import { hiddenEndpoint } from './hidden-endpoint.js';
 import { installTimeExec } from './install-time-exec.js';
 import { installTimeNetwork } from './install-time-network.js';
 import { installTimeProcess } from './install-time-process.js';
@@ -72,6 +73,7 @@ export const RULES: Rule[] = [
   secretBeacon,
   reverseShell,
   walletMonkeypatch,
+  hiddenEndpoint,
 ];
 
 const SNIPPET = 200;

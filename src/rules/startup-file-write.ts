@@ -2,10 +2,10 @@ import type { CallSite, ParsedFile } from '../python/index.js';
 import { foldedArgument } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
-// Files that make Python (or the shell) run code at every start: .pth files in site-packages,
-// sitecustomize/usercustomize, and the shell's rc files.
+// Files that make Python (or the shell, or Windows) run code at every start: .pth files in site-packages,
+// sitecustomize/usercustomize, the shell's rc files and the Windows Startup folder.
 const TARGET =
-  /\.pth$|(^|[\\/*])(sitecustomize|usercustomize)\.py$|(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
+  /\.pth$|(^|[\\/*])(sitecustomize|usercustomize)\.py$|(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$|Start Menu[\\/]+Programs[\\/]+Startup\b/i;
 const PTH = /\.pth$/;
 const SITE_DIR =
   /^(site\.(getsitepackages|getusersitepackages)|sysconfig\.get_paths|sysconfig\.get_path|distutils\.sysconfig\.get_python_lib)$/;
@@ -16,6 +16,9 @@ const RC_FILE = /(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
 // What a shell rc file is made to fetch at every login: a downloader in the written text. An address alone
 // is not enough: installers sign the lines they add with their project's URL.
 const FETCH_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr|certutil)\b/i;
+// Or code that runs a payload kept encoded in the written text (`pickle.loads(zlib.decompress(b'x...'))`).
+const ENCODED_LOADER =
+  /\b(exec|eval|loads)\s*\([^\n]*\b(b64decode|b32decode|b85decode|a85decode|decodebytes|decompress|fromhex|unhexlify)\b/;
 const WRITE_TEXT = /\.(write|writelines|write_text)$/;
 
 /** What a write call writes, in full: its arguments are cut to 200 characters, its line and folded values are not. */
@@ -29,7 +32,7 @@ export const startupFileWrite: Rule = {
   category: 'persistence',
   severity: 'critical',
   description:
-    'Writes a .pth file, sitecustomize.py/usercustomize.py or a shell rc file (names and site-packages paths folded), so code runs at every interpreter or shell start; critical when a download command is written into a shell rc file.',
+    'Writes a .pth file, sitecustomize.py/usercustomize.py, a shell rc file or into the Windows Startup folder (names and paths folded), so code runs at every interpreter, shell or session start; critical when a download command is written into a shell rc file, or code that loads an encoded payload into any of them.',
   rationale:
     'Dropping a .pth or sitecustomize into site-packages, or a line into ~/.bashrc, survives the package being uninstalled and runs before any user code.',
   check: (file: ParsedFile) => {
@@ -63,20 +66,24 @@ export const startupFileWrite: Rule = {
     for (const b of pthBodies) if (siteBodies.has(b)) bodies.add(b);
     const fetchingBodies = new Set<number>();
     for (const c of file.calls)
-      if (rcBodies.has(c.inDef ?? -1) && WRITE_TEXT.test(c.name) && FETCH_COMMAND.test(writtenText(file, c)))
-        fetchingBodies.add(c.inDef ?? -1);
+      if (bodies.has(c.inDef ?? -1) && WRITE_TEXT.test(c.name)) {
+        const text = writtenText(file, c);
+        if ((rcBodies.has(c.inDef ?? -1) && FETCH_COMMAND.test(text)) || ENCODED_LOADER.test(text))
+          fetchingBodies.add(c.inDef ?? -1);
+      }
     const hits: RuleHit[] = [];
     for (const w of writes) {
       if (!bodies.has(w.inDef ?? -1) && !pthLines.has(w.line)) continue;
       const early = w.role === 'install' || w.role === 'import';
-      // A download written into the shell's rc file runs at every login: an implant wherever it is written.
+      // A download written into the shell's rc file, or an encoded payload's loader into any startup file, runs
+      // at every login: an implant wherever it is written.
       const fetches = fetchingBodies.has(w.inDef ?? -1);
       hits.push({
         line: w.line,
         snippet: w.text,
         role: w.role,
         severity: fetches ? 'critical' : early ? 'high' : 'medium',
-        message: `writes a startup file with ${w.name}${fetches ? ', and a download command into it' : ''}${w.via ? `; ${w.via}` : ''}`,
+        message: `writes a startup file with ${w.name}${fetches ? ', and a download command or an encoded payload into it' : ''}${w.via ? `; ${w.via}` : ''}`,
       });
     }
     return hits;

