@@ -79,6 +79,9 @@ export const NODE_WORDS = 5;
 const ASCII = /^[\x00-\x7f]*$/;
 // Nodes whose text Python reads as names (PEP 3131 normalises identifiers to NFKC when it parses them).
 const NAME_TYPES = new Set(['identifier', 'attribute', 'dotted_name', 'aliased_import']);
+// Longer texts are not resolved as names (an attribute's text holds its whole receiver, so a chain of
+// thousands of calls would be normalised once per link); the pieces of such a chain are read one by one.
+const MAX_NAME_TEXT = 512;
 
 /** Type and field ids of one language, looked up once. */
 export class Grammar {
@@ -204,13 +207,14 @@ export class TreeReader {
   /**
    * The node's source text (offsets are UTF-16 indexes into the parsed string, as JS slices them). Names
    * come NFKC-normalised, as Python reads them: `𝘦𝘹𝘦𝘤` and `ｏｓ.system` are exec and os.system to the
-   * interpreter, so they are to the rules. Strings keep their characters.
+   * interpreter, so they are to the rules. Strings keep their characters (those inside an attribute's
+   * receiver, as in `a["ｋ"].b`, are normalised with it: harmless for the name read from it).
    */
   text(node: RawNode): string {
     const text = this.source.slice(node.start, this.end(node));
     this.asciiSource ??= ASCII.test(this.source);
-    if (this.asciiSource || ASCII.test(text) || !NAME_TYPES.has(this.type(node))) return text;
-    return text.normalize('NFKC');
+    if (this.asciiSource || text.length > MAX_NAME_TEXT || ASCII.test(text)) return text;
+    return NAME_TYPES.has(this.type(node)) ? text.normalize('NFKC') : text;
   }
 
   hasError(node: RawNode): boolean {

@@ -68,6 +68,44 @@ export function foldedArgument(file: ParsedFile, call: CallSite, source: string)
   return undefined;
 }
 
+const ASSIGNMENT = /^\s*([A-Za-z_]\w*)\s*=(?!=)/;
+const assignmentIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
+
+/**
+ * The last line (1-based) in [from, to] that assigns `name` as a whole statement (`name = ...`), found in an
+ * index of every line's assignment built once per file: a hostile file of thousands of look-ups over long lines
+ * stays linear.
+ */
+export function lastAssignment(file: ParsedFile, name: string, from: number, to: number): number | undefined {
+  let index = assignmentIndex.get(file);
+  if (!index) {
+    index = new Map();
+    file.lines.forEach((line, i) => {
+      const assigned = ASSIGNMENT.exec(line)?.[1];
+      if (assigned === undefined) return;
+      const lines = index?.get(assigned);
+      if (lines) lines.push(i + 1);
+      else index?.set(assigned, [i + 1]);
+    });
+    assignmentIndex.set(file, index);
+  }
+  const lines = index.get(name);
+  if (!lines) return undefined;
+  // The last assignment at or before `to` (lines ascend), if it is not before `from`.
+  let low = 0;
+  let high = lines.length - 1;
+  let found: number | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const line = lines[mid] as number;
+    if (line <= to) {
+      found = line;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found !== undefined && found >= from ? found : undefined;
+}
+
 /** A string rule's message, with the folded value when the string was built from pieces. */
 export function stringMessage(s: StringLiteral, label: string): string {
   const where = s.via ? `; ${s.via}` : '';

@@ -1,5 +1,5 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
-import { callHit, DECODE_CALL, DYNAMIC_EXEC } from './context.js';
+import { callHit, DECODE_CALL, DYNAMIC_EXEC, lastAssignment } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // The argument text of exec/eval/compile names a decoder: base64, zlib/lzma/bz2, hex, codecs (rot13), marshal,
@@ -78,19 +78,35 @@ const IDENTIFIER_ARGUMENT = /^\s*([A-Za-z_]\w*)(\.decode\([^()]*\))?\s*$/;
 function decodedLocal(file: ParsedFile, call: CallSite): string | undefined {
   let name = IDENTIFIER_ARGUMENT.exec(call.args[0] ?? '')?.[1];
   const start = call.inDef !== undefined ? (file.defs[call.inDef]?.line ?? 1) : 1;
-  let from = call.line - 2;
+  const floor = Math.max(start, call.line - LOOKBACK);
+  let to = call.line - 1;
   for (let hop = 0; name && hop < HOPS; hop++) {
-    const assign = new RegExp(`^\\s*${name}\\s*=(?!=)\\s*(.*)$`);
-    let next: string | undefined;
-    for (let i = from; i >= Math.max(start - 1, call.line - 1 - LOOKBACK); i--) {
-      const value = assign.exec(file.lines[i] ?? '')?.[1];
-      if (value === undefined) continue;
-      if (DECODER_IN_ARGUMENT.test(value)) return ` (decoded into ${name} on line ${i + 1})`;
-      next = IDENTIFIER_ARGUMENT.exec(value)?.[1];
-      from = i - 1;
-      break;
-    }
-    name = next;
+    const line = lastAssignment(file, name, floor, to);
+    if (line === undefined) return undefined;
+    const value = assignedValue(file, line);
+    if (value.decoded) return ` (decoded into ${name} on line ${line})`;
+    name = value.name;
+    to = line - 1;
   }
   return undefined;
+}
+
+const assignedValues = new WeakMap<ParsedFile, Map<number, { decoded: boolean; name?: string }>>();
+
+/** What an assignment line gives: a decoder's output, or another name. Read once per line. */
+function assignedValue(file: ParsedFile, line: number): { decoded: boolean; name?: string } {
+  let cache = assignedValues.get(file);
+  if (!cache) {
+    cache = new Map();
+    assignedValues.set(file, cache);
+  }
+  let value = cache.get(line);
+  if (!value) {
+    const text = /^\s*[A-Za-z_]\w*\s*=(?!=)\s*(.*)$/.exec(file.lines[line - 1] ?? '')?.[1] ?? '';
+    value = DECODER_IN_ARGUMENT.test(text)
+      ? { decoded: true }
+      : { decoded: false, name: IDENTIFIER_ARGUMENT.exec(text)?.[1] };
+    cache.set(line, value);
+  }
+  return value;
 }

@@ -1,6 +1,6 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
 import { inSilentTry, resultDiscarded } from './blocks.js';
-import { callHit, foldedArgument, NETWORK_CALL } from './context.js';
+import { callHit, foldedArgument, lastAssignment, NETWORK_CALL } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // Stealers keep their collection server out of the source (base64, hex, reversed or split strings) so that
@@ -25,6 +25,9 @@ function hiddenHost(file: ParsedFile, value: string | undefined): string | undef
 }
 
 const spelled = new WeakMap<ParsedFile, { lower: string; known: Map<string, boolean> }>();
+// Distinct domains looked up per file, each a pass over its text. Past this many a domain counts as hidden:
+// a file full of decoded addresses is the shape this rule is for.
+const MAX_DOMAINS = 64;
 
 /** Whether the file's text spells `domain` anywhere, asked once per file and domain. */
 function spelledInSource(file: ParsedFile, domain: string): boolean {
@@ -36,6 +39,7 @@ function spelledInSource(file: ParsedFile, domain: string): boolean {
   const key = domain.toLowerCase();
   let found = text.known.get(key);
   if (found === undefined) {
+    if (text.known.size >= MAX_DOMAINS) return false;
     found = text.lower.includes(key);
     text.known.set(key, found);
   }
@@ -48,11 +52,32 @@ function addressArguments(call: CallSite): string[] {
   return byKeyword !== undefined ? [byKeyword] : call.args.slice(0, 2);
 }
 
-/** The parameter names of the function around `call`, from its `def` line. */
+// A signature longer than this is not read (no honest one comes close).
+const SIGNATURE_CHARS = 4000;
+const parameterCache = new WeakMap<ParsedFile, Map<number, string[]>>();
+
+/** The parameter names of the function at `defIndex`, from its `def` line, read once per function. */
 function parametersOf(file: ParsedFile, defIndex: number): string[] {
+  let cache = parameterCache.get(file);
+  if (!cache) {
+    cache = new Map();
+    parameterCache.set(file, cache);
+  }
+  let params = cache.get(defIndex);
+  if (params === undefined) {
+    params = readParameters(file, defIndex);
+    cache.set(defIndex, params);
+  }
+  return params;
+}
+
+function readParameters(file: ParsedFile, defIndex: number): string[] {
   const def = file.defs[defIndex];
   if (def?.kind !== 'function') return [];
-  const head = file.lines.slice(def.line - 1, def.line - 1 + SIGNATURE_LINES).join(' ');
+  const head = file.lines
+    .slice(def.line - 1, def.line - 1 + SIGNATURE_LINES)
+    .join(' ')
+    .slice(0, SIGNATURE_CHARS);
   const inside = /\bdef\s+\w+\s*\(([^)]*)\)/.exec(head)?.[1];
   if (inside === undefined) return [];
   return inside
@@ -92,7 +117,9 @@ function foldedOn(file: ParsedFile, line: number): string[] {
     index = new Map();
     for (const s of file.strings) {
       if (!s.folded || !ADDRESS.test(s.value)) continue;
-      index.set(s.line, [...(index.get(s.line) ?? []), s.value]);
+      const values = index.get(s.line);
+      if (values) values.push(s.value);
+      else index.set(s.line, [s.value]);
     }
     foldedByLine.set(file, index);
   }
@@ -105,11 +132,40 @@ const LOOKBACK = 200;
 /** The address a local name was last given within the function, when that was folded from pieces. */
 function localValue(file: ParsedFile, call: CallSite, name: string): string | undefined {
   const start = call.inDef !== undefined ? (file.defs[call.inDef]?.line ?? 1) : 1;
-  const assign = new RegExp(`^\\s*${name}\\s*=(?!=)`);
-  for (let i = call.line - 2; i >= Math.max(start - 1, call.line - 1 - LOOKBACK); i--) {
-    if (assign.test(file.lines[i] ?? '')) return foldedOn(file, i + 1)[0];
+  const line = lastAssignment(file, name, Math.max(start, call.line - LOOKBACK), call.line - 1);
+  return line === undefined ? undefined : foldedOn(file, line)[0];
+}
+
+// Arguments of a caller read for the one handed in: no honest helper takes more.
+const MAX_ARGUMENTS = 32;
+const helperCache = new WeakMap<ParsedFile, Map<string, string | undefined>>();
+
+/** The hidden host the callers of a helper pass in for its parameter `name`, worked out once per helper. */
+function passedIn(file: ParsedFile, defIndex: number, name: string): string | undefined {
+  let cache = helperCache.get(file);
+  if (!cache) {
+    cache = new Map();
+    helperCache.set(file, cache);
   }
-  return undefined;
+  const key = `${defIndex}\0${name}`;
+  if (cache.has(key)) return cache.get(key);
+  let host: string | undefined;
+  const position = parametersOf(file, defIndex)
+    .filter((p) => p !== 'self' && p !== 'cls')
+    .indexOf(name);
+  if (position >= 0) {
+    const byKeyword = new RegExp(`^\\s*${name}\\s*=(?!=)`);
+    for (const caller of callersOf(file, defIndex)) {
+      const args = caller.args.slice(0, MAX_ARGUMENTS);
+      const keyword = args.find((a) => byKeyword.test(a));
+      const passed = keyword ?? args.filter((a) => !/^\s*\w+\s*=(?!=)/.test(a))[position];
+      if (passed === undefined) continue;
+      host = hiddenHost(file, foldedArgument(file, caller, passed));
+      if (host) break;
+    }
+  }
+  cache.set(key, host);
+  return host;
 }
 
 /** The hidden host an address argument carries: folded where it is, or passed in by a caller in the file. */
@@ -120,18 +176,7 @@ function hiddenAddress(file: ParsedFile, call: CallSite, arg: string): string | 
   if (!name) return undefined;
   const local = hiddenHost(file, localValue(file, call, name));
   if (local) return local;
-  if (call.inDef === undefined) return undefined;
-  const params = parametersOf(file, call.inDef);
-  const position = params.filter((p) => p !== 'self' && p !== 'cls').indexOf(name);
-  if (position < 0) return undefined;
-  for (const caller of callersOf(file, call.inDef)) {
-    const keyword = caller.args.find((a) => new RegExp(`^\\s*${name}\\s*=(?!=)`).test(a));
-    const passed = keyword ?? caller.args.filter((a) => !/^\s*\w+\s*=(?!=)/.test(a))[position];
-    if (passed === undefined) continue;
-    const host = hiddenHost(file, foldedArgument(file, caller, passed));
-    if (host) return host;
-  }
-  return undefined;
+  return call.inDef === undefined ? undefined : passedIn(file, call.inDef, name);
 }
 
 export const hiddenEndpoint: Rule = {

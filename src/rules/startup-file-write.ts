@@ -17,8 +17,16 @@ const RC_FILE = /(^|[\\/*~])\.(bashrc|bash_profile|zshrc|profile|zprofile)$/;
 // is not enough: installers sign the lines they add with their project's URL.
 const FETCH_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr|certutil)\b/i;
 // Or code that runs a payload kept encoded in the written text (`pickle.loads(zlib.decompress(b'x...'))`).
-const ENCODED_LOADER =
-  /\b(exec|eval|loads)\s*\([^\n]*\b(b64decode|b32decode|b85decode|a85decode|decodebytes|decompress|fromhex|unhexlify)\b/;
+const LOADER = /\b(exec|eval|loads)\s*\(/;
+const DECODER = /\b(b64decode|b32decode|b85decode|a85decode|decodebytes|decompress|fromhex|unhexlify)\b/;
+
+/** A loader with a decoder after it on the same line: the first loader of each line, so one pass per line. */
+function loadsEncoded(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const loader = LOADER.exec(line);
+    return loader !== null && DECODER.test(line.slice(loader.index + loader[0].length));
+  });
+}
 const WRITE_TEXT = /\.(write|writelines|write_text)$/;
 
 /** What a write call writes, in full: its arguments are cut to 200 characters, its line and folded values are not. */
@@ -68,7 +76,7 @@ export const startupFileWrite: Rule = {
     for (const c of file.calls)
       if (bodies.has(c.inDef ?? -1) && WRITE_TEXT.test(c.name)) {
         const text = writtenText(file, c);
-        if ((rcBodies.has(c.inDef ?? -1) && FETCH_COMMAND.test(text)) || ENCODED_LOADER.test(text))
+        if ((rcBodies.has(c.inDef ?? -1) && FETCH_COMMAND.test(text)) || loadsEncoded(text))
           fetchingBodies.add(c.inDef ?? -1);
       }
     const hits: RuleHit[] = [];

