@@ -7,9 +7,11 @@ const ZWJ = '\u200d';
 /**
  * Characters that change how text is shown without showing themselves: bidi embeddings, overrides and
  * isolates (Trojan Source), zero-width spaces and joiners, the BOM, invisible operators, tag characters
- * (all of Unicode's "format" category), and the line and paragraph separators.
+ * (all of Unicode's "format" category), and the line and paragraph separators. The whole tag block is listed
+ * too: its unassigned code points (U+E0000, U+E0002-U+E001F) are not "format" but render as nothing all the
+ * same (a property test found U+E0000 passing through).
  */
-const INVISIBLE = /[\p{Cf}\u2028\u2029]/gu;
+const INVISIBLE = /[\p{Cf}\u2028\u2029\u{e0000}-\u{e007f}]/gu;
 
 const codePointEscape = (c: string): string => {
   const cp = c.codePointAt(0)!;

@@ -51,6 +51,16 @@ describe('bidi and zero-width characters', () => {
     expect(showInvisible(hidden)).toBe('requests\\u202egnp.exe\\u200b\\u2066x\\u{e0041}');
   });
 
+  it('include the unassigned code points of the tag block (U+E0000 was once let through)', () => {
+    for (const c of ['\u{e0000}', '\u{e0002}', '\u{e001f}']) {
+      expect(
+        INVISIBLE.test(escapeJsonInvisible(JSON.stringify({ s: c }))),
+        c.codePointAt(0)?.toString(16),
+      ).toBe(false);
+      expect(showInvisible(c)).toBe(`\\u{${c.codePointAt(0)?.toString(16)}}`);
+    }
+  });
+
   it('are written as JSON escapes in JSON documents, which still parse to the same data', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
