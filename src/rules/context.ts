@@ -68,6 +68,16 @@ export function foldedArgument(file: ParsedFile, call: CallSite, source: string)
   return undefined;
 }
 
+/** An argument that is one bare name. */
+export const IDENTIFIER_ARGUMENT = /^\s*([A-Za-z_]\w*)\s*$/;
+const URL_KEYWORD = /^\s*url\s*=\s*([\s\S]*)$/;
+
+/** The arguments that carry a request's address: `url=`, else the first two. */
+export function addressArguments(call: CallSite): string[] {
+  const byKeyword = call.args.map((a) => URL_KEYWORD.exec(a)?.[1]).find((a) => a !== undefined);
+  return byKeyword !== undefined ? [byKeyword] : call.args.slice(0, 2);
+}
+
 const ASSIGNMENT = /^\s*([A-Za-z_]\w*)\s*=(?!=)/;
 const assignmentIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
 

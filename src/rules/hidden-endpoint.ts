@@ -1,14 +1,19 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
 import { inSilentTry, resultDiscarded } from './blocks.js';
-import { callHit, foldedArgument, lastAssignment, NETWORK_CALL } from './context.js';
+import {
+  addressArguments,
+  callHit,
+  foldedArgument,
+  IDENTIFIER_ARGUMENT as IDENTIFIER,
+  lastAssignment,
+  NETWORK_CALL,
+} from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // Stealers keep their collection server out of the source (base64, hex, reversed or split strings) so that
 // grep and URL scanners miss it, then hand the decoded address to a send, often through a helper's
 // parameter. An honest client has no one to hide its API from: its address is written out somewhere.
 const SEND_METHOD = /(^|\.)(get|post|put|patch|request|urlopen|Request|urlretrieve)$/;
-const URL_KEYWORD = /^\s*url\s*=\s*([\s\S]*)$/;
-const IDENTIFIER = /^\s*([A-Za-z_]\w*)\s*$/;
 const SENDS_DATA = /(^|\.)(post|put|patch)$/;
 const PAYLOAD_KEYWORD = /^\s*(json|data|params|body|files|fields)\s*=/;
 const ADDRESS = /^(?:https?|ftp|wss?):\/\/([^/:?#\s]+)/i;
@@ -44,12 +49,6 @@ function spelledInSource(file: ParsedFile, domain: string): boolean {
     text.known.set(key, found);
   }
   return found;
-}
-
-/** The arguments that carry a send's address: `url=`, else the first two. */
-function addressArguments(call: CallSite): string[] {
-  const byKeyword = call.args.map((a) => URL_KEYWORD.exec(a)?.[1]).find((a) => a !== undefined);
-  return byKeyword !== undefined ? [byKeyword] : call.args.slice(0, 2);
 }
 
 // A signature longer than this is not read (no honest one comes close).

@@ -1,6 +1,12 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
 import { inSilentTry, resultDiscarded } from './blocks.js';
-import { callHit, foldedArgument, NETWORK_CALL } from './context.js';
+import {
+  addressArguments,
+  callHit,
+  foldedArgument,
+  IDENTIFIER_ARGUMENT as IDENTIFIER,
+  NETWORK_CALL,
+} from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // The trojanized-SDK shape (fake aliyun/alibabacloud SDKs, fabrice): the client's own keys are posted to a
@@ -8,9 +14,7 @@ import type { Rule, RuleHit } from './types.js';
 // (a token exchange, a login) needs its answer and wants to know when it failed.
 const SEND_METHOD = /(^|\.)(post|put|patch|request|urlopen|Request)$/;
 const PAYLOAD_KEYWORD = /^\s*(json|data|params|body|files|fields)\s*=\s*([\s\S]*)$/;
-const URL_KEYWORD = /^\s*url\s*=\s*([\s\S]*)$/;
 const STRING_LITERAL = /^\s*[rRbBuUfF]{0,2}(["'])(https?:\/\/|[\w-]+(\.[\w-]+)+(\/|\1))/;
-const IDENTIFIER = /^\s*([A-Za-z_]\w*)\s*$/;
 // Names of what a stealer wants; strong ones alone, weak ones (an id, a token) in pairs.
 const STRONG_SECRET =
   /^_*(sk|secret|secret_?key|access_?key_?secret|client_?secret|password|passwd|pwd|private_?key|mnemonic|seed_?phrase)$/i;
@@ -22,9 +26,7 @@ const REVOKE = /revoke|logout|log_out|signout|sign_out|invalidate/i;
 const QUOTED = /[rRbBuUfF]{0,2}("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g;
 
 function sendsTo(file: ParsedFile, call: CallSite): string | undefined {
-  const byKeyword = call.args.map((a) => URL_KEYWORD.exec(a)?.[1]).find((a) => a !== undefined);
-  const candidates = byKeyword !== undefined ? [byKeyword] : call.args.slice(0, 2);
-  for (const arg of candidates) {
+  for (const arg of addressArguments(call)) {
     const url = constantUrl(file, call, arg);
     if (url) return url;
   }
