@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { extractFeatures, initFeatures } from '../src/features/index.js';
 import { bareParse } from '../src/python/index.js';
-import { cpuMs, SHAPES, withPayload } from '../test/features/hostile-shapes.js';
+import { SHAPES, withPayload } from '../test/features/hostile-shapes.js';
+import { cpuMs } from '../test/helpers/scaling.js';
 import { viewOf } from '../test/features/view.js';
 
 const ORDINARY = 'ordinary module';

@@ -1,8 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-// Inputs a package author can make as large as they like, each of about n characters, and a CPU-time
-// measure for scaling tests: doubling one of these may at most about double the time of any stage
+// Inputs a package author can make as large as they like, each of about n characters, for the scaling
+// tests (helpers/scaling.ts): doubling one of these may at most about double the time of any stage
 // (issue 15). The payload is a decoded exec that exec-decoded-payload must still find at either end.
 
 export const PAYLOAD =
@@ -103,60 +100,4 @@ export function withPayload(shape: string, n: number, at: 'start' | 'end'): stri
   if (!make) throw new Error(`unknown shape ${shape}`);
   const body = make(n);
   return at === 'start' ? PAYLOAD + body : `${body}\n${PAYLOAD}`;
-}
-
-// A full collection before each timing, so no run pays for the garbage of the one before it (with a large
-// parsed file alive, one major collection costs more than a fast rule).
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-/** CPU milliseconds (user + system) of `run`, after a full garbage collection. */
-export function cpuMs(run: () => void): number {
-  collectGarbage();
-  const before = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
-/**
- * How much longer `run(large)` takes than `run(small)`, in CPU time: each side repeated enough times to take
- * at least `floorMs` at the small size, alternated, and the best of `rounds` kept, so the figure holds on a
- * loaded machine. A linear stage gives about 2 when large is twice small. Undefined when one run on the
- * large input takes under `negligibleMs`: too short to time, and harmless at any size a file can have
- * (even a square law would cost (1 MB / large)^2 times that).
- */
-export function growth<T>(
-  run: (input: T) => unknown,
-  small: T,
-  large: T,
-  { floorMs = 15, rounds = 3, negligibleMs = 0 } = {},
-): number | undefined {
-  if (
-    negligibleMs > 0 &&
-    Math.min(
-      cpuMs(() => run(large)),
-      cpuMs(() => run(large)),
-    ) < negligibleMs
-  )
-    return undefined;
-  let times = 1;
-  while (cpuMs(() => repeat(run, small, times)) < floorMs && times < 1 << 16) times *= 2;
-  let best = Number.POSITIVE_INFINITY;
-  let bestLarge = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < rounds; r++) {
-    best = Math.min(
-      best,
-      cpuMs(() => repeat(run, small, times)),
-    );
-    bestLarge = Math.min(
-      bestLarge,
-      cpuMs(() => repeat(run, large, times)),
-    );
-  }
-  return bestLarge / Math.max(best, 0.001);
-}
-
-function repeat<T>(run: (input: T) => unknown, input: T, times: number): void {
-  for (let i = 0; i < times; i++) run(input);
 }

@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFeatures, initFeatures } from '../../src/features/index.js';
 import type { ArchiveView } from '../../src/types.js';
-import { growth, SHAPES, withPayload } from './hostile-shapes.js';
+import { growth } from '../helpers/scaling.js';
+import { SHAPES, withPayload } from './hostile-shapes.js';
 import { viewOf } from './view.js';
 
 const SMALL = 32_000;
@@ -17,7 +18,7 @@ const cases = Object.keys(SHAPES).flatMap((shape) => [
 ]) as [string, 'start' | 'end'][];
 
 describe.each(cases)('extraction of %s, payload at the %s', (shape, at) => {
-  it(`finds the payload and grows at most ${MAX_GROWTH}x when the input doubles`, () => {
+  it(`finds the payload and grows at most ${MAX_GROWTH}x when the input doubles`, async () => {
     const view = (n: number) => viewOf({ 'pkg/__init__.py': withPayload(shape, n, at) }, 'wheel');
     const small = view(SMALL);
     const large = view(2 * SMALL);
@@ -27,11 +28,11 @@ describe.each(cases)('extraction of %s, payload at the %s', (shape, at) => {
       expect(analysis.evidence.some((e) => e.rule === 'exec-decoded-payload')).toBe(true);
     }
     const extract = (v: ArchiveView) => extractFeatures(v);
-    let ratio = growth(extract, small, large) ?? 0;
+    let ratio = (await growth(extract, small, large)) ?? 0;
     // A second look before calling it superlinear: a square law grows 4x at every doubling, so 3x still
     // catches it on a busy machine, where a linear extraction can measure a little over 2.2x.
     if (ratio > MAX_GROWTH) {
-      ratio = Math.min(ratio, growth(extract, small, large, { floorMs: 60 }) ?? 0);
+      ratio = Math.min(ratio, (await growth(extract, small, large, { floorMs: 60 })) ?? 0);
       expect(ratio).toBeLessThanOrEqual(3);
     }
   });

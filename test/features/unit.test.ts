@@ -64,7 +64,9 @@ describe('unitFile', () => {
       rule: 'install-time-process',
       snippet: "subprocess.check_call(['make', 'all'])",
     };
-    expect(unitFile([buildStep, evidence('x-1/x/__init__.py', 'medium', 'runtime')])).toBe('x-1/x/__init__.py');
+    expect(unitFile([buildStep, evidence('x-1/x/__init__.py', 'medium', 'runtime')])).toBe(
+      'x-1/x/__init__.py',
+    );
   });
   it('ignores low evidence, tests and non-Python files', () => {
     expect(

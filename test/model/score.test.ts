@@ -65,9 +65,9 @@ describe('scoreAnalysis', () => {
 
   it('keeps the whole package score when the unit scores lower or there is none', () => {
     const high = { features: { exec_calls: 3, files: 1 }, tokens: {} };
-    expect(scoreAnalysis(model, { ...high, unit: { ...unit, features: { exec_calls: 0, files: 1 } } })).toEqual(
-      scoreVector(model, high.features, high.tokens),
-    );
+    expect(
+      scoreAnalysis(model, { ...high, unit: { ...unit, features: { exec_calls: 0, files: 1 } } }),
+    ).toEqual(scoreVector(model, high.features, high.tokens));
     expect(scoreAnalysis(model, whole)).toEqual(scoreVector(model, whole.features, whole.tokens));
   });
 });

@@ -117,7 +117,10 @@ describe('decide', () => {
     ],
     [
       'env-exfil at high still needs backing',
-      { score: 0.1, evidence: [{ ...criticalInstall, rule: 'env-exfil', severity: 'high', context: 'import' }] },
+      {
+        score: 0.1,
+        evidence: [{ ...criticalInstall, rule: 'env-exfil', severity: 'high', context: 'import' }],
+      },
       'suspicious',
     ],
     [

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initPython, parsePython } from '../../src/python/index.js';
 import { runRules } from '../../src/rules/index.js';
-import { growth } from '../features/hostile-shapes.js';
+import { linearGrowth } from '../helpers/scaling.js';
 
 beforeAll(() => initPython());
 
@@ -126,21 +126,12 @@ describe('folding constant string expressions', () => {
     expect(hit?.snippet).toContain("'sy'+'stem'");
   });
 
-  it('stays linear on long chains of concatenation (folding draws on a per-file budget)', () => {
-    // Timed with garbage collected before each side and enough repeats to rise above a loaded machine's noise
-    // (single parses of a few milliseconds gave ratios from 2.3 to 3.7 for the same code). As in the rules'
-    // scaling tests, a first ratio above 2.6 is measured again and one doubling further: a square law grows
-    // 4x at every doubling, while a linear parse beside the rest of the suite measured 2.7x once.
+  it('stays linear on long chains of concatenation (folding draws on a per-file budget)', async () => {
+    // Single parses of a few milliseconds gave ratios from 2.3 to 3.7 for the same code; linearGrowth
+    // repeats them and confirms a high ratio one doubling further.
     const source = (n: number) =>
       `x = ${Array.from({ length: n }, (_, i) => `'a${i}'`).join(' + ')}\n`.repeat(10);
     const parse = (text: string) => parsePython(text, 'pkg/__init__.py');
-    let ratio = growth(parse, source(600), source(1200), { floorMs: 40, rounds: 5 }) ?? 0;
-    if (ratio > 2.6)
-      ratio = Math.min(
-        ratio,
-        growth(parse, source(600), source(1200), { floorMs: 80, rounds: 5 }) ?? 0,
-        growth(parse, source(1200), source(2400), { floorMs: 80, rounds: 5 }) ?? 0,
-      );
-    expect(ratio).toBeLessThan(3);
+    expect(await linearGrowth(source, parse, 600, { floorMs: 40, rounds: 5 })).toBeLessThan(3);
   });
 });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFeatures, initFeatures } from '../../src/features/index.js';
 import { fileRole, parsePython } from '../../src/python/index.js';
 import { viewOf } from '../features/view.js';
+import { linearGrowth } from '../helpers/scaling.js';
 
 beforeAll(() => initFeatures());
 
@@ -89,23 +90,11 @@ describe('reachability from load-time roots', () => {
     expect(context('x-1.0/dev/release.py')).toBe('runtime');
   });
 
-  it('stays linear in the number of functions in a call chain', () => {
+  it('stays linear in the number of functions in a call chain', async () => {
     const chain = (n: number) =>
       `import os\n${Array.from({ length: n }, (_, i) => `def f${i}():\n    f${i + 1}()\n`).join('')}def f${n}():\n    os.system('x')\nf0()\n`;
-    const cpu = (n: number) => {
-      const source = chain(n);
-      let best = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < 5; k++) {
-        const start = process.cpuUsage();
-        parsePython(source, 'pkg/__init__.py');
-        const used = process.cpuUsage(start);
-        best = Math.min(best, used.user + used.system);
-      }
-      return best;
-    };
     expect(roleOf(chain(50), 'os.system')).toBe('import');
-    cpu(1000);
-    // Quadratic work would give about 4; a loaded machine adds noise to the linear 2.
-    expect(cpu(10000) / cpu(5000)).toBeLessThan(3);
+    const parse = (source: string) => parsePython(source, 'pkg/__init__.py');
+    expect(await linearGrowth(chain, parse, 5000)).toBeLessThan(3);
   });
 });

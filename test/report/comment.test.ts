@@ -44,7 +44,9 @@ describe('comment', () => {
     report.packages[0]!.reasons.push(
       'allowlist entry for evil-pkg expired on 2025-01-01 and no longer applies',
     );
-    expect(renderComment(report, options)).toMatch(/:hourglass: allowlist entry for evil\\-pkg expired on 2025/);
+    expect(renderComment(report, options)).toMatch(
+      /:hourglass: allowlist entry for evil\\-pkg expired on 2025/,
+    );
   });
 
   it('shows why a package is unscannable and hides the false-positive block when only those are flagged', () => {

@@ -45,7 +45,9 @@ describe('comment', () => {
   it('starts with the marker, has a row per flagged package, a passed section and how to allow', () => {
     const md = renderComment(sampleReport(), options);
     expect(md.startsWith(MARKER)).toBe(true);
-    expect(md).toContain('| ` evil-pkg ` ([project](https://pypi.org/project/evil-pkg/1.0/)) | ` 0.9 -> 1.0 ` |');
+    expect(md).toContain(
+      '| ` evil-pkg ` ([project](https://pypi.org/project/evil-pkg/1.0/)) | ` 0.9 -> 1.0 ` |',
+    );
     expect(md).not.toContain('\u200d');
     expect(md).toContain('` evil-pkg-1.0/setup.py:7 `');
     expect(md).toContain('1 package(s) scanned and passed');

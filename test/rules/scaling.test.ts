@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initPython, type ParsedFile, parsePython } from '../../src/python/index.js';
 import { RULES } from '../../src/rules/index.js';
-import { growth, SHAPES, withPayload } from '../features/hostile-shapes.js';
+import { SHAPES, withPayload } from '../features/hostile-shapes.js';
+import { growth } from '../helpers/scaling.js';
 
 /** Large enough that a rule doing per-line or per-hit scans of the file shows it, small enough to be quick. */
 const SMALL = 40_000;
@@ -30,7 +31,7 @@ beforeAll(() => initPython());
 describe.each(Object.keys(SHAPES))('rules on %s', (shape) => {
   it(
     `grow at most ${MAX_GROWTH}x when the input doubles`,
-    () => {
+    async () => {
       const parse = (n: number) => parsePython(withPayload(shape, n, 'start'), 'pkg/__init__.py');
       const small = parse(SMALL);
       const large = parse(2 * SMALL);
@@ -38,7 +39,7 @@ describe.each(Object.keys(SHAPES))('rules on %s', (shape) => {
       const slow: string[] = [];
       for (const rule of RULES) {
         const check = (file: ParsedFile) => rule.check(file);
-        let ratio = growth(check, small, large, { negligibleMs: NEGLIGIBLE_MS }) ?? 0;
+        let ratio = (await growth(check, small, large, { negligibleMs: NEGLIGIBLE_MS })) ?? 0;
         // Measured again, and one doubling further, before a rule is called superlinear: a square law grows 4x
         // at every doubling, while a linear rule's step (a hash table or a cache outgrown) or a busy machine
         // (the suite runs files in parallel) passes one of them.
@@ -46,8 +47,8 @@ describe.each(Object.keys(SHAPES))('rules on %s', (shape) => {
           larger ??= parse(4 * SMALL);
           ratio = Math.min(
             ratio,
-            growth(check, small, large, { floorMs: 40 }) ?? 0,
-            growth(check, large, larger, { floorMs: 40 }) ?? 0,
+            (await growth(check, small, large, { floorMs: 40 })) ?? 0,
+            (await growth(check, large, larger, { floorMs: 40 })) ?? 0,
           );
           if (ratio > CONFIRM_GROWTH) slow.push(`${rule.id} ${ratio.toFixed(2)}x`);
         }
