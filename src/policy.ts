@@ -199,9 +199,7 @@ function byEarlyEvidence(
   const unexcused = strong.filter((e) => !benignIdiom(e));
   const backed = score === undefined || score >= thresholds.malicious;
   const corroborated = corroboratedBy(unexcused, signals);
-  const decisiveEvidence = unexcused.find(
-    (e) => backed || !needsCorroboration(e) || corroborated(e),
-  );
+  const decisiveEvidence = unexcused.find((e) => backed || !needsCorroboration(e) || corroborated(e));
   if (decisiveEvidence) {
     reasons.push(
       `${decisiveEvidence.severity} ${decisiveEvidence.context}-time evidence: ${decisiveEvidence.rule} at ${decisiveEvidence.path}:${decisiveEvidence.line}`,

@@ -4,6 +4,7 @@
 import { UnitCandidates, unitView } from './unit.js';
 import { decodeSource, decodeText } from '../archive/index.js';
 import {
+  type CodeRole,
   fileRole,
   initPython,
   type FileRole,
@@ -23,6 +24,8 @@ import {
   type Severity,
 } from '../types.js';
 import { type AnalysisBudget, type BudgetClock, BudgetMeter, type BudgetStage } from './budget.js';
+import { unreadBytecode } from './bytecode.js';
+import { filesRunBy, fileRoleRunAs } from './run-files.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
 import { cleanPath, FileStats, innerPath } from './files.js';
 import { IndicatorStats } from './indicators.js';
@@ -236,6 +239,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     const role = fileRole(path);
     return (role === 'init' || role === 'module') && isScript(inner) ? 'script' : undefined;
   };
+  const storedPaths = new Set(view.entries.map((e) => e.path));
+  const runFiles = new Map<string, CodeRole>();
   for (const entry of view.entries) {
     if (stopped) break;
     const inner = innerPath(entry.path, root);
@@ -249,6 +254,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       if (PYTHON_SHEBANG.test(firstLine)) isPython = true;
     }
     files.add(entry, inner, isPython);
+    const bytecode = entry.type !== 'dir' ? unreadBytecode(entry.path, data, storedPaths) : undefined;
+    if (bytecode) gaps.push({ stage: 'archive', path: entry.path, reason: bytecode });
     if (!data) {
       if (entry.type === 'file' && entry.truncated)
         notes.push(`${entry.path}: over the per-file read limit, not analysed`);
@@ -311,6 +318,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       } else if (parsed.errorNodes > 0) errorFiles++;
       const before = evidence.length;
       analysePython(parsed, entry.path, fileRoleOverride);
+      filesRunBy(parsed, runFiles);
       candidates?.offer(entry.path, evidence.slice(before), parsed);
       if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
     } else if (TEXT_FILE.test(base) && data.length <= MAX_TEXT_BYTES) {
@@ -319,6 +327,28 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       if (meter.spent()) outOfBudget('rules', entry.path);
       for (const line of decoded.text.split(/\r?\n/, 2000)) ioc.addString(line, false);
     }
+  }
+
+  // Data files the code runs as Python, read as the module they become (src/features/run-files.ts). One that
+  // does not parse cleanly is prose or data, not code.
+  for (const entry of runFiles.size > 0 ? view.entries : []) {
+    if (stopped) break;
+    const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    const role = runFiles.get(base);
+    if (role === undefined || !entry.data || PYTHON_FILE.test(base) || entry.data.length > MAX_TEXT_BYTES)
+      continue;
+    const override = fileRoleRunAs(role);
+    const parsed = parsePython(decodeText(entry.data).text, entry.path, override, parseOptions);
+    if (parsed.stopped) {
+      meter.fail(parsed.stopped);
+      outOfBudget('parse', entry.path);
+      break;
+    }
+    if (!parsed.parsed || parsed.errorNodes > 0 || parsed.calls.length === 0) continue;
+    const before = evidence.length;
+    analysePython(parsed, entry.path, override);
+    candidates?.offer(entry.path, evidence.slice(before), parsed);
+    if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
   }
 
   function analysePython(parsed: ParsedFile, storedPath: string, roleOverride?: FileRole): void {

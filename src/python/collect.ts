@@ -8,6 +8,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { NODE_WORDS, nodeAt, type RawNode, type TreeReader } from './binding.js';
 import { type Chain, chainOf, dottedChain, literalString, resolve, stringValue } from './chain.js';
+import { handedCall, isLibcSystem } from './handed.js';
 import { boundStrMethod, foldContext, foldPath, foldString } from './fold.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
 import { decoratorsAbove, propagateReach } from './reach.js';
@@ -352,11 +353,19 @@ export function collect(
         break;
     }
   }
+  const importsCtypes = file.imports.some((i) => i.module === 'ctypes' || i.module.startsWith('ctypes.'));
+  const isRunner = (name: string) => CODE_RUNNERS.has(name);
   for (const { chain, site } of pendingCalls) {
     site.name = resolve(chain, bindings);
     if ('root' in chain && (chain.normalised || (!chain.module && hidden.has(chain.root))))
       site.resolved = true;
+    if (isLibcSystem(site, importsCtypes)) {
+      site.name = 'ctypes.libc.system';
+      site.resolved = true;
+    }
     file.calls.push(site);
+    const handed = handedCall(site, bindings, isRunner);
+    if (handed) file.calls.push(handed);
   }
   if (file.defs.length > 0) propagateReach(file);
 }

@@ -3,7 +3,6 @@ import { inTestOrDocFolder } from '../archive/names.js';
 export type CodeRole = 'install' | 'import' | 'runtime' | 'test';
 export type FileRole = 'setup' | 'pth' | 'startup' | 'init' | 'module' | 'script' | 'test';
 
-
 export function fileRole(path: string): FileRole {
   const parts = path
     .replace(/\\/g, '/')

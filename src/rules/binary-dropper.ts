@@ -15,7 +15,7 @@ const BUNDLED = /\.(exe|dll|scr|elf|com|bat|ps1|vbs)['"]/i;
 // A script the package writes out from code it carries (open('x.py', 'w').write(CODE)) and then starts by
 // that name: a reverse shell kept in a string of setup.py, run with python3 at install time.
 const SCRIPT_WRITE =
-  /^\s*[rbuf]*(['"])([^'"\/\\]*\.(py|pyw|vbs|js|bat|cmd|ps1|sh))\1\s*,\s*(mode\s*=\s*)?[rbuf]*['"](w|a)t?\+?['"]/i;
+  /^\s*[rbuf]*(['"])([^'"/\\]*\.(py|pyw|vbs|js|bat|cmd|ps1|sh))\1\s*,\s*(mode\s*=\s*)?[rbuf]*['"](w|a)t?\+?['"]/i;
 
 // open(PATH, 'w'/'wb'/'a'/...): a file written, in any mode that writes.
 const WRITE_MODE = /^(mode\s*=\s*)?[rbuf]*['"]([wax][bt]?|[bt][wax])\+?['"]$/;

@@ -4,7 +4,7 @@ import { type EvidenceCategory, SEVERITY_RANK, type Severity } from '../types.js
 import type { Rule, RuleHit } from './types.js';
 
 export const PROCESS_CALL =
-  /^(subprocess\.(Popen|call|check_call|check_output|run|getoutput|getstatusoutput)|os\.(system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|startfile|posix_spawnp?)|pty\.spawn|commands\.(getoutput|getstatusoutput)|asyncio\.create_subprocess_(exec|shell)|popen2\.popen[234])$/;
+  /^(subprocess\.(Popen|call|check_call|check_output|run|getoutput|getstatusoutput)|ctypes\.libc\.system|os\.(system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|startfile|posix_spawnp?)|pty\.spawn|commands\.(getoutput|getstatusoutput)|asyncio\.create_subprocess_(exec|shell)|popen2\.popen[234])$/;
 
 export const NETWORK_CALL =
   /^(socket\.(socket|create_connection|gethostbyname|gethostbyname_ex|getaddrinfo)|urllib\.request\.(urlopen|urlretrieve|Request|build_opener)|urllib2\.(urlopen|Request|build_opener)|urllib\.(urlopen|urlretrieve)|requests\.(get|post|put|patch|delete|head|request|Session|session)|http\.client\.(HTTPConnection|HTTPSConnection)|httplib\.(HTTPConnection|HTTPSConnection)|httpx\.(get|post|put|request|stream|Client|AsyncClient)|aiohttp\.(ClientSession|request)|urllib3\.(PoolManager|request)|ftplib\.(FTP|FTP_TLS)|smtplib\.(SMTP|SMTP_SSL)|telnetlib\.Telnet|dns\.resolver\.(resolve|query|Resolver)|websocket\.create_connection|websockets\.connect|pycurl\.Curl|wget\.download)$/;

@@ -92,3 +92,43 @@ describe('collect: trees with errors', () => {
     expect(file.errorNodes).toBe(2);
   });
 });
+
+describe('collect: functions handed to a caller', () => {
+  const named = (source: string) =>
+    parsePython(source, 'pkg/mod.py').calls.map((c) => [c.name, c.args, c.resolved ?? false]);
+  it('adds a call of an imported function or code runner that a dispatcher will call', () => {
+    const source = [
+      'import os, threading, functools, atexit',
+      'from concurrent.futures import ThreadPoolExecutor',
+      'list(map(os.system, cmds))',
+      'threading.Thread(target=os.system, args=(cmd,)).start()',
+      'functools.partial(os.popen, cmd)()',
+      'atexit.register(exec, code)',
+      'threading.Timer(5, os.system, [cmd]).start()',
+      'ThreadPoolExecutor().submit(os.system, cmd)',
+      '',
+    ].join('\n');
+    const handed = named(source).filter(([, , resolved]) => resolved);
+    expect(handed).toEqual([
+      ['os.system', ['cmds'], true],
+      ['os.system', ['(cmd,)'], true],
+      ['os.popen', ['cmd'], true],
+      ['exec', ['code'], true],
+      ['os.system', ['[cmd]'], true],
+      ['os.system', ['cmd'], true],
+    ]);
+  });
+  it("leaves local functions to reachability and methods of the file's own objects alone", () => {
+    const source =
+      'import threading\ndef work():\n    pass\nthreading.Thread(target=work).start()\nlist(map(str.upper, xs))\nthreading.Thread(target=self.run).start()\n';
+    expect(named(source).filter(([, , resolved]) => resolved)).toEqual([]);
+  });
+  it("reads libc's system() through ctypes, and no other system()", () => {
+    const withCtypes = named(
+      'import ctypes, platform\nctypes.CDLL(None).system(b"id")\nlibc = ctypes.cdll.LoadLibrary("libc.so.6")\nlibc.system(b"id")\nplatform.system()\nself.system("x")\n',
+    );
+    expect(withCtypes.filter(([name]) => name === 'ctypes.libc.system').length).toBe(2);
+    expect(withCtypes.map(([name]) => name)).toContain('platform.system');
+    expect(named('h.system(b"id")\n').map(([name]) => name)).toEqual(['h.system']);
+  });
+});
