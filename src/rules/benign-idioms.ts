@@ -32,6 +32,7 @@ const DECIDES_AT_ANY_TIME = new Set([
   'reverse-shell',
   'startup-file-write',
   'hidden-endpoint',
+  'remote-command',
 ]);
 
 /**

@@ -26,6 +26,7 @@ import { obfuscatedIdentifiers } from './obfuscated-identifiers.js';
 import { obfuscatorMarker } from './obfuscator-marker.js';
 import { persistence } from './persistence.js';
 import { processExecution } from './process-execution.js';
+import { remoteCommand } from './remote-command.js';
 import { reverseShell } from './reverse-shell.js';
 import { secretBeacon } from './secret-beacon.js';
 import { pthExecutable } from './pth-executable.js';
@@ -74,6 +75,7 @@ export const RULES: Rule[] = [
   reverseShell,
   walletMonkeypatch,
   hiddenEndpoint,
+  remoteCommand,
 ];
 
 const SNIPPET = 200;

