@@ -1,5 +1,5 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
-import { callHit, NETWORK_CALL } from './context.js';
+import { callHit, lastAssignment, NETWORK_CALL } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // What a stealer gathers: the whole environment, secret-named variables, who and where the victim is.
@@ -24,6 +24,27 @@ function gathers(call: CallSite): string | undefined {
   if (ENV_READ.test(call.name) && SECRET_NAME.test(call.args[0] ?? '')) return `secret ${call.args[0]}`;
   if (call.args.some((a) => WHOLE_ENV.test(a))) return 'the whole environment';
   return undefined;
+}
+
+const NAME = /\b([A-Za-z_]\w*)\b/g;
+/** Names of one send's arguments looked up, and how far above it an assignment may stand. */
+const MAX_NAMES = 8;
+const WINDOW = 200;
+
+/** `env = os.environ` (or a copy) a few lines above, and `post(url, json=dict(env))`: the environment by name. */
+function sendsEnvironmentByName(file: ParsedFile, sink: CallSite): boolean {
+  const names = new Set<string>();
+  for (const m of sink.args.join(',').slice(0, 400).matchAll(NAME)) {
+    names.add(m[1]!);
+    if (names.size >= MAX_NAMES) break;
+  }
+  for (const name of names) {
+    const at = lastAssignment(file, name, Math.max(1, sink.line - WINDOW), sink.line - 1);
+    if (at === undefined) continue;
+    const line = file.lines[at - 1] ?? '';
+    if (WHOLE_ENV.test(line.slice(line.indexOf('=') + 1, line.indexOf('=') + 401))) return true;
+  }
+  return false;
 }
 
 function sends(call: CallSite): boolean {
@@ -61,9 +82,9 @@ export const envExfil: Rule = {
       for (const c of calls) what ??= gathers(c);
       // A send whose own arguments carry the environment counts on its own.
       for (const sink of sinks) {
-        const inline = sink.args.some(
-          (a) => WHOLE_ENV.test(a) || /getuser|gethostname|getlogin|platform\.node/.test(a),
-        );
+        const inline =
+          sink.args.some((a) => WHOLE_ENV.test(a) || /getuser|gethostname|getlogin|platform\.node/.test(a)) ||
+          sendsEnvironmentByName(file, sink);
         const found = inline ? 'what it gathers inline' : what;
         if (!found) continue;
         const whole = found === 'the whole environment' || found.startsWith('secret') || inline;

