@@ -98,6 +98,13 @@ export function bodyStart(file: ParsedFile, call: CallSite, window: number): num
   return Math.max(1, call.line - window, def?.line ?? 1);
 }
 
+/** The first `max` characters of what line `at` (1-based, an assignment lastAssignment found) assigns. */
+export function assignedText(file: ParsedFile, at: number, max: number): string {
+  const line = file.lines[at - 1] ?? '';
+  const start = line.indexOf('=') + 1;
+  return line.slice(start, start + max);
+}
+
 const ASSIGNMENT = /^\s*([A-Za-z_]\w*)\s*=(?!=)/;
 const assignmentIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
 

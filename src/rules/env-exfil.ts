@@ -1,5 +1,12 @@
 import type { CallSite, ParsedFile } from '../python/index.js';
-import { bodyStart, callHit, lastAssignment, NETWORK_CALL, namesOutsideStrings } from './context.js';
+import {
+  assignedText,
+  bodyStart,
+  callHit,
+  lastAssignment,
+  NETWORK_CALL,
+  namesOutsideStrings,
+} from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
 // What a stealer gathers: the whole environment, secret-named variables, who and where the victim is.
@@ -39,8 +46,7 @@ function sendsEnvironmentByName(file: ParsedFile, sink: CallSite): boolean {
   for (const name of namesOutsideStrings(sink.args.join(',').slice(0, 400), MAX_NAMES)) {
     const at = lastAssignment(file, name, from, sink.line - 1);
     if (at === undefined) continue;
-    const line = file.lines[at - 1] ?? '';
-    if (IS_ENVIRONMENT.test(line.slice(line.indexOf('=') + 1, line.indexOf('=') + 401))) return true;
+    if (IS_ENVIRONMENT.test(assignedText(file, at, 400))) return true;
   }
   return false;
 }

@@ -2,6 +2,7 @@
 // The shape of a remote-control implant in a trojanized client: nothing in the package says what will run.
 import type { CallSite, ParsedFile } from '../python/index.js';
 import {
+  assignedText,
   bodyStart,
   callHit,
   DYNAMIC_EXEC,
@@ -54,8 +55,7 @@ function fetchedInto(
     if (--budget.lookups < 0) return undefined;
     const at = lastAssignment(file, name, from, line - 1);
     if (at === undefined) continue;
-    const assigned = file.lines[at - 1] ?? '';
-    const rhs = assigned.slice(assigned.indexOf('=') + 1, assigned.indexOf('=') + 1 + MAX_TEXT);
+    const rhs = assignedText(file, at, MAX_TEXT);
     const fetch = fetchOnLine(file, at);
     if (fetch && rhs.includes(fetch.text.slice(0, 40))) {
       // `resp = requests.get(u)` is the reply object: the argument must read it (`resp.text`), or it is the body.
