@@ -22,6 +22,9 @@ const IMPORTERS = new Set([
   'importlib.__import__',
 ]);
 const GETATTR = new Set(['getattr', 'builtins.getattr', '__builtins__.getattr']);
+// `operator.attrgetter(name)(obj)` reads like getattr; `operator.methodcaller(name, *args)(obj)` calls obj.name.
+const ATTRGETTERS = new Set(['operator.attrgetter', 'attrgetter']);
+const METHOD_CALLERS = new Set(['operator.methodcaller', 'methodcaller']);
 // Namespaces whose subscript by name reaches a global, a builtin or a module.
 const NAMESPACE_CALLS = new Set(['globals', 'locals', 'vars']);
 
@@ -117,6 +120,8 @@ export function chainOf(r: TreeReader, node: RawNode | null | undefined, fold?: 
       const isGetattr = fnText !== undefined && GETATTR.has(fnText);
       const argsNode = r.child(node, 'arguments');
       const args = argsNode ? r.namedChildren(argsNode) : [];
+      if (fn && r.type(fn) === 'call')
+        return readerCall(r, fn, ATTRGETTERS, args, fold)?.chain ?? { unknown: '' };
       // `globals()['__builtins__'].get('exec')`, `vars(os).get(name)`: a namespace read by name, as a subscript.
       if (!isImport && !isGetattr && fold && fn && r.type(fn) === 'attribute' && args.length >= 1) {
         const attr = r.child(fn, 'attribute');
@@ -150,6 +155,42 @@ export function chainOf(r: TreeReader, node: RawNode | null | undefined, fold?: 
     default:
       return { unknown: '' };
   }
+}
+
+/**
+ * `reader(name, *rest)(obj)` where reader is one of `readers` (attrgetter, methodcaller): obj's attribute
+ * `name`, and the arguments the reader was given after the name.
+ */
+function readerCall(
+  r: TreeReader,
+  fn: RawNode,
+  readers: ReadonlySet<string>,
+  outerArgs: readonly RawNode[],
+  fold?: FoldContext,
+): { chain: Chain; rest: RawNode[] } | undefined {
+  const inner = r.child(fn, 'function');
+  const text = inner ? r.text(inner) : '';
+  if (!readers.has(text) && !(fold?.alias && readers.has(fold.alias(text)))) return undefined;
+  const innerArgsNode = r.child(fn, 'arguments');
+  const innerArgs = innerArgsNode ? r.namedChildren(innerArgsNode) : [];
+  const name = nameArg(r, innerArgs[0], fold);
+  if (!name || !/^[A-Za-z_]\w*$/.test(name.value) || outerArgs.length !== 1) return undefined;
+  const object = chainOf(r, outerArgs[0], fold);
+  if (!('root' in object)) return undefined;
+  return {
+    chain: { ...object, attrs: [...object.attrs, name.value], normalised: true },
+    rest: innerArgs.slice(1),
+  };
+}
+
+/** `operator.methodcaller('system', cmd)(os)`: a call of `os.system` with the arguments `cmd`. */
+export function methodCallerCall(
+  r: TreeReader,
+  fn: RawNode,
+  outerArgs: readonly RawNode[],
+  fold?: FoldContext,
+): { chain: Chain; rest: RawNode[] } | undefined {
+  return readerCall(r, fn, METHOD_CALLERS, outerArgs, fold);
 }
 
 /**

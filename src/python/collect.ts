@@ -7,8 +7,16 @@
 // scripts/parse-golden.ts checks that the output stays the same as the walk's on corpus files.
 import type { Tree } from 'web-tree-sitter';
 import { NODE_WORDS, nodeAt, type RawNode, type TreeReader } from './binding.js';
-import { type Chain, chainOf, dottedChain, literalString, resolve, stringValue } from './chain.js';
-import { handedCall, isLibcSystem } from './handed.js';
+import {
+  type Chain,
+  chainOf,
+  dottedChain,
+  literalString,
+  methodCallerCall,
+  resolve,
+  stringValue,
+} from './chain.js';
+import { DISPATCHER_NAMES, handedCall, isLibcSystem } from './handed.js';
 import { boundStrMethod, foldContext, foldPath, foldString } from './fold.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
 import { decoratorsAbove, propagateReach } from './reach.js';
@@ -107,7 +115,7 @@ export function collect(
   const hidden = new Set<string>();
   const fold = foldContext(r);
   fold.alias = (name) => bindings.get(name) ?? name;
-  const pendingCalls: { chain: Chain; site: CallSite }[] = [];
+  const pendingCalls: { chain: Chain; site: CallSite; argChains?: (Chain | undefined)[] }[] = [];
   const scopes: Scope[] = [];
   const currentRole = () => scopes[scopes.length - 1]?.role ?? top;
   const currentDef = () => {
@@ -217,10 +225,20 @@ export function collect(
     const head = exact && argsNode ? text.slice(node.start, argsNode.start).trimEnd() : '';
     let chain = head ? dottedChain(head) : undefined;
     let fnText = head;
+    let siteArgs = argNodes;
     if (!chain) {
       const fn = r.child(node, 'function');
       fnText = textOr(fn, '');
       chain = chainOf(r, fn, fold);
+      // `operator.methodcaller('system', cmd)(os)` calls os.system(cmd).
+      const called =
+        'unknown' in chain && fn && r.type(fn) === 'call'
+          ? methodCallerCall(r, fn, argNodes, fold)
+          : undefined;
+      if (called) {
+        chain = called.chain;
+        siteArgs = called.rest;
+      }
     }
     // A function whose body decodes (`def b64d(s): return base64.b64decode(s)`): later calls of it fold.
     const scope = scopes[scopes.length - 1];
@@ -251,12 +269,21 @@ export function collect(
       name: '',
       line,
       role: currentRole(),
-      args: argNodes.map((a) => cutText(a)),
+      args: siteArgs.map((a) => cutText(a)),
       text: cutText(node),
     };
     const nestedIn = enclosingName();
     if (nestedIn) site.nestedIn = nestedIn;
-    pendingCalls.push({ chain, site: inDef(site) });
+    // A dispatcher handed a computed callable (`map(getattr(os, 'sys' + 'tem'), cmds)`): read its chain now,
+    // while the tree is at hand; handedCall decides later whether the dispatcher calls it.
+    const argChains = DISPATCHER_NAMES.has(fnText.slice(fnText.lastIndexOf('.') + 1))
+      ? argNodes.map((a) => {
+          const value = r.type(a) === 'keyword_argument' ? r.child(a, 'value') : a;
+          const type = value ? r.type(value) : '';
+          return type === 'call' || type === 'subscript' ? chainOf(r, value, fold) : undefined;
+        })
+      : undefined;
+    pendingCalls.push(argChains ? { chain, site: inDef(site), argChains } : { chain, site: inDef(site) });
     if (role === 'setup' && (fnText === 'setup' || fnText.endsWith('.setup')) && !file.setupCall) {
       file.setupCall = readSetupCall(r, argNodes, line);
       if (file.setupCall.cmdclass) file.cmdclass = true;
@@ -355,7 +382,7 @@ export function collect(
   }
   const importsCtypes = file.imports.some((i) => i.module === 'ctypes' || i.module.startsWith('ctypes.'));
   const isRunner = (name: string) => CODE_RUNNERS.has(name);
-  for (const { chain, site } of pendingCalls) {
+  for (const { chain, site, argChains } of pendingCalls) {
     site.name = resolve(chain, bindings);
     if ('root' in chain && (chain.normalised || (!chain.module && hidden.has(chain.root))))
       site.resolved = true;
@@ -364,7 +391,7 @@ export function collect(
       site.resolved = true;
     }
     file.calls.push(site);
-    const handed = handedCall(site, bindings, isRunner);
+    const handed = handedCall(site, bindings, isRunner, argChains);
     if (handed) file.calls.push(handed);
   }
   if (file.defs.length > 0) propagateReach(file);

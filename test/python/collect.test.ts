@@ -118,9 +118,39 @@ describe('collect: functions handed to a caller', () => {
       ['os.system', ['cmd'], true],
     ]);
   });
+  it('reads positional targets, local executors, key functions, finalizers and computed callables', () => {
+    const source = [
+      'import os, threading, itertools, weakref, _thread, operator, ctypes',
+      'from concurrent.futures import ThreadPoolExecutor',
+      'threading.Thread(None, os.system, None, (cmd,)).start()',
+      'ex = ThreadPoolExecutor(1)',
+      'ex.submit(os.popen, cmd)',
+      'sorted(cmds, key=os.system)',
+      'list(filter(os.system, cmds))',
+      'list(itertools.starmap(os.system, pairs))',
+      'weakref.finalize(obj, os.system, cmd)',
+      '_thread.start_new_thread(os.system, (cmd,))',
+      "list(map(getattr(os, 'sys' + 'tem'), cmds))",
+      "operator.methodcaller('system', cmd)(os)",
+      "ctypes.CDLL(None)['system'](cmd)",
+      '',
+    ].join('\n');
+    expect(named(source).filter(([, , resolved]) => resolved)).toEqual([
+      ['os.system', ['None', '(cmd,)'], true],
+      ['os.popen', ['cmd'], true],
+      ['os.system', ['cmds'], true],
+      ['os.system', ['cmds'], true],
+      ['os.system', ['pairs'], true],
+      ['os.system', ['cmd'], true],
+      ['os.system', ['(cmd,)'], true],
+      ['os.system', ['cmds'], true],
+      ['os.system', ['cmd'], true],
+      ['ctypes.libc.system', ['cmd'], true],
+    ]);
+  });
   it("leaves local functions to reachability and methods of the file's own objects alone", () => {
     const source =
-      'import threading\ndef work():\n    pass\nthreading.Thread(target=work).start()\nlist(map(str.upper, xs))\nthreading.Thread(target=self.run).start()\n';
+      'import threading\ndef work():\n    pass\nthreading.Thread(target=work).start()\nlist(map(str.upper, xs))\nthreading.Thread(target=self.run).start()\nsorted(xs, key=len)\npool.map(work, xs)\nex.submit(self.fetch, url)\n';
     expect(named(source).filter(([, , resolved]) => resolved)).toEqual([]);
   });
   it("reads libc's system() through ctypes, and no other system()", () => {
