@@ -14,13 +14,16 @@ const FIRST_FLAGGED_MAGIC = 3390;
  * - A __pycache__ .pyc marked "unchecked hash" (PEP 552) is loaded without comparing it to the source, so
  *   an honest .py can sit beside bytecode that does something else. Timestamp and checked-hash caches
  *   are recompiled when the source differs, so what runs is the source.
+ * An sdist's tests and docs are left alone (test data, never installed); a wheel installs its tests/
+ * folder as an importable package like any other, so there they count.
  */
 export function unreadBytecode(
   path: string,
   data: Uint8Array | undefined,
   paths: ReadonlySet<string>,
+  inWheel = false,
 ): string | undefined {
-  if (!BYTECODE.test(path) || inTestOrDocFolder(path)) return undefined;
+  if (!BYTECODE.test(path) || (!inWheel && inTestOrDocFolder(path))) return undefined;
   const slash = path.lastIndexOf('/');
   const folder = path.slice(0, slash + 1);
   if (!folder.endsWith('__pycache__/')) {

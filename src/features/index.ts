@@ -4,7 +4,6 @@
 import { UnitCandidates, unitView } from './unit.js';
 import { decodeSource, decodeText } from '../archive/index.js';
 import {
-  type CodeRole,
   fileRole,
   initPython,
   type FileRole,
@@ -25,7 +24,7 @@ import {
 } from '../types.js';
 import { type AnalysisBudget, type BudgetClock, BudgetMeter, type BudgetStage } from './budget.js';
 import { unreadBytecode } from './bytecode.js';
-import { filesRunBy, fileRoleRunAs } from './run-files.js';
+import { emptyRunFiles, filesRunBy, fileRoleRunAs, ROLE_RANK } from './run-files.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
 import { cleanPath, FileStats, innerPath } from './files.js';
 import { IndicatorStats } from './indicators.js';
@@ -53,6 +52,8 @@ const PYTHON_FILE = /\.(py|pyw|pth)$/i;
 const PYTHON_SHEBANG = /^#!.*\bpython[\d.]*\b/;
 const TEXT_FILE = /\.(sh|bash|zsh|bat|cmd|ps1|psm1|vbs|js|mjs|cjs)$/i;
 const MAX_TEXT_BYTES = 5 * 1024 * 1024;
+/** Files run as Python that run files in turn: followed this many steps (each step reads an entry once). */
+const MAX_RUN_FILE_ROUNDS = 4;
 
 // Rule evidence reaches the model by category and by where it runs, never by rule id: a rule can be added,
 // renamed or retuned without retraining (its hits count in its category), and the model cannot lean on one
@@ -240,7 +241,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     return (role === 'init' || role === 'module') && isScript(inner) ? 'script' : undefined;
   };
   const storedPaths = new Set(view.entries.map((e) => e.path));
-  const runFiles = new Map<string, CodeRole>();
+  const runFiles = emptyRunFiles();
   for (const entry of view.entries) {
     if (stopped) break;
     const inner = innerPath(entry.path, root);
@@ -254,7 +255,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       if (PYTHON_SHEBANG.test(firstLine)) isPython = true;
     }
     files.add(entry, inner, isPython);
-    const bytecode = entry.type !== 'dir' ? unreadBytecode(entry.path, data, storedPaths) : undefined;
+    const bytecode =
+      entry.type !== 'dir' ? unreadBytecode(entry.path, data, storedPaths, view.kind === 'wheel') : undefined;
     if (bytecode) gaps.push({ stage: 'archive', path: entry.path, reason: bytecode });
     if (!data) {
       if (entry.type === 'file' && entry.truncated)
@@ -329,26 +331,75 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     }
   }
 
-  // Data files the code runs as Python, read as the module they become (src/features/run-files.ts). One that
-  // does not parse cleanly is prose or data, not code.
-  for (const entry of runFiles.size > 0 ? view.entries : []) {
-    if (stopped) break;
-    const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-    const role = runFiles.get(base);
-    if (role === undefined || !entry.data || PYTHON_FILE.test(base) || entry.data.length > MAX_TEXT_BYTES)
-      continue;
-    const override = fileRoleRunAs(role);
-    const parsed = parsePython(decodeText(entry.data).text, entry.path, override, parseOptions);
-    if (parsed.stopped) {
-      meter.fail(parsed.stopped);
-      outOfBudget('parse', entry.path);
-      break;
+  // Data files the code runs as Python, read as the module they become (src/features/run-files.ts), and the
+  // files they run in turn. A file named only somewhere in a runner's file that does not parse cleanly is
+  // prose or data; one named in the runner's own arguments that cannot be read as Python is a gap.
+  const runDone = new Set<string>();
+  for (let round = 0; round < MAX_RUN_FILE_ROUNDS && !stopped; round++) {
+    const wanted = view.entries.filter((entry) => {
+      const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+      return (
+        !runDone.has(entry.path) &&
+        entry.type === 'file' &&
+        !PYTHON_FILE.test(base) &&
+        (runFiles.named.has(base) || runFiles.linked.has(base))
+      );
+    });
+    if (wanted.length === 0) break;
+    for (const entry of wanted) {
+      if (stopped) break;
+      runDone.add(entry.path);
+      const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+      const linked = runFiles.linked.get(base);
+      const named = runFiles.named.get(base);
+      const role =
+        linked && (named === undefined || ROLE_RANK[linked.role] >= ROLE_RANK[named])
+          ? linked.role
+          : (named ?? 'runtime');
+      const unread = (why: string) => {
+        if (linked)
+          gaps.push({
+            stage: 'parse',
+            path: entry.path,
+            reason: `${entry.path} is run as Python (${linked.by}) but ${why}: the gate cannot read what runs`,
+          });
+      };
+      const data = entry.data;
+      if (!data || entry.truncated) {
+        unread('is larger than the per-file read limit');
+        continue;
+      }
+      if (data.length > MAX_TEXT_BYTES) {
+        unread(`is larger than ${MAX_TEXT_BYTES} bytes`);
+        continue;
+      }
+      const decoded = decodeText(data);
+      if (decoded.lossy || decoded.text.includes('\0')) {
+        unread(
+          /\.(zip|egg|whl|pyz)$/i.test(base)
+            ? 'is an archive, and archives inside archives are not opened'
+            : 'is not text (compressed, encrypted or compiled)',
+        );
+        continue;
+      }
+      const override = fileRoleRunAs(role);
+      const parsed = parsePython(decoded.text, entry.path, override, parseOptions);
+      if (parsed.stopped) {
+        meter.fail(parsed.stopped);
+        outOfBudget('parse', entry.path);
+        break;
+      }
+      if (!parsed.parsed || parsed.errorNodes > 0) {
+        unread('does not parse as Python');
+        continue;
+      }
+      if (parsed.calls.length === 0) continue;
+      const before = evidence.length;
+      analysePython(parsed, entry.path, override);
+      filesRunBy(parsed, runFiles);
+      candidates?.offer(entry.path, evidence.slice(before), parsed);
+      if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
     }
-    if (!parsed.parsed || parsed.errorNodes > 0 || parsed.calls.length === 0) continue;
-    const before = evidence.length;
-    analysePython(parsed, entry.path, override);
-    candidates?.offer(entry.path, evidence.slice(before), parsed);
-    if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
   }
 
   function analysePython(parsed: ParsedFile, storedPath: string, roleOverride?: FileRole): void {

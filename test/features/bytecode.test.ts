@@ -29,6 +29,8 @@ describe('unreadBytecode', () => {
   });
   it('leaves tests and docs, and everything that is not bytecode', () => {
     expect(unreadBytecode('p/tests/data/m.pyc', header(PY312, 0), new Set())).toBeUndefined();
+    // A wheel installs tests/ as a package: `import tests.m` would run it.
+    expect(unreadBytecode('tests/m.pyc', header(PY312, 0), new Set(), true)).toContain('no source');
     expect(unreadBytecode('p/core.py', undefined, new Set())).toBeUndefined();
   });
 });

@@ -40,4 +40,52 @@ describe('files run as Python', () => {
     );
     expect(analysis.evidence.filter((e) => e.rule === 'dangerous-command')).toEqual([]);
   });
+  it('follows a data file that runs another, and names without an extension', () => {
+    const analysis = extractFeatures(
+      viewOf({
+        'p-1.0/PKG-INFO': PKG_INFO,
+        'p-1.0/setup.py':
+          "from setuptools import setup\nexec(open('p/stage1.txt').read())\nsetup(name='p')\n",
+        'p-1.0/p/stage1.txt': "import runpy, os\nrunpy.run_path(os.path.join('p', 'VERSION'))\n",
+        'p-1.0/p/VERSION': CURL,
+      }),
+    );
+    expect(
+      analysis.evidence.filter((e) => e.rule === 'dangerous-command').map((e) => [e.path, e.context]),
+    ).toEqual([['p-1.0/p/VERSION', 'install']]);
+    expect(analysis.gaps ?? []).toEqual([]);
+  });
+  it('is a gap when the file a runner names cannot be read as Python: compressed, unparsable or a zip on sys.path', () => {
+    const blob = new Uint8Array([0x78, 0x9c, 0, 1, 2, 0xff, 0xfe, 0x80, 0x81]);
+    const analysis = extractFeatures(
+      viewOf({
+        'p-1.0/PKG-INFO': PKG_INFO,
+        'p-1.0/setup.py':
+          "import zlib\nfrom setuptools import setup\nexec(zlib.decompress(open('p/blob.bin', 'rb').read()))\nsetup(name='p')\n",
+        'p-1.0/p/blob.bin': blob,
+        'p-1.0/p/__init__.py':
+          "import os, sys\nhere = os.path.dirname(__file__)\nsys.path.insert(0, os.path.join(here, 'vendor.zip'))\nsrc = os.path.join(here, 'hook.cfg')\nexec(open(src).read())\n",
+        'p-1.0/p/vendor.zip': new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0xff]),
+        'p-1.0/p/hook.cfg': 'def f(:\n  os.system(x\n',
+      }),
+    );
+    expect((analysis.gaps ?? []).map((g) => [g.path, /\((p-1\.0\/[^)]+)\)/.exec(g.reason)?.[1]])).toEqual([
+      ['p-1.0/p/blob.bin', 'p-1.0/setup.py:3'],
+      ['p-1.0/p/vendor.zip', 'p-1.0/p/__init__.py:3'],
+      ['p-1.0/p/hook.cfg', 'p-1.0/p/__init__.py:5'],
+    ]);
+  });
+  it('is no gap for prose named elsewhere in a file that runs one of its own modules', () => {
+    const analysis = extractFeatures(
+      viewOf({
+        'p-1.0/PKG-INFO': PKG_INFO,
+        'p-1.0/setup.py':
+          "from setuptools import setup\nabout = {}\nexec(open('p/__about__.py').read(), about)\nwith open('README.md') as f:\n    readme = f.read()\nsetup(name='p', long_description=readme)\n",
+        'p-1.0/p/__about__.py': "__version__ = '1.0'\n",
+        'p-1.0/README.md': '# p (beta)\n\n```\npip install p\n```\n',
+        'p-1.0/p/data.bin': new Uint8Array([0, 1, 2, 0xff]),
+      }),
+    );
+    expect(analysis.gaps ?? []).toEqual([]);
+  });
 });
