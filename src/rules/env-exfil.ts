@@ -17,12 +17,17 @@ const SECRET_NAME =
 const IDENTITY =
   /^(getpass\.getuser|os\.getlogin|socket\.gethostname|platform\.node|platform\.uname|os\.uname|uuid\.getnode|os\.getcwd)$/;
 const ENV_READ = /^(os\.getenv|os\.environ\.get)$/;
+// A switch the user turns telemetry off with (DO_NOT_TRACK, X_NO_TELEMETRY, X_DISABLE_ANALYTICS, ...).
+const OPT_OUT = /DO_NOT_TRACK|TELEMETRY|ANALYTICS|USAGE_STATS|NO_TRACK/i;
 // Channels out: HTTP and sockets (NETWORK_CALL) plus raw socket sends; a DNS lookup only of a built name.
 const SEND = /^(<expr>\.(send|sendall|sendto)|socket\.socket)$/;
 const DNS = /^(socket\.(gethostbyname|gethostbyname_ex|getaddrinfo)|dns\.resolver\.(resolve|query))$/;
 
 // A cloud SDK's resolved credentials (boto3's Session().get_credentials()): the keys themselves.
 const CLOUD_CREDENTIALS = /(^|\.)get_credentials$|^<expr>\.get_frozen_credentials$/;
+// Request signing (SigV4): the keys sign the request and only the signature leaves, unless the send names them.
+const SIGNS = /(^|\.)(SigV4Auth|SigV4QueryAuth|S3SigV4Auth|AWS4Auth|add_auth)$/;
+const KEY_FIELD = /\.(access_key|secret_key|token)\b/;
 
 /** Why a call gathers something a stealer wants, or undefined. */
 function gathers(call: CallSite): string | undefined {
@@ -91,10 +96,36 @@ export const envExfil: Rule = {
           sendsEnvironmentByName(file, sink);
         const found = inline ? 'what it gathers inline' : what;
         if (!found) continue;
+        if (
+          found.startsWith('secret cloud credentials') &&
+          calls.some((c) => SIGNS.test(c.name)) &&
+          !sink.args.some((a) => KEY_FIELD.test(a))
+        )
+          continue;
         const whole = found === 'the whole environment' || found.startsWith('secret') || inline;
         const early = sink.role === 'install' || sink.role === 'import';
-        const severity = early ? (whole || sink.role === 'install' ? 'critical' : 'high') : 'medium';
-        hits.push(callHit(sink, severity, `sends ${found} with ${sink.name}`));
+        // Usage telemetry that names the host, in a function the user calls and can switch off: a privacy
+        // question, not a theft. Secrets, the environment, and anything sent at install or import still count.
+        const optOut =
+          !early &&
+          !found.startsWith('secret') &&
+          found !== 'the whole environment' &&
+          !sink.args.some((a) => WHOLE_ENV.test(a)) &&
+          calls.some((c) => ENV_READ.test(c.name) && OPT_OUT.test(c.args[0] ?? ''));
+        const severity = early
+          ? whole || sink.role === 'install'
+            ? 'critical'
+            : 'high'
+          : optOut
+            ? 'low'
+            : 'medium';
+        hits.push(
+          callHit(
+            sink,
+            severity,
+            `sends ${found} with ${sink.name}${optOut ? ' (usage telemetry with an opt-out)' : ''}`,
+          ),
+        );
         break;
       }
     }

