@@ -19,7 +19,12 @@ export const EXFIL_ENDPOINTS: [string, RegExp][] = [
 ];
 
 export const SUSPICIOUS_URLS: [string, RegExp][] = [
-  ['URL with a raw IP address', /\b(https?|ftp|tcp):\/\/(\d{1,3}\.){3}\d{1,3}(?!\.\d)(:\d+)?/i],
+  // A dotted quad, or one written as a single decimal or hex number (http://3405803786/), behind any userinfo
+  // (http://pypi.org@203.0.113.9/: the host is what follows the @).
+  [
+    'URL with a raw IP address',
+    /\b(https?|ftp|tcp):\/\/([^/\s@'"]*@)?((\d{1,3}\.){3}\d{1,3}(?!\.\d)|(\d{8,10}|0x[0-9a-f]{7,8})(?=[:/?#'"\s]|$))(:\d+)?/i,
+  ],
   [
     'URL shortener',
     /\b(bit\.ly|tinyurl\.com|is\.gd|t\.co|goo\.gl|cutt\.ly|rb\.gy|shorturl\.at|tiny\.cc)\/\w/i,
@@ -28,4 +33,4 @@ export const SUSPICIOUS_URLS: [string, RegExp][] = [
 ];
 
 /** Loopback and private ranges are test fixtures and local services, not command-and-control servers. */
-export const LOCAL_IP = /:\/\/(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
+export const LOCAL_IP = /:\/\/([^/\s@'"]*@)?(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;

@@ -256,6 +256,28 @@ describe('env-exfil: cloud credentials sent out', () => {
   });
 });
 
+describe('suspicious-url: a raw IP however it is written', () => {
+  const hits = (value: string) =>
+    runRules(parsePython(`URL = "${value}"\n`, 'pkg/m.py')).filter((e) => e.rule === 'suspicious-url');
+  it('reads the host after userinfo, and an address written as one decimal or hex number', () => {
+    for (const url of [
+      'http://pypi.org@45.12.3.4/x',
+      'http://3405803786/x',
+      'http://0xcb007109/x',
+      'http://u:p@45.12.3.4:81',
+    ])
+      expect(hits(url), url).toHaveLength(1);
+  });
+  it('leaves a name with userinfo, a loopback address behind userinfo, and long numbers in paths', () => {
+    for (const url of [
+      'https://__token__:abc@pypi.example/simple',
+      'http://u@127.0.0.1:8080/',
+      'https://example.org/12345678901/',
+    ])
+      expect(hits(url), url).toEqual([]);
+  });
+});
+
 describe('usage telemetry and update checks', () => {
   const hits = (source: string, rule: string) =>
     runRules(parsePython(source, 'pkg/__init__.py'))
