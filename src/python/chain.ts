@@ -97,6 +97,13 @@ function nameArg(
   return value === undefined ? undefined : { value, folded: true };
 }
 
+/** A callee's text with its first name read through the file's imports (`op.methodcaller` -> operator.methodcaller). */
+function aliased(text: string, fold?: FoldContext): string {
+  if (!fold?.alias) return text;
+  const dot = text.indexOf('.');
+  return dot < 0 ? fold.alias(text) : fold.alias(text.slice(0, dot)) + text.slice(dot);
+}
+
 export function chainOf(r: TreeReader, node: RawNode | null | undefined, fold?: FoldContext): Chain {
   if (!node) return { unknown: '' };
   switch (r.type(node)) {
@@ -115,7 +122,7 @@ export function chainOf(r: TreeReader, node: RawNode | null | undefined, fold?: 
     case 'call': {
       const fn = r.child(node, 'function');
       const rawFnText = fn ? r.text(fn) : undefined;
-      const fnText = rawFnText !== undefined && fold?.alias ? fold.alias(rawFnText) : rawFnText;
+      const fnText = rawFnText !== undefined ? aliased(rawFnText, fold) : rawFnText;
       const isImport = fnText !== undefined && IMPORTERS.has(fnText);
       const isGetattr = fnText !== undefined && GETATTR.has(fnText);
       const argsNode = r.child(node, 'arguments');
@@ -170,7 +177,7 @@ function readerCall(
 ): { chain: Chain; rest: RawNode[] } | undefined {
   const inner = r.child(fn, 'function');
   const text = inner ? r.text(inner) : '';
-  if (!readers.has(text) && !(fold?.alias && readers.has(fold.alias(text)))) return undefined;
+  if (!readers.has(text) && !readers.has(aliased(text, fold))) return undefined;
   const innerArgsNode = r.child(fn, 'arguments');
   const innerArgs = innerArgsNode ? r.namedChildren(innerArgsNode) : [];
   const name = nameArg(r, innerArgs[0], fold);

@@ -16,7 +16,7 @@ import {
   resolve,
   stringValue,
 } from './chain.js';
-import { DISPATCHER_NAMES, handedCall, isLibcSystem } from './handed.js';
+import { CALL_METHOD, DISPATCHER_NAMES, handedCall, isLibcSystem } from './handed.js';
 import { boundStrMethod, foldContext, foldPath, foldString } from './fold.js';
 import { type CodeRole, type FileRole, topLevelRole } from './roles.js';
 import { decoratorsAbove, propagateReach } from './reach.js';
@@ -274,13 +274,14 @@ export function collect(
     };
     const nestedIn = enclosingName();
     if (nestedIn) site.nestedIn = nestedIn;
-    // A dispatcher handed a computed callable (`map(getattr(os, 'sys' + 'tem'), cmds)`): read its chain now,
-    // while the tree is at hand; handedCall decides later whether the dispatcher calls it.
-    const argChains = DISPATCHER_NAMES.has(fnText.slice(fnText.lastIndexOf('.') + 1))
-      ? argNodes.map((a) => {
+    // A dispatcher handed a computed callable (`map(getattr(os, 'sys' + 'tem'), cmds)`, `map((os.system), c)`):
+    // read its chain now, while the tree is at hand; handedCall decides later whether the dispatcher calls it.
+    const callee = 'root' in chain ? resolve(chain, bindings) : fnText;
+    const argChains = DISPATCHER_NAMES.has(callee.slice(callee.lastIndexOf('.') + 1))
+      ? siteArgs.map((a) => {
           const value = r.type(a) === 'keyword_argument' ? r.child(a, 'value') : a;
           const type = value ? r.type(value) : '';
-          return type === 'call' || type === 'subscript' ? chainOf(r, value, fold) : undefined;
+          return COMPUTED_CALLABLE.has(type) ? chainOf(r, value, fold) : undefined;
         })
       : undefined;
     pendingCalls.push(argChains ? { chain, site: inDef(site), argChains } : { chain, site: inDef(site) });
@@ -383,7 +384,7 @@ export function collect(
   const importsCtypes = file.imports.some((i) => i.module === 'ctypes' || i.module.startsWith('ctypes.'));
   const isRunner = (name: string) => CODE_RUNNERS.has(name);
   for (const { chain, site, argChains } of pendingCalls) {
-    site.name = resolve(chain, bindings);
+    site.name = resolve(chain, bindings).replace(CALL_METHOD, '');
     if ('root' in chain && (chain.normalised || (!chain.module && hidden.has(chain.root))))
       site.resolved = true;
     if (isLibcSystem(site, importsCtypes)) {
@@ -396,6 +397,9 @@ export function collect(
   }
   if (file.defs.length > 0) propagateReach(file);
 }
+
+/** Argument nodes whose chain only the tree can tell: `(os.system)`, `os . system`, `getattr(...)`, `x['system']`. */
+const COMPUTED_CALLABLE = new Set(['call', 'subscript', 'attribute', 'parenthesized_expression']);
 
 /** Counts the file's top-level statements and returns the ranges of its `if __name__ == '__main__':` blocks. */
 function topLevel(

@@ -2,9 +2,10 @@
 // runs at install or import time calls it. One pass over the file's calls builds a call map (by name:
 // local functions, self./cls. methods, a class's __init__), the roots are the calls that already run at
 // install/import time, the callbacks they register (threading.Thread(target=f), Timer, Process,
-// atexit.register, signal.signal) and the decorators applied when a def statement runs; a breadth-first walk
+// atexit.register, signal.signal, and the dispatchers of handed.ts: map, executor.submit, ...) and the decorators applied when a def statement runs; a breadth-first walk
 // gives every reached body its root's role. Linear: each definition is entered at most twice (import, then
 // install), and each call and string is looked at once per entry of its own body.
+import { dispatchedCallable } from './handed.js';
 import type { CodeRole } from './roles.js';
 import type { CallSite, Definition, ParsedFile } from './types.js';
 
@@ -39,7 +40,9 @@ function callbackArgs(call: CallSite): string[] {
   if (/(^|\.)Timer$/.test(name)) return pick(call.args.find((a) => /^function\s*=/.test(a)) ?? call.args[1]);
   if (name === 'atexit.register') return pick(call.args[0]);
   if (name === 'signal.signal') return pick(call.args[1]);
-  return [];
+  // Every other caller of what it is handed (handed.ts): map(f, xs), executor.submit(f), start_new_thread(f, ()).
+  const handed = dispatchedCallable(call);
+  return handed ? pick(handed.text) : [];
 }
 
 /** Gives function bodies reached from install/import-time code that code's role (see the file comment). */

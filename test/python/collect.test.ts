@@ -135,8 +135,33 @@ describe('collect: functions handed to a caller', () => {
       "ctypes.CDLL(None)['system'](cmd)",
       '',
     ].join('\n');
+    const more = [
+      'import os, sys, sched, heapq, itertools, ctypes, ctypes.util, operator as op',
+      'from threading import Thread as T',
+      'list(map((os . system), cmds))',
+      "list(map(sys.modules['os'].system, cmds))",
+      'list(map(os.system.__call__, cmds))',
+      "T(target=getattr(os, 'sys' + 'tem'), args=(cmd,)).start()",
+      "op.methodcaller('system', cmd)(os)",
+      'sched.scheduler().enter(0, 1, os.system, (cmd,))',
+      'heapq.nsmallest(1, cmds, key=os.system)',
+      'list(itertools.takewhile(os.system, cmds))',
+      "ctypes.CDLL(ctypes.util.find_library('c'))['system'](cmd)",
+      '',
+    ].join('\n');
+    expect(named(more).filter(([, , resolved]) => resolved)).toEqual([
+      ['os.system', ['cmds'], true],
+      ['os.system', ['cmds'], true],
+      ['os.system', ['cmds'], true],
+      ['os.system', ['(cmd,)'], true],
+      ['os.system', ['cmd'], true],
+      ['os.system', ['(cmd,)'], true],
+      ['os.system', ['cmds'], true],
+      ['os.system', ['cmds'], true],
+      ['ctypes.libc.system', ['cmd'], true],
+    ]);
     expect(named(source).filter(([, , resolved]) => resolved)).toEqual([
-      ['os.system', ['None', '(cmd,)'], true],
+      ['os.system', ['(cmd,)'], true],
       ['os.popen', ['cmd'], true],
       ['os.system', ['cmds'], true],
       ['os.system', ['cmds'], true],

@@ -30,6 +30,12 @@ describe('reachability from load-time roots', () => {
     ['threading.Timer', 'import threading\nthreading.Timer(5, payload).start()\n'],
     ['atexit.register', 'import atexit\natexit.register(payload)\n'],
     ['signal.signal', 'import signal\nsignal.signal(signal.SIGTERM, payload)\n'],
+    [
+      'an executor',
+      'from concurrent.futures import ThreadPoolExecutor\nThreadPoolExecutor(1).submit(payload)\n',
+    ],
+    ['_thread.start_new_thread', 'import _thread\n_thread.start_new_thread(payload, ())\n'],
+    ['map', 'list(map(lambda f: f(), [payload]))\nlist(map(payload, [1]))\n'],
     ['a decorator', 'def deco(f):\n    payload()\n    return f\n@deco\ndef g():\n    pass\n'],
     [
       'a class instantiated at import',
