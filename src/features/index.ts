@@ -16,6 +16,7 @@ import {
 import { looksLikePickle, PICKLE_FILE, runRules, runTextRules, scanModelFile } from '../rules/index.js';
 import {
   type Analysis,
+  type ArchiveEntry,
   type ArchiveView,
   EVIDENCE_CATEGORIES,
   type Evidence,
@@ -24,7 +25,7 @@ import {
 } from '../types.js';
 import { type AnalysisBudget, type BudgetClock, BudgetMeter, type BudgetStage } from './budget.js';
 import { unreadBytecode } from './bytecode.js';
-import { emptyRunFiles, filesRunBy, fileRoleRunAs, ROLE_RANK } from './run-files.js';
+import { emptyRunFiles, filesRunBy, fileRoleRunAs, linkNames, ROLE_RANK, type RunLink } from './run-files.js';
 import { CodeCounts, codeFeatureNames } from './code.js';
 import { cleanPath, FileStats, innerPath } from './files.js';
 import { IndicatorStats } from './indicators.js';
@@ -241,6 +242,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     return (role === 'init' || role === 'module') && isScript(inner) ? 'script' : undefined;
   };
   const storedPaths = new Set(view.entries.map((e) => e.path));
+  /** Python files parsed as themselves, with why their text is not what Python would run, if it is not. */
+  const pythonRead = new Map<string, string | undefined>();
   const runFiles = emptyRunFiles();
   for (const entry of view.entries) {
     if (stopped) break;
@@ -296,6 +299,16 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
         outOfBudget('parse', entry.path);
         break;
       }
+      pythonRead.set(
+        entry.path,
+        entry.truncated
+          ? 'is larger than the per-file read limit'
+          : decoded.lossy || text.includes('\0')
+            ? 'is not text (compressed, encrypted or compiled)'
+            : !parsed.parsed || parsed.errorNodes > 0
+              ? 'does not parse as Python'
+              : undefined,
+      );
       const early = runsEarly(inner, base, fileRoleOverride);
       if (entry.truncated && early)
         gaps.push({
@@ -334,49 +347,75 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   // Data files the code runs as Python, read as the module they become (src/features/run-files.ts), and the
   // files they run in turn. A file named only somewhere in a runner's file that does not parse cleanly is
   // prose or data; one named in the runner's own arguments that cannot be read as Python is a gap.
-  const runDone = new Set<string>();
-  for (let round = 0; round < MAX_RUN_FILE_ROUNDS && !stopped; round++) {
-    const wanted = view.entries.filter((entry) => {
-      const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-      return (
-        !runDone.has(entry.path) &&
-        entry.type === 'file' &&
-        !PYTHON_FILE.test(base) &&
-        (runFiles.named.has(base) || runFiles.linked.has(base))
-      );
+  const runDone = new Set<string>(pythonRead.keys());
+  const byBase = new Map<string, ArchiveEntry[]>();
+  for (const entry of view.entries) {
+    if (entry.type === 'dir') continue; // a link carries its target's data (src/archive/links.ts)
+    const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    const list = byBase.get(base);
+    if (list) list.push(entry);
+    else byBase.set(base, [entry]);
+  }
+  const gapFor = (entry: ArchiveEntry, link: RunLink, why: string) =>
+    gaps.push({
+      stage: 'parse',
+      path: entry.path,
+      reason: `${entry.path} is run as Python (${link.by}) but ${why}: the gate cannot read what runs`,
     });
-    if (wanted.length === 0) break;
+  const runFileWanted = (): ArchiveEntry[] => {
+    const out: ArchiveEntry[] = [];
+    for (const [base, entries] of byBase) {
+      const linked = runFiles.linked.get(base);
+      if (!linked && !runFiles.named.has(base)) continue;
+      for (const entry of entries)
+        if (
+          !runDone.has(entry.path) &&
+          (!linked || linkNames(linked, innerPath(entry.path, root)) || runFiles.named.has(base))
+        )
+          out.push(entry);
+    }
+    return out;
+  };
+  // Python files the code runs whose text could not be read as Python (a binary payload named `_data.py`).
+  for (const [path, why] of pythonRead) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const linked = runFiles.linked.get(base);
+    if (why && linked && linkNames(linked, innerPath(path, root)))
+      gapFor(view.entries.find((e) => e.path === path)!, linked, why);
+  }
+  let wanted = runFileWanted();
+  for (let round = 0; round < MAX_RUN_FILE_ROUNDS && !stopped && wanted.length > 0; round++) {
     for (const entry of wanted) {
       if (stopped) break;
       runDone.add(entry.path);
       const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-      const linked = runFiles.linked.get(base);
+      const found = runFiles.linked.get(base);
+      const linked = found && linkNames(found, innerPath(entry.path, root)) ? found : undefined;
       const named = runFiles.named.get(base);
       const role =
         linked && (named === undefined || ROLE_RANK[linked.role] >= ROLE_RANK[named])
           ? linked.role
           : (named ?? 'runtime');
       const unread = (why: string) => {
-        if (linked)
-          gaps.push({
-            stage: 'parse',
-            path: entry.path,
-            reason: `${entry.path} is run as Python (${linked.by}) but ${why}: the gate cannot read what runs`,
-          });
+        if (linked) gapFor(entry, linked, why);
       };
       const data = entry.data;
       if (!data || entry.truncated) {
-        unread('is larger than the per-file read limit');
+        unread(entry.truncated ? 'is larger than the per-file read limit' : 'was not read');
         continue;
       }
       if (data.length > MAX_TEXT_BYTES) {
         unread(`is larger than ${MAX_TEXT_BYTES} bytes`);
         continue;
       }
+      if (linked?.transformed) {
+        unread('is changed (decoded, reversed, replaced) between reading and running');
+        continue;
+      }
       const decoded = decodeText(data);
       if (decoded.lossy || decoded.text.includes('\0')) {
         unread(
-          /\.(zip|egg|whl|pyz)$/i.test(base)
+          /\.(zip|egg|whl|pyz)$/i.test(base) || (data[0] === 0x50 && data[1] === 0x4b)
             ? 'is an archive, and archives inside archives are not opened'
             : 'is not text (compressed, encrypted or compiled)',
         );
@@ -393,14 +432,28 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
         unread('does not parse as Python');
         continue;
       }
-      if (parsed.calls.length === 0) continue;
+      // A file only named near a runner is code only if it calls something; one the runner is handed is code.
+      if (!linked && parsed.calls.length === 0) continue;
       const before = evidence.length;
       analysePython(parsed, entry.path, override);
       filesRunBy(parsed, runFiles);
       candidates?.offer(entry.path, evidence.slice(before), parsed);
       if (!stopped && meter.spent()) outOfBudget('rules', entry.path);
     }
+    wanted = runFileWanted();
   }
+  // Run files that run others past the last round: what they run was not read.
+  if (!stopped)
+    for (const entry of wanted) {
+      const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+      const linked = runFiles.linked.get(base);
+      if (linked && linkNames(linked, innerPath(entry.path, root)))
+        gapFor(
+          entry,
+          linked,
+          `is more than ${MAX_RUN_FILE_ROUNDS} files deep in a chain of files run as Python`,
+        );
+    }
 
   function analysePython(parsed: ParsedFile, storedPath: string, roleOverride?: FileRole): void {
     const role = fileRole(parsed.path);

@@ -1,90 +1,210 @@
 // Files that are not named as Python but that the package's own code runs as Python: `exec(open(p).read())`,
-// `runpy.run_path(p)`, `SourceFileLoader(name, p).load_module()`, `spec_from_file_location(name, p)`. An
-// implant moved into `res.dat` or `VERSION` would otherwise never be parsed, whatever its code does.
-import type { CodeRole, FileRole, ParsedFile } from '../python/index.js';
-import { assignedText, bodyStart, lastAssignment, namesOutsideStrings } from '../rules/context.js';
+// `runpy.run_path(p)`, `SourceFileLoader(name, p).load_module()`, `spec_from_file_location(name, p)`, a zip
+// put on sys.path. An implant moved into `res.dat` or `VERSION` would otherwise never be parsed, whatever its
+// code does.
+import type { CallSite, CodeRole, FileRole, ParsedFile, StringLiteral } from '../python/index.js';
+import { bodyStart, namesOutsideStrings } from '../rules/context.js';
 
-const RUNS_FILE =
-  /^(exec|eval|compile|execfile|builtins\.(exec|eval|compile)|runpy\.run_path|importlib\.machinery\.(SourceFileLoader|SourcelessFileLoader)|importlib\.util\.spec_from_file_location|imp\.(load_source|load_module|load_compiled)|zipimport\.zipimporter)$/;
+/** Where each runner takes the file (or the code read from it): a position, or a keyword. */
+const RUNNERS = new Map<string, { position: number; keyword?: string }>([
+  ['exec', { position: 0, keyword: 'source' }],
+  ['eval', { position: 0, keyword: 'source' }],
+  ['compile', { position: 0, keyword: 'source' }],
+  ['builtins.exec', { position: 0, keyword: 'source' }],
+  ['builtins.eval', { position: 0, keyword: 'source' }],
+  ['builtins.compile', { position: 0, keyword: 'source' }],
+  ['execfile', { position: 0 }],
+  ['runpy.run_path', { position: 0, keyword: 'path_name' }],
+  ['zipimport.zipimporter', { position: 0 }],
+  ['importlib.machinery.SourceFileLoader', { position: 1, keyword: 'path' }],
+  ['importlib.machinery.SourcelessFileLoader', { position: 1, keyword: 'path' }],
+  ['importlib.util.spec_from_file_location', { position: 1, keyword: 'location' }],
+  ['imp.load_source', { position: 1, keyword: 'pathname' }],
+  ['imp.load_compiled', { position: 1, keyword: 'pathname' }],
+  ['imp.load_module', { position: 1, keyword: 'file' }],
+  // Whatever is put on sys.path is imported from: a zip under any name is a package Python reads (zipimport).
+  ['sys.path.insert', { position: 1 }],
+  ['sys.path.append', { position: 0 }],
+  ['sys.path.extend', { position: 0 }],
+]);
+const ON_PATH = /^sys\.path\./;
 /** A file name with an extension, as a string in the code names it ('res.dat', '*\/VERSION.txt'). */
 const FILE_NAME = /(?:^|[/\\*])([\w.-]{1,80}\.[A-Za-z0-9]{1,12})$/;
 /** The last part of a path named where a file is run: any file name, with or without an extension. */
-const BASE_NAME = /(?:^|[/\\*])([\w. -]{1,80})$/;
+const BASE_NAME = /(?:^|[/\\*])([^/\\*]{1,80})$/;
 const QUOTED = /(['"])([^'"\n]{1,300})\1/g;
-// A zip, egg or wheel put on sys.path: imports from it run code the gate never unpacked.
-const SYS_PATH = /^sys\.path\.(insert|append)$/;
-const ARCHIVE_NAME = /\.(zip|egg|whl|pyz)$/i;
+/** Text changed between reading and running (`.replace('#', '')`, `[::-1]`, XOR, a decoder): what runs is not what the file says. */
+const TRANSFORMED =
+  /\.replace\s*\(|\[\s*::\s*-\s*1\s*\]|\.translate\s*\(|codecs\.decode|\beval\s*\(|\^|decompress|b(64|32|85|16)decode|a85decode|unhexlify|fromhex|decrypt|\bmarshal\./;
 export const ROLE_RANK: Record<CodeRole, number> = { install: 3, import: 2, runtime: 1, test: 0 };
-/** Assignments followed back from a runner's arguments (`p = join(here, 'res.dat')`, `src = open(p).read()`). */
+/** Assignments followed back from a runner's argument (`p = join(here, 'res.dat')`, `src = open(p).read()`). */
 const MAX_HOPS = 2;
 const MAX_NAMES = 6;
 const WINDOW = 60;
+const MAX_TAILS = 4;
+
+export type RunLink = {
+  role: CodeRole;
+  /** `path:line` of the call that runs it. */
+  by: string;
+  /** Paths as the code names them ('p/res.dat'), to tell the named file from others of the same base name. */
+  tails: string[];
+  /** The runner changes the text before running it: parsing the file says nothing about what runs. */
+  transformed: boolean;
+};
 
 /** What a package's code runs as Python, by base name. */
 export type RunFiles = {
   /** Names from any string of a file that runs files: parsed if they are code, left alone if not. */
   named: Map<string, CodeRole>;
-  /** Names that reach a runner's arguments: a file by that name that cannot be read as Python is a gap. */
-  linked: Map<string, { role: CodeRole; by: string }>;
+  /** Names that reach a runner's file argument: a file by that name that cannot be read as Python is a gap. */
+  linked: Map<string, RunLink>;
 };
 
 export function emptyRunFiles(): RunFiles {
   return { named: new Map(), linked: new Map() };
 }
 
-function keepEarliest<T>(into: Map<string, T>, name: string, value: T, roleOf: (v: T) => CodeRole): void {
-  const known = into.get(name);
-  if (known === undefined || ROLE_RANK[roleOf(value)] > ROLE_RANK[roleOf(known)]) into.set(name, value);
+/** Whether `innerPath` (a path inside the package) is the file `link` names, not another of the same base name. */
+export function linkNames(link: RunLink, innerPath: string): boolean {
+  const withFolder = link.tails.filter((t) => t.includes('/'));
+  if (withFolder.length === 0) return true;
+  return withFolder.some((t) => innerPath === t || innerPath.endsWith(`/${t}`));
 }
-const linkRole = (v: { role: CodeRole }) => v.role;
-const plainRole = (v: CodeRole) => v;
 
 /**
- * Adds to `into` the base names of non-Python files `file` may run as code, with the earliest role among its
- * calls that run files (the data file's top level runs then). `named` takes names from every string of the
- * file: the path usually reaches the call through a variable or os.path.join, and a name that is no Python
- * file does no harm. `linked` takes only names written in a runner's arguments or in the assignments they
- * read, so that a file there which does not parse is not mistaken for prose. The caller skips names of
- * Python files, which it parses anyway.
+ * Adds to `into` the base names of files `file` may run as code, with the earliest role among its calls that
+ * run files (the data file's top level runs then). `named` takes names with an extension from every string of
+ * the file: the path usually reaches the call through a variable or os.path.join, and a name that is no Python
+ * file does no harm. `linked` takes only names written in a runner's file argument or in the assignments it
+ * reads, so that a file there which does not parse is not mistaken for prose. Linear: strings are indexed by
+ * line once, and each runner follows at most MAX_HOPS * MAX_NAMES assignments.
  */
 export function filesRunBy(file: ParsedFile, into: RunFiles): void {
   let role: CodeRole | undefined;
+  let foldedByLine: Map<number, StringLiteral[]> | undefined;
   for (const c of file.calls) {
     if (c.role === 'test') continue;
-    const onPath = SYS_PATH.test(c.name);
-    if (!onPath && !RUNS_FILE.test(c.name)) continue;
+    const runner = RUNNERS.get(c.name);
+    if (!runner) continue;
+    const onPath = ON_PATH.test(c.name);
     if (!onPath && (role === undefined || ROLE_RANK[c.role] > ROLE_RANK[role])) role = c.role;
+    const argument = fileArgument(c, runner);
+    if (argument === undefined) continue;
+    foldedByLine ??= indexFolded(file);
     const by = `${file.path}:${c.line}`;
+    const transformed = !onPath && TRANSFORMED.test(argument);
     const link = (value: string) => {
-      const name = BASE_NAME.exec(value.trim())?.[1];
-      if (name && !/^\.+$/.test(name) && (!onPath || ARCHIVE_NAME.test(name)))
-        keepEarliest(into.linked, name, { role: c.role, by }, linkRole);
+      const path = value.trim().replace(/\\/g, '/');
+      const name = BASE_NAME.exec(path)?.[1]?.trim();
+      if (!name || /^\.+$/.test(name)) return;
+      const known = into.linked.get(name);
+      if (known && ROLE_RANK[known.role] >= ROLE_RANK[c.role]) {
+        if (known.tails.length < MAX_TAILS) known.tails.push(tailOf(path));
+        known.transformed ||= transformed;
+        return;
+      }
+      into.linked.set(name, {
+        role: c.role,
+        by,
+        tails: [...(known?.tails ?? []), tailOf(path)].slice(0, MAX_TAILS),
+        transformed: transformed || (known?.transformed ?? false),
+      });
     };
-    for (const text of argumentTexts(file, c)) for (const m of text.matchAll(QUOTED)) link(m[2]!);
-    // Strings the collector folded on the call's line (`os.path.join(here, 'p', 'res.dat')`).
-    for (const s of file.strings) if (s.line === c.line && s.value.length <= 300) link(s.value);
+    for (const { text, line } of argumentTexts(file, c, argument)) {
+      for (const m of text.matchAll(QUOTED)) link(m[2]!);
+      // Strings the collector folded in that text (`os.path.join(here, 'p', 'res.dat')`, `'res' + '.dat'`).
+      for (const s of foldedByLine.get(line) ?? []) if (text.includes(s.raw.slice(0, 80))) link(s.value);
+    }
   }
   if (role === undefined) return;
   for (const s of file.strings) {
     if (s.value.length > 300) continue;
     const name = FILE_NAME.exec(s.value)?.[1];
-    if (name) keepEarliest(into.named, name, role, plainRole);
+    if (!name) continue;
+    const known = into.named.get(name);
+    if (known === undefined || ROLE_RANK[role] > ROLE_RANK[known]) into.named.set(name, role);
   }
 }
 
-/** The runner call's arguments, and the right sides of the assignments they read (two hops, one function). */
-function argumentTexts(file: ParsedFile, call: ParsedFile['calls'][number]): string[] {
-  const texts = [call.args.join(', ')];
+/** A path as the code names it, from its last known folder on ('./p/res.dat' -> 'p/res.dat', '*\/res.dat' -> 'res.dat'). */
+function tailOf(path: string): string {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  const star = parts.findLastIndex((p) => p.includes('*') || p === '..' || p.startsWith('~'));
+  return parts.slice(star + 1).join('/');
+}
+
+function indexFolded(file: ParsedFile): Map<number, StringLiteral[]> {
+  const out = new Map<number, StringLiteral[]>();
+  for (const s of file.strings) {
+    if (!s.folded || s.value.length > 300) continue;
+    const list = out.get(s.line);
+    if (list) list.push(s);
+    else out.set(s.line, [s]);
+  }
+  return out;
+}
+
+/** The text of the runner's file argument, by position or keyword. */
+function fileArgument(call: CallSite, runner: { position: number; keyword?: string }): string | undefined {
+  let positional = 0;
+  for (const arg of call.args) {
+    const keyword = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(arg);
+    if (keyword) {
+      if (keyword[1] === runner.keyword) return keyword[2];
+      continue;
+    }
+    if (positional++ === runner.position) return arg;
+  }
+  return undefined;
+}
+
+// A line that binds a name: `name = ...`, `with ... as name`, `for name in ...`.
+const BINDING =
+  /^\s*(?:([A-Za-z_]\w*)\s*=(?!=)|(?:async\s+)?with\b.*?\bas\s+([A-Za-z_]\w*)|(?:async\s+)?for\s+([A-Za-z_]\w*)\s+in\b)/;
+const bindingIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
+
+/** The last line in [from, to] that binds `name` (assignment, with-as, for), from an index built once per file. */
+function lastBinding(file: ParsedFile, name: string, from: number, to: number): number | undefined {
+  let index = bindingIndex.get(file);
+  if (!index) {
+    index = new Map();
+    file.lines.forEach((text, i) => {
+      const m = BINDING.exec(text);
+      const bound = m?.[1] ?? m?.[2] ?? m?.[3];
+      if (bound === undefined) return;
+      const lines = index?.get(bound);
+      if (lines) lines.push(i + 1);
+      else index?.set(bound, [i + 1]);
+    });
+    bindingIndex.set(file, index);
+  }
+  const lines = index.get(name);
+  if (!lines) return undefined;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (line > to) continue;
+    return line >= from ? line : undefined;
+  }
+  return undefined;
+}
+
+/** The runner's file argument, and the lines that bind the names it reads (two hops, one function). */
+function argumentTexts(file: ParsedFile, call: CallSite, argument: string): { text: string; line: number }[] {
+  const texts = [{ text: argument, line: call.line }];
   const from = bodyStart(file, call, WINDOW);
-  let frontier = [texts[0]!];
+  let frontier = [argument];
   for (let hop = 0; hop < MAX_HOPS && frontier.length > 0; hop++) {
     const next: string[] = [];
     for (const text of frontier)
       for (const name of namesOutsideStrings(text, MAX_NAMES)) {
-        const at = lastAssignment(file, name, from, call.line - 1);
+        const at = lastBinding(file, name, from, call.line - 1);
         if (at === undefined) continue;
-        const rhs = assignedText(file, at, 400);
-        texts.push(rhs);
+        const line = (file.lines[at - 1] ?? '').slice(0, 400);
+        // An assignment's right side; a with/for line whole (`with open(p) as f`).
+        const eq = /^\s*[A-Za-z_]\w*\s*=(?!=)/.exec(line);
+        const rhs = eq ? line.slice(eq[0].length) : line;
+        texts.push({ text: rhs, line: at });
         next.push(rhs);
       }
     frontier = next;

@@ -83,6 +83,12 @@ export const SHAPES: Record<string, (n: number) => string> = {
   // remote-command follows a bounded number of assignments back from each command to a fetch.
   'commands built from many fetched names': (n) =>
     `def f():\n    r = requests.get(u)\n${lines(n / 4, (i) => `    a${i % 50} = b${i % 50} + c + d + e + r.text`)}\n${lines(n / 4, (i) => `    os.system(a${i % 50} + a1 + a2 + a3 + a4 + a5 + a6 + a7)`)}`,
+  // env-exfil reads what a body gathers, signs and guards on once per body, not once per send.
+  'sends in a body that signs its requests': (n) =>
+    `def f():\n    c = boto3.Session().get_credentials()\n${lines(n, () => '    requests.get(u)')}\n    SigV4Auth(c, "s3", "r").add_auth(q)\n`,
+  // Files run as Python: strings are indexed by line once, and each runner reads a bounded number of bindings.
+  'runners naming many files': (n) =>
+    `import sys\n${lines(n / 2, (i) => `exec(a${i % 50}, 'x${i}.dat')`)}\n${lines(n / 2, (i) => `sys.path.insert(0, p${i % 50})`)}`,
   'sends under a long signature': (n) =>
     `def f(u, ${repeatTo('a=1, ', n / 2)}b=1):\n    ${repeatTo('requests.get(u);', n / 2)}\nf(1)\n`,
   // startup-file-write reads each written line once for a loader and a decoder after it.

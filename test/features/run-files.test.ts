@@ -88,4 +88,68 @@ describe('files run as Python', () => {
     );
     expect(analysis.gaps ?? []).toEqual([]);
   });
+  it('is no gap for a stale name, a display file name, another file of the same name, or prose on the same line', () => {
+    const analysis = extractFeatures(
+      viewOf({
+        'p-1.0/PKG-INFO': PKG_INFO,
+        'p-1.0/setup.py': [
+          'import os',
+          'from setuptools import setup',
+          "f = open('README.md')",
+          'readme = f.read()',
+          "with open(os.path.join('p', 'about.cfg')) as f:",
+          '    about = {}',
+          '    exec(f.read(), about)',
+          "code = compile(readme, os.path.join('p', 'page.html'), 'exec')",
+          "setup(name='p', version=eval(open('p/v.txt').read()), long_description=open('README.md').read())",
+          '',
+        ].join('\n'),
+        'p-1.0/README.md': '# p (beta)\n',
+        'p-1.0/p/about.cfg': "version = '1.0'\n",
+        'p-1.0/p/v.txt': "'1.0'\n",
+        'p-1.0/p/page.html': '<html>{{ x }}</html>\n',
+        'p-1.0/tests/data/about.cfg': '[about]\nname = my package\n',
+      }),
+    );
+    expect(analysis.gaps ?? []).toEqual([]);
+  });
+  it('reads a run file stored as a link, and fails closed past the chain limit, on a binary .py and on a transform', () => {
+    const link = extractFeatures(
+      viewOf(
+        {
+          'p-1.0/PKG-INFO': PKG_INFO,
+          'p-1.0/setup.py':
+            "from setuptools import setup\nexec(open('p/VERSION.txt').read())\nsetup(name='p')\n",
+        },
+        'sdist',
+        [
+          {
+            path: 'p-1.0/p/VERSION.txt',
+            type: 'hardlink',
+            size: CURL.length,
+            data: new TextEncoder().encode(CURL),
+          },
+        ],
+      ),
+    );
+    expect(link.evidence.filter((e) => e.rule === 'dangerous-command').map((e) => e.path)).toEqual([
+      'p-1.0/p/VERSION.txt',
+    ]);
+    const chain: Record<string, string> = {
+      'p-1.0/PKG-INFO': PKG_INFO,
+      'p-1.0/setup.py': "exec(open('p/s1.txt').read())\n",
+    };
+    for (let i = 1; i <= 6; i++) chain[`p-1.0/p/s${i}.txt`] = `exec(open('p/s${i + 1}.txt').read())\n`;
+    expect((extractFeatures(viewOf(chain)).gaps ?? []).map((g) => g.path)).toEqual(['p-1.0/p/s5.txt']);
+    const tricks = extractFeatures(
+      viewOf({
+        'p-1.0/PKG-INFO': PKG_INFO,
+        'p-1.0/setup.py':
+          "exec(bytes(b ^ 7 for b in open('p/_data.py', 'rb').read()))\nexec(open('p/res.cfg').read().replace('#', ''))\n",
+        'p-1.0/p/_data.py': new Uint8Array([0x6e, 0x6a, 0x77, 0x00, 0xff, 0xfe]),
+        'p-1.0/p/res.cfg': `#${CURL.split('\n').join('\n#')}`,
+      }),
+    );
+    expect((tricks.gaps ?? []).map((g) => g.path).sort()).toEqual(['p-1.0/p/_data.py', 'p-1.0/p/res.cfg']);
+  });
 });
