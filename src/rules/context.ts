@@ -82,10 +82,21 @@ export function addressArguments(call: CallSite): string[] {
 const STRING_LITERAL = /[rRbBuUfF]{0,2}("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g;
 const NAME = /\b([A-Za-z_]\w*)\b/g;
 
-/** The first `max` names in `text` outside string literals: words in a URL or a message are not variables. */
+const INTERPOLATION = /\{([^{}'"]{1,200})\}/g;
+
+/**
+ * The first `max` names in `text` outside string literals: words in a URL or a message are not variables,
+ * but the code an f-string interpolates (`f"{r.text}"`) is code.
+ */
 export function namesOutsideStrings(text: string, max: number): string[] {
   const names = new Set<string>();
-  for (const m of text.replace(STRING_LITERAL, '""').matchAll(NAME)) {
+  const code = text.replace(STRING_LITERAL, (literal) => {
+    if (!/^[rRbBuU]?[fF]/.test(literal)) return '""';
+    let inner = '';
+    for (const m of literal.matchAll(INTERPOLATION)) inner += ` ${m[1]}`;
+    return `""${inner}`;
+  });
+  for (const m of code.matchAll(NAME)) {
     names.add(m[1]!);
     if (names.size >= max) break;
   }

@@ -19,6 +19,9 @@ const IDENTITY =
 const ENV_READ = /^(os\.getenv|os\.environ\.get)$/;
 // A switch the user turns telemetry off with (DO_NOT_TRACK, X_NO_TELEMETRY, X_DISABLE_ANALYTICS, ...).
 const OPT_OUT = /DO_NOT_TRACK|TELEMETRY|ANALYTICS|USAGE_STATS|NO_TRACK/i;
+/** A line that acts on what it reads: `if os.getenv('DO_NOT_TRACK'):`, `return` or `raise` on it. */
+const GUARD = /^\s*(if|elif)\b|\breturn\b|\braise\b/;
+const INLINE_IDENTITY = /getuser|gethostname|getlogin|platform\.node/;
 // Channels out: HTTP and sockets (NETWORK_CALL) plus raw socket sends; a DNS lookup only of a built name.
 const SEND = /^(<expr>\.(send|sendall|sendto)|socket\.socket)$/;
 const DNS = /^(socket\.(gethostbyname|gethostbyname_ex|getaddrinfo)|dns\.resolver\.(resolve|query))$/;
@@ -87,45 +90,54 @@ export const envExfil: Rule = {
     for (const calls of byBody(file).values()) {
       const sinks = calls.filter(sends);
       if (sinks.length === 0) continue;
+      // What the body gathers (a secret or the environment ahead of an identity), whether it signs requests,
+      // and the first line that guards on an opt-out switch: read once per body, not per send.
       let what: string | undefined;
-      for (const c of calls) what ??= gathers(c);
-      // A send whose own arguments carry the environment counts on its own.
-      for (const sink of sinks) {
-        const inline =
-          sink.args.some((a) => WHOLE_ENV.test(a) || /getuser|gethostname|getlogin|platform\.node/.test(a)) ||
-          sendsEnvironmentByName(file, sink);
-        const found = inline ? 'what it gathers inline' : what;
-        if (!found) continue;
+      let secretOrEnv = false;
+      let signs = false;
+      let optOutAt = 0;
+      for (const c of calls) {
+        const gathered = gathers(c);
+        if (gathered) {
+          const strong = gathered.startsWith('secret') || gathered === 'the whole environment';
+          if (what === undefined || (strong && !secretOrEnv)) what = gathered;
+          secretOrEnv ||= strong;
+        }
+        if (SIGNS.test(c.name)) signs = true;
         if (
-          found.startsWith('secret cloud credentials') &&
-          calls.some((c) => SIGNS.test(c.name)) &&
-          !sink.args.some((a) => KEY_FIELD.test(a))
+          optOutAt === 0 &&
+          ENV_READ.test(c.name) &&
+          OPT_OUT.test(c.args[0] ?? '') &&
+          GUARD.test(file.lines[c.line - 1] ?? '')
         )
-          continue;
+          optOutAt = c.line;
+      }
+      for (const sink of sinks) {
+        const environment = sink.args.some((a) => WHOLE_ENV.test(a)) || sendsEnvironmentByName(file, sink);
+        const inline = environment || sink.args.some((a) => INLINE_IDENTITY.test(a));
+        const found = environment ? 'the whole environment' : inline ? 'what it gathers inline' : what;
+        if (!found) continue;
         const whole = found === 'the whole environment' || found.startsWith('secret') || inline;
         const early = sink.role === 'install' || sink.role === 'import';
-        // Usage telemetry that names the host, in a function the user calls and can switch off: a privacy
-        // question, not a theft. Secrets, the environment, and anything sent at install or import still count.
-        const optOut =
+        // Keys that only sign a request (SigV4) at run time: the signature leaves, not the keys.
+        const signing =
           !early &&
-          !found.startsWith('secret') &&
-          found !== 'the whole environment' &&
-          !sink.args.some((a) => WHOLE_ENV.test(a)) &&
-          calls.some((c) => ENV_READ.test(c.name) && OPT_OUT.test(c.args[0] ?? ''));
+          found.startsWith('secret cloud credentials') &&
+          signs &&
+          !sink.args.some((a) => KEY_FIELD.test(a));
+        // Usage telemetry that names the host, in a function the user calls and can switch off (a guard above
+        // the send): a privacy question, not a theft. Secrets, the environment, and anything sent at install or
+        // import still count.
+        const optOut = !early && !secretOrEnv && !environment && optOutAt > 0 && optOutAt < sink.line;
         const severity = early
           ? whole || sink.role === 'install'
             ? 'critical'
             : 'high'
-          : optOut
+          : optOut || signing
             ? 'low'
             : 'medium';
-        hits.push(
-          callHit(
-            sink,
-            severity,
-            `sends ${found} with ${sink.name}${optOut ? ' (usage telemetry with an opt-out)' : ''}`,
-          ),
-        );
+        const why = optOut ? ' (usage telemetry with an opt-out)' : signing ? ' (signing a request)' : '';
+        hits.push(callHit(sink, severity, `sends ${found} with ${sink.name}${why}`));
         break;
       }
     }

