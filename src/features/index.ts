@@ -319,7 +319,8 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       if (!parsed.parsed) {
         // Too large (or refused by the parser): the line-level rules still read it.
         record(runTextRules(entry.path, text, true));
-        if (early)
+        // A file whose analysis failed (not one the parser refused) is a gap wherever it runs.
+        if (early || parsed.failed)
           gaps.push({
             stage: 'parse',
             path: entry.path,
@@ -348,6 +349,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   // files they run in turn. A file named only somewhere in a runner's file that does not parse cleanly is
   // prose or data; one named in the runner's own arguments that cannot be read as Python is a gap.
   const runDone = new Set<string>(pythonRead.keys());
+  const isStored = (path: string) => storedPaths.has(path);
   const byBase = new Map<string, ArchiveEntry[]>();
   for (const entry of view.entries) {
     if (entry.type === 'dir') continue; // a link carries its target's data (src/archive/links.ts)
@@ -370,7 +372,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       for (const entry of entries)
         if (
           !runDone.has(entry.path) &&
-          (!linked || linkNames(linked, innerPath(entry.path, root)) || runFiles.named.has(base))
+          (!linked || linkNames(linked, entry.path, root ?? '', isStored) || runFiles.named.has(base))
         )
           out.push(entry);
     }
@@ -380,7 +382,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
   for (const [path, why] of pythonRead) {
     const base = path.slice(path.lastIndexOf('/') + 1);
     const linked = runFiles.linked.get(base);
-    if (why && linked && linkNames(linked, innerPath(path, root)))
+    if (why && linked && !linked.onPath && linkNames(linked, path, root ?? '', isStored))
       gapFor(view.entries.find((e) => e.path === path)!, linked, why);
   }
   let wanted = runFileWanted();
@@ -390,7 +392,13 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
       runDone.add(entry.path);
       const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
       const found = runFiles.linked.get(base);
-      const linked = found && linkNames(found, innerPath(entry.path, root)) ? found : undefined;
+      const isZip = entry.data?.[0] === 0x50 && entry.data[1] === 0x4b;
+      // A file named only on sys.path is imported from when it is a zip; any other file there is inert.
+      const linked =
+        found && linkNames(found, entry.path, root ?? '', isStored) && (!found.onPath || isZip)
+          ? found
+          : undefined;
+      if (found?.onPath && !linked && !runFiles.named.has(base)) continue;
       const named = runFiles.named.get(base);
       const role =
         linked && (named === undefined || ROLE_RANK[linked.role] >= ROLE_RANK[named])
@@ -447,7 +455,7 @@ export function extractFeatures(view: ArchiveView, options: ExtractOptions = {})
     for (const entry of wanted) {
       const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
       const linked = runFiles.linked.get(base);
-      if (linked && linkNames(linked, innerPath(entry.path, root)))
+      if (linked && !linked.onPath && linkNames(linked, entry.path, root ?? '', isStored))
         gapFor(
           entry,
           linked,

@@ -2,6 +2,7 @@
 // `runpy.run_path(p)`, `SourceFileLoader(name, p).load_module()`, `spec_from_file_location(name, p)`, a zip
 // put on sys.path. An implant moved into `res.dat` or `VERSION` would otherwise never be parsed, whatever its
 // code does.
+import { inTestOrDocFolder } from '../archive/names.js';
 import type { CallSite, CodeRole, FileRole, ParsedFile, StringLiteral } from '../python/index.js';
 import { bodyStart, namesOutsideStrings } from '../rules/context.js';
 
@@ -47,8 +48,15 @@ export type RunLink = {
   role: CodeRole;
   /** `path:line` of the call that runs it. */
   by: string;
-  /** Paths as the code names them ('p/res.dat'), to tell the named file from others of the same base name. */
+  /**
+   * Paths as the code names them, to tell the named file from others of the same base name: 'p/res.dat' is
+   * relative to the package root or the runner's folder; '*\/res.dat' follows a part the code computes.
+   */
   tails: string[];
+  /** Folders of the files that run it (as stored, sdist root included). */
+  folders: string[];
+  /** Named only on sys.path: a file there is imported from only when it is a zip. */
+  onPath: boolean;
   /** The runner changes the text before running it: parsing the file says nothing about what runs. */
   transformed: boolean;
 };
@@ -65,11 +73,29 @@ export function emptyRunFiles(): RunFiles {
   return { named: new Map(), linked: new Map() };
 }
 
-/** Whether `innerPath` (a path inside the package) is the file `link` names, not another of the same base name. */
-export function linkNames(link: RunLink, innerPath: string): boolean {
-  const withFolder = link.tails.filter((t) => t.includes('/'));
-  if (withFolder.length === 0) return true;
-  return withFolder.some((t) => innerPath === t || innerPath.endsWith(`/${t}`));
+/**
+ * Whether the stored `path` is the file `link` names, not another of the same base name: a relative path is
+ * looked up from the package root (`root`, the sdist's top folder, '' in a wheel) and from the runner's folder;
+ * a path after a computed part ends the same way, under the runner's folder, outside tests and docs.
+ */
+export function linkNames(
+  link: RunLink,
+  path: string,
+  root: string,
+  exists: (path: string) => boolean,
+): boolean {
+  const under = (folder: string, rel: string) => (folder ? `${folder}/${rel}` : rel);
+  for (const tail of link.tails) {
+    if (tail.startsWith('*/')) {
+      const rel = tail.slice(2);
+      // Beside the runner (`join(dirname(__file__), rel)`) when such a file exists; else anywhere below it.
+      if (link.folders.some((f) => path === under(f, rel))) return true;
+      if (link.folders.some((f) => exists(under(f, rel)))) continue;
+      if (!(path === rel || path.endsWith(`/${rel}`)) || inTestOrDocFolder(path)) continue;
+      if (link.folders.some((f) => f === '' || f === root || path.startsWith(`${f}/`))) return true;
+    } else if (path === under(root, tail) || link.folders.some((f) => path === under(f, tail))) return true;
+  }
+  return false;
 }
 
 /**
@@ -93,23 +119,26 @@ export function filesRunBy(file: ParsedFile, into: RunFiles): void {
     if (argument === undefined) continue;
     foldedByLine ??= indexFolded(file);
     const by = `${file.path}:${c.line}`;
-    const transformed = !onPath && TRANSFORMED.test(argument);
+    const folder = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
+    const transformed = !onPath && TRANSFORMED.test(codeOf(argument));
     const link = (value: string) => {
       const path = value.trim().replace(/\\/g, '/');
       const name = BASE_NAME.exec(path)?.[1]?.trim();
       if (!name || /^\.+$/.test(name)) return;
+      const tail = tailOf(path);
       const known = into.linked.get(name);
-      if (known && ROLE_RANK[known.role] >= ROLE_RANK[c.role]) {
-        if (known.tails.length < MAX_TAILS) known.tails.push(tailOf(path));
+      if (known) {
+        if (known.tails.length < MAX_TAILS && !known.tails.includes(tail)) known.tails.push(tail);
+        if (known.folders.length < MAX_TAILS && !known.folders.includes(folder)) known.folders.push(folder);
         known.transformed ||= transformed;
+        known.onPath &&= onPath;
+        if (ROLE_RANK[c.role] > ROLE_RANK[known.role]) {
+          known.role = c.role;
+          known.by = by;
+        }
         return;
       }
-      into.linked.set(name, {
-        role: c.role,
-        by,
-        tails: [...(known?.tails ?? []), tailOf(path)].slice(0, MAX_TAILS),
-        transformed: transformed || (known?.transformed ?? false),
-      });
+      into.linked.set(name, { role: c.role, by, tails: [tail], folders: [folder], transformed, onPath });
     };
     for (const { text, line } of argumentTexts(file, c, argument)) {
       for (const m of text.matchAll(QUOTED)) link(m[2]!);
@@ -127,12 +156,18 @@ export function filesRunBy(file: ParsedFile, into: RunFiles): void {
   }
 }
 
-/** A path as the code names it, from its last known folder on ('./p/res.dat' -> 'p/res.dat', '*\/res.dat' -> 'res.dat'). */
+/** A path as the code names it: relative ('./p/res.dat' -> 'p/res.dat'), or after a computed part ('*\/res.dat'). */
 function tailOf(path: string): string {
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  const star = parts.findLastIndex((p) => p.includes('*') || p === '..' || p.startsWith('~'));
-  return parts.slice(star + 1).join('/');
+  const cut = parts.findLastIndex((p) => p.includes('*') || p === '..' || p.startsWith('~'));
+  const rest = parts.slice(cut + 1).join('/');
+  return cut >= 0 || path.startsWith('/') ? `*/${rest}` : rest;
 }
+
+// String literals blanked and newline normalisation dropped before TRANSFORMED reads a runner's argument.
+const NEWLINES = /\.replace\(\s*(['"])\\r\\n\1\s*,\s*(['"])\\n\2\s*\)/g;
+const LITERAL = /[rRbBuUfF]{0,2}("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g;
+const codeOf = (text: string) => text.replace(NEWLINES, '').replace(LITERAL, '""');
 
 function indexFolded(file: ParsedFile): Map<number, StringLiteral[]> {
   const out = new Map<number, StringLiteral[]>();
@@ -159,9 +194,11 @@ function fileArgument(call: CallSite, runner: { position: number; keyword?: stri
   return undefined;
 }
 
-// A line that binds a name: `name = ...`, `with ... as name`, `for name in ...`.
+// A line that binds a name: `name = ...`, `with ... as name`, `for name in ...`, and the `) as name:` that ends a
+// with statement split over lines (black's style).
 const BINDING =
-  /^\s*(?:([A-Za-z_]\w*)\s*=(?!=)|(?:async\s+)?with\b.*?\bas\s+([A-Za-z_]\w*)|(?:async\s+)?for\s+([A-Za-z_]\w*)\s+in\b)/;
+  /^\s*(?:([A-Za-z_]\w*)\s*=(?!=)|(?:async\s+)?with\b.*?\bas\s+([A-Za-z_]\w*)|(?:async\s+)?for\s+([A-Za-z_]\w*)\s+in\b|\)\s*as\s+([A-Za-z_]\w*)\s*:)/;
+const WITH_START = /^\s*(?:async\s+)?with\b/;
 const bindingIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
 
 /** The last line in [from, to] that binds `name` (assignment, with-as, for), from an index built once per file. */
@@ -171,7 +208,7 @@ function lastBinding(file: ParsedFile, name: string, from: number, to: number): 
     index = new Map();
     file.lines.forEach((text, i) => {
       const m = BINDING.exec(text);
-      const bound = m?.[1] ?? m?.[2] ?? m?.[3];
+      const bound = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
       if (bound === undefined) return;
       const lines = index?.get(bound);
       if (lines) lines.push(i + 1);
@@ -181,12 +218,50 @@ function lastBinding(file: ParsedFile, name: string, from: number, to: number): 
   }
   const lines = index.get(name);
   if (!lines) return undefined;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    if (line > to) continue;
-    return line >= from ? line : undefined;
+  // The last binding at or before `to` (lines ascend), if it is not before `from`.
+  let low = 0;
+  let high = lines.length - 1;
+  let found: number | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (lines[mid]! <= to) {
+      found = lines[mid];
+      low = mid + 1;
+    } else high = mid - 1;
   }
-  return undefined;
+  return found !== undefined && found >= from ? found : undefined;
+}
+
+/** What binding line `at` gives `name`: an assignment's right side, or the one with-item bound to it. */
+function boundText(file: ParsedFile, name: string, at: number): string {
+  let line = (file.lines[at - 1] ?? '').slice(0, 400);
+  const eq = /^\s*[A-Za-z_]\w*\s*=(?!=)/.exec(line);
+  if (eq) return line.slice(eq[0].length);
+  // `with open(\n    path\n) as f:` over lines: the statement from its `with` line.
+  if (!WITH_START.test(line))
+    for (let i = at - 1; i >= Math.max(1, at - 10); i--)
+      if (WITH_START.test(file.lines[i - 1] ?? '')) {
+        line = file.lines
+          .slice(i - 1, at)
+          .join(' ')
+          .slice(0, 800);
+        break;
+      }
+  const as = new RegExp(`\\bas\\s+${name}\\b`).exec(line);
+  if (!as) return line;
+  // Back from `as name` to the comma or `with` that starts its item, outside parentheses.
+  let depth = 0;
+  let start = 0;
+  for (let i = as.index - 1; i >= 0; i--) {
+    const ch = line[i];
+    if (ch === ')' || ch === ']') depth++;
+    else if (ch === '(' || ch === '[') depth--;
+    else if (ch === ',' && depth === 0) {
+      start = i + 1;
+      break;
+    }
+  }
+  return line.slice(start, as.index);
 }
 
 /** The runner's file argument, and the lines that bind the names it reads (two hops, one function). */
@@ -200,10 +275,7 @@ function argumentTexts(file: ParsedFile, call: CallSite, argument: string): { te
       for (const name of namesOutsideStrings(text, MAX_NAMES)) {
         const at = lastBinding(file, name, from, call.line - 1);
         if (at === undefined) continue;
-        const line = (file.lines[at - 1] ?? '').slice(0, 400);
-        // An assignment's right side; a with/for line whole (`with open(p) as f`).
-        const eq = /^\s*[A-Za-z_]\w*\s*=(?!=)/.exec(line);
-        const rhs = eq ? line.slice(eq[0].length) : line;
+        const rhs = boundText(file, name, at);
         texts.push({ text: rhs, line: at });
         next.push(rhs);
       }

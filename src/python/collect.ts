@@ -281,7 +281,10 @@ export function collect(
       ? siteArgs.map((a) => {
           const value = r.type(a) === 'keyword_argument' ? r.child(a, 'value') : a;
           const type = value ? r.type(value) : '';
-          return COMPUTED_CALLABLE.has(type) ? chainOf(r, value, fold) : undefined;
+          // Short expressions only: a callable is a name or a lookup, and chainOf recurses on the tree.
+          return value && COMPUTED_CALLABLE.has(type) && r.end(value) - value.start <= MAX_CALLABLE_TEXT
+            ? chainOf(r, value, fold)
+            : undefined;
         })
       : undefined;
     pendingCalls.push(argChains ? { chain, site: inDef(site), argChains } : { chain, site: inDef(site) });
@@ -400,6 +403,7 @@ export function collect(
 
 /** Argument nodes whose chain only the tree can tell: `(os.system)`, `os . system`, `getattr(...)`, `x['system']`. */
 const COMPUTED_CALLABLE = new Set(['call', 'subscript', 'attribute', 'parenthesized_expression']);
+const MAX_CALLABLE_TEXT = 300;
 
 /** Counts the file's top-level statements and returns the ranges of its `if __name__ == '__main__':` blocks. */
 function topLevel(

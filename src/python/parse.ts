@@ -171,7 +171,10 @@ export function parsePython(
       tree = null;
     }
   } catch (error) {
-    return emptyFile(path, source, lines, `${path}: parse failed: ${(error as Error).message}`);
+    return {
+      ...emptyFile(path, source, lines, `${path}: parse failed: ${(error as Error).message}`),
+      failed: true,
+    };
   } finally {
     tree?.delete();
   }

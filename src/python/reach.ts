@@ -41,7 +41,8 @@ function callbackArgs(call: CallSite): string[] {
   if (name === 'atexit.register') return pick(call.args[0]);
   if (name === 'signal.signal') return pick(call.args[1]);
   // Every other caller of what it is handed (handed.ts): map(f, xs), executor.submit(f), start_new_thread(f, ()).
-  const handed = dispatchedCallable(call);
+  // functools.partial only wraps its function: nothing calls it there.
+  const handed = name === 'functools.partial' ? undefined : dispatchedCallable(call);
   return handed ? pick(handed.text) : [];
 }
 

@@ -79,6 +79,8 @@ export interface ParsedFile {
   parsed: boolean;
   /** Why parsed is false, for the analysis notes. */
   parseError?: string;
+  /** The analysis itself failed on this file (an exception in the walk): what it does was not read. */
+  failed?: boolean;
   /** Why the parse was stopped by a limit of ParseOptions (an analysis budget), not refused by the parser. */
   stopped?: string;
   errorNodes: number;

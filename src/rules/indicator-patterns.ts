@@ -21,7 +21,7 @@ export const EXFIL_ENDPOINTS: [string, RegExp][] = [
 // A dotted quad, or one written as a single decimal or hex number (http://3405803786/), behind any userinfo: the
 // host is what follows the last @ (http://pypi.org@203.0.113.9/, http://a@b@203.0.113.9/), as urllib reads it.
 const RAW_IP_URL =
-  /\b(https?|ftp|tcp):\/\/([^/\s'"]*@)?((\d{1,3}\.){3}\d{1,3}(?!\.\d)|(\d{8,10}|0x[0-9a-f]{7,8})(?=[:/?#'"\s]|$))(:\d+)?/i;
+  /\b(https?|ftp|tcp):\/\/([^/\s'"?#]*@)?((\d{1,3}\.){3}\d{1,3}(?!\.\d)|(\d{8,10}|0x[0-9a-f]{7,8})(?=[:/?#'"\s]|$))(:\d+)?/i;
 
 export const SUSPICIOUS_URLS: [string, RegExp][] = [
   ['URL with a raw IP address', RAW_IP_URL],
@@ -33,7 +33,7 @@ export const SUSPICIOUS_URLS: [string, RegExp][] = [
 ];
 
 /** Loopback and private ranges are test fixtures and local services, not command-and-control servers. */
-export const LOCAL_IP = /:\/\/([^/\s'"]*@)?(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
+export const LOCAL_IP = /:\/\/([^/\s'"?#]*@)?(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
 const LOCAL_HOST = /^(127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
 
 /** Whether the first raw-IP URL in `text` points at a loopback or private address (its host, not its userinfo). */

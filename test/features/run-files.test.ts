@@ -112,6 +112,33 @@ describe('files run as Python', () => {
       }),
     );
     expect(analysis.gaps ?? []).toEqual([]);
+    // black's split with statement, two files in one with, and a template of the same name below the runner.
+    const styled = extractFeatures(
+      viewOf({
+        'p-1.0/PKG-INFO': PKG_INFO,
+        'p-1.0/setup.py': [
+          'import os',
+          'here = os.path.dirname(__file__)',
+          'with open(os.path.join(here, "README.md")) as f:',
+          '    readme = f.read()',
+          'about = {}',
+          'with open(',
+          '    os.path.join(here, "src", "p", "__about__.py"), encoding="utf-8"',
+          ') as f:',
+          '    exec(f.read(), about)',
+          "with open('README.md') as rf, open('src/p/_v.txt') as vf:",
+          '    exec(vf.read(), about)',
+          "exec(open(os.path.join(here, 'version.py')).read(), about)",
+          '',
+        ].join('\n'),
+        'p-1.0/README.md': '# p (beta)\n',
+        'p-1.0/version.py': "V = '1'\n",
+        'p-1.0/src/p/__about__.py': "__version__ = '1.0'\n",
+        'p-1.0/src/p/_v.txt': "W = '1'\n",
+        'p-1.0/src/p/templates/{{cookiecutter.slug}}/version.py': '{% if x %}\nV = 1\n{% endif %}\n',
+      }),
+    );
+    expect(styled.gaps ?? []).toEqual([]);
   });
   it('reads a run file stored as a link, and fails closed past the chain limit, on a binary .py and on a transform', () => {
     const link = extractFeatures(

@@ -17,6 +17,14 @@ describe('parsePython on hostile input', () => {
     const chain = parsePython(`a${'.b'.repeat(20000)}()\n`, 'pkg/chain.py');
     expect(chain.parsed || chain.parseError !== undefined).toBe(true);
   });
+  it('still collects a file whose dispatcher is handed a deep attribute chain', () => {
+    const file = parsePython(
+      `import os\nos.system('id')\nlist(map(os${'.b'.repeat(6000)}.system, c))\nlist(map(${'('.repeat(3000)}os.system${')'.repeat(3000)}, c))\n`,
+      'pkg/util.py',
+    );
+    expect(file.failed).toBeUndefined();
+    expect(file.calls.some((c) => c.name === 'os.system' && c.line === 2)).toBe(true);
+  });
   it('keeps right-to-left overrides as raw data', () => {
     const file = parsePython("s = '\u202egnp.exe'\nos.system(s)\n", 'pkg/m.py');
     expect(file.strings[0]?.value).toBe('\u202egnp.exe');

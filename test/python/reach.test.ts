@@ -45,6 +45,12 @@ describe('reachability from load-time roots', () => {
     expect(roleOf(`import os\n${PAYLOAD}${tail}`, 'os.system')).toBe('import');
   });
 
+  it('leaves a function functools.partial only wraps at run time', () => {
+    expect(roleOf(`import os, functools\n${PAYLOAD}run = functools.partial(payload)\n`, 'os.system')).toBe(
+      'runtime',
+    );
+  });
+
   it('says in the evidence why a function body runs at import', () => {
     const source = `import os\n${PAYLOAD}import atexit\natexit.register(payload)\n`;
     const call = parsePython(source, 'pkg/__init__.py').calls.find((c) => c.name === 'os.system');

@@ -271,6 +271,7 @@ describe('suspicious-url: a raw IP however it is written', () => {
       'http://u:p@45.12.3.4:81',
       'http://a@pypi.org@45.12.3.4/',
       'http://127.0.0.1@45.12.3.4/x',
+      'http://45.1.2.3#@127.0.0.1/',
     ])
       expect(hits(url), url).toHaveLength(1);
   });
