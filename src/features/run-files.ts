@@ -4,7 +4,7 @@
 // code does.
 import { inTestOrDocFolder } from '../archive/names.js';
 import type { CallSite, CodeRole, FileRole, ParsedFile, StringLiteral } from '../python/index.js';
-import { bodyStart, namesOutsideStrings } from '../rules/context.js';
+import { bodyStart, lastBindingLine, namesOutsideStrings } from '../rules/context.js';
 
 /** Where each runner takes the file (or the code read from it): a position, or a keyword. */
 const RUNNERS = new Map<string, { position: number; keyword?: string }>([
@@ -199,39 +199,6 @@ function fileArgument(call: CallSite, runner: { position: number; keyword?: stri
 const BINDING =
   /^\s*(?:([A-Za-z_]\w*)\s*=(?!=)|(?:async\s+)?with\b.*?\bas\s+([A-Za-z_]\w*)|(?:async\s+)?for\s+([A-Za-z_]\w*)\s+in\b|\)\s*as\s+([A-Za-z_]\w*)\s*:)/;
 const WITH_START = /^\s*(?:async\s+)?with\b/;
-const bindingIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
-
-/** The last line in [from, to] that binds `name` (assignment, with-as, for), from an index built once per file. */
-function lastBinding(file: ParsedFile, name: string, from: number, to: number): number | undefined {
-  let index = bindingIndex.get(file);
-  if (!index) {
-    index = new Map();
-    file.lines.forEach((text, i) => {
-      const m = BINDING.exec(text);
-      const bound = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
-      if (bound === undefined) return;
-      const lines = index?.get(bound);
-      if (lines) lines.push(i + 1);
-      else index?.set(bound, [i + 1]);
-    });
-    bindingIndex.set(file, index);
-  }
-  const lines = index.get(name);
-  if (!lines) return undefined;
-  // The last binding at or before `to` (lines ascend), if it is not before `from`.
-  let low = 0;
-  let high = lines.length - 1;
-  let found: number | undefined;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (lines[mid]! <= to) {
-      found = lines[mid];
-      low = mid + 1;
-    } else high = mid - 1;
-  }
-  return found !== undefined && found >= from ? found : undefined;
-}
-
 /** What binding line `at` gives `name`: an assignment's right side, or the one with-item bound to it. */
 function boundText(file: ParsedFile, name: string, at: number): string {
   let line = (file.lines[at - 1] ?? '').slice(0, 400);
@@ -273,7 +240,7 @@ function argumentTexts(file: ParsedFile, call: CallSite, argument: string): { te
     const next: string[] = [];
     for (const text of frontier)
       for (const name of namesOutsideStrings(text, MAX_NAMES)) {
-        const at = lastBinding(file, name, from, call.line - 1);
+        const at = lastBindingLine(file, BINDING, name, from, call.line - 1);
         if (at === undefined) continue;
         const rhs = boundText(file, name, at);
         texts.push({ text: rhs, line: at });

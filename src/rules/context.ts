@@ -117,29 +117,42 @@ export function assignedText(file: ParsedFile, at: number, max: number): string 
 }
 
 const ASSIGNMENT = /^\s*([A-Za-z_]\w*)\s*=(?!=)/;
-const assignmentIndex = new WeakMap<ParsedFile, Map<string, number[]>>();
+const bindingIndexes = new WeakMap<ParsedFile, Map<RegExp, Map<string, number[]>>>();
 
 /**
- * The last line (1-based) in [from, to] that assigns `name` as a whole statement (`name = ...`), found in an
- * index of every line's assignment built once per file: a hostile file of thousands of look-ups over long lines
- * stays linear.
+ * The last line (1-based) in [from, to] that `binder` says binds `name` (its first matching group is the name),
+ * found in an index of every line built once per file and binder: a hostile file of thousands of look-ups over
+ * long lines stays linear.
  */
-export function lastAssignment(file: ParsedFile, name: string, from: number, to: number): number | undefined {
-  let index = assignmentIndex.get(file);
+export function lastBindingLine(
+  file: ParsedFile,
+  binder: RegExp,
+  name: string,
+  from: number,
+  to: number,
+): number | undefined {
+  let byBinder = bindingIndexes.get(file);
+  if (!byBinder) {
+    byBinder = new Map();
+    bindingIndexes.set(file, byBinder);
+  }
+  let index = byBinder.get(binder);
   if (!index) {
-    index = new Map();
+    const built = new Map<string, number[]>();
     file.lines.forEach((line, i) => {
-      const assigned = ASSIGNMENT.exec(line)?.[1];
-      if (assigned === undefined) return;
-      const lines = index?.get(assigned);
+      const m = binder.exec(line);
+      const bound = m?.slice(1).find((g) => g !== undefined);
+      if (bound === undefined) return;
+      const lines = built.get(bound);
       if (lines) lines.push(i + 1);
-      else index?.set(assigned, [i + 1]);
+      else built.set(bound, [i + 1]);
     });
-    assignmentIndex.set(file, index);
+    byBinder.set(binder, built);
+    index = built;
   }
   const lines = index.get(name);
   if (!lines) return undefined;
-  // The last assignment at or before `to` (lines ascend), if it is not before `from`.
+  // The last binding at or before `to` (lines ascend), if it is not before `from`.
   let low = 0;
   let high = lines.length - 1;
   let found: number | undefined;
@@ -152,6 +165,11 @@ export function lastAssignment(file: ParsedFile, name: string, from: number, to:
     } else high = mid - 1;
   }
   return found !== undefined && found >= from ? found : undefined;
+}
+
+/** The last line (1-based) in [from, to] that assigns `name` as a whole statement (`name = ...`). */
+export function lastAssignment(file: ParsedFile, name: string, from: number, to: number): number | undefined {
+  return lastBindingLine(file, ASSIGNMENT, name, from, to);
 }
 
 /** A string rule's message, with the folded value when the string was built from pieces. */
